@@ -1,0 +1,41 @@
+package io.tfjmnist.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Locates the Python-written fixtures (never copied into the repository). */
+final class CheckpointFixtures {
+  private CheckpointFixtures() {}
+
+  static Path dir() {
+    String prop = System.getProperty("tfjmnist.fixtures.dir", "../shared/fixtures");
+    Path dir = Path.of(prop).toAbsolutePath().normalize();
+    assertTrue(Files.isDirectory(dir),
+        "fixtures folder " + dir + " not found (set -Dtfjmnist.fixtures.dir)");
+    return dir;
+  }
+
+  /** keras-subclassed-mlp-tf2.0: subclassed MLP, RMSprop, 2 shards. */
+  static Path subclassedMlp() {
+    return dir().resolve("checkpoints/keras-subclassed-mlp-tf2.0/path_to_my_weights");
+  }
+
+  /** keras-sequential-adam-tf2: Sequential, Adam. */
+  static Path sequentialAdam() {
+    return dir().resolve("checkpoints/keras-sequential-adam-tf2/cp.ckpt");
+  }
+
+  static Path cnnMaxpoolVariables() {
+    return dir().resolve("savedmodels/keras-cnn-maxpool-tf2.11/variables/variables");
+  }
+
+  static Path mlp128Variables() {
+    return dir().resolve("savedmodels/keras-mlp128-tf2.2/variables/variables");
+  }
+
+  static Path tf1SoftmaxVariables() {
+    return dir().resolve("savedmodels/tf1-softmax-regression-tf1.0/variables/variables");
+  }
+}
