@@ -1,0 +1,107 @@
+package io.tfjmnist.inference;
+
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.model.ModelGraph;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.tensors.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A trained model ready to classify: one inference-only graph (no loss, gradient or optimizer ops)
+ * and one long-lived session, loaded once with the weights. {@code Session.run} is thread-safe in
+ * TF, and every call here makes its own runner and tensors, so one instance serves many threads.
+ * Close it to free the native graph and session.
+ */
+public final class DigitClassifier implements AutoCloseable {
+  private final Graph graph;
+  private final Session session;
+  private final ModelGraph model;
+  private final int inputSize;
+  private final long[] inputShape;
+
+  private DigitClassifier(ModelWeights weights, ConfigProto config) {
+    graph = new Graph();
+    try {
+      model = ModelGraph.build(Ops.create(graph), weights.architecture());
+      session = config == null ? new Session(graph) : new Session(graph, config);
+      model.assign(session, weights);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+    inputSize = weights.architecture().inputSize();
+    inputShape = weights.architecture().inputShape();
+  }
+
+  public static DigitClassifier of(ModelWeights weights) {
+    return new DigitClassifier(weights, null);
+  }
+
+  public static DigitClassifier of(ModelWeights weights, ConfigProto config) {
+    return new DigitClassifier(weights, config);
+  }
+
+  /** Per-example input size: 784 floats in [0, 1], row-major 28x28, white digit on black. */
+  public int inputSize() {
+    return inputSize;
+  }
+
+  /** Classifies one image of {@link #inputSize()} floats. */
+  public Prediction predict(float[] image) {
+    return predict(List.of(image)).get(0);
+  }
+
+  /** Classifies a batch in one session run. */
+  public List<Prediction> predict(List<float[]> images) {
+    if (images.isEmpty()) {
+      return List.of();
+    }
+    float[] flat = new float[images.size() * inputSize];
+    for (int i = 0; i < images.size(); i++) {
+      float[] img = images.get(i);
+      if (img.length != inputSize) {
+        throw new TfjMnistException("Image " + i + " has " + img.length + " values; the model expects " + inputSize + ".");
+      }
+      System.arraycopy(img, 0, flat, i * inputSize, inputSize);
+    }
+    float[] probs = probabilities(flat, images.size());
+    int classes = probs.length / images.size();
+    List<Prediction> out = new ArrayList<>(images.size());
+    for (int i = 0; i < images.size(); i++) {
+      float[] p = new float[classes];
+      System.arraycopy(probs, i * classes, p, 0, classes);
+      out.add(Prediction.of(p));
+    }
+    return out;
+  }
+
+  /** Probabilities for {@code count} images packed in {@code flat}, row-major {@code [count, classes]}. */
+  public float[] probabilities(float[] flat, int count) {
+    if (flat.length != count * inputSize) {
+      throw new TfjMnistException("Expected " + count * inputSize + " input values for " + count + " images, got " + flat.length + ".");
+    }
+    long[] shape = new long[inputShape.length + 1];
+    shape[0] = count;
+    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+    try (TFloat32 x = Tensors.floats(shape, flat);
+        Result r = session.runner().feed(model.input(), x).fetch(model.probabilities()).run()) {
+      return Tensors.toFloats(r.get(0));
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } finally {
+      graph.close();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.tfjmnist.model;
+
+import io.tfjmnist.model.layers.Activation;
+import io.tfjmnist.model.layers.Dense;
+import io.tfjmnist.model.layers.Layer;
+import io.tfjmnist.tensors.Tensors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReadVariableOp;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A model's forward pass added to a TF graph with the Ops API. Each weight is a resource variable
+ * ({@code VarHandleOp}), as Keras creates them: reads are snapshots, so an optimizer update in
+ * the same step never races with the backward pass that still reads the old value.
+ *
+ * <p>Weights enter and leave through {@link #assign} and {@link #read}; nothing else touches them.
+ */
+public final class ModelGraph {
+  /** Name of the input placeholder: float32 {@code [batch, 28, 28, 1]}. */
+  public static final String INPUT = "input";
+  /** Name of the output: float32 {@code [batch, classes]} probabilities. */
+  public static final String PROBABILITIES = "probabilities";
+
+  private final ModelArchitecture architecture;
+  private final Placeholder<TFloat32> input;
+  private final Map<String, VarHandleOp> variables;
+  private final Map<String, ReadVariableOp<TFloat32>> reads;
+  private final Map<String, Placeholder<TFloat32>> assignFeeds;
+  private final Op assignAll;
+  private final Operand<TFloat32> logits;
+  private final Operand<TFloat32> probabilities;
+  private final boolean softmaxOutput;
+
+  private ModelGraph(ModelArchitecture architecture, Placeholder<TFloat32> input,
+      Map<String, VarHandleOp> variables, Map<String, ReadVariableOp<TFloat32>> reads,
+      Map<String, Placeholder<TFloat32>> assignFeeds, Op assignAll, Operand<TFloat32> logits,
+      Operand<TFloat32> probabilities, boolean softmaxOutput) {
+    this.architecture = architecture;
+    this.input = input;
+    this.variables = variables;
+    this.reads = reads;
+    this.assignFeeds = assignFeeds;
+    this.assignAll = assignAll;
+    this.logits = logits;
+    this.probabilities = probabilities;
+    this.softmaxOutput = softmaxOutput;
+  }
+
+  /** Adds the architecture's variables and forward pass to {@code tf}'s graph. */
+  public static ModelGraph build(Ops tf, ModelArchitecture architecture) {
+    long[] inputShape = new long[architecture.inputShape().length + 1];
+    inputShape[0] = -1;
+    System.arraycopy(architecture.inputShape(), 0, inputShape, 1, inputShape.length - 1);
+    Placeholder<TFloat32> input = tf.withName(INPUT)
+        .placeholder(TFloat32.class, Placeholder.shape(Shape.of(inputShape)));
+
+    Map<String, VarHandleOp> variables = new LinkedHashMap<>();
+    Map<String, ReadVariableOp<TFloat32>> reads = new LinkedHashMap<>();
+    Map<String, Placeholder<TFloat32>> feeds = new LinkedHashMap<>();
+    List<Op> assigns = new ArrayList<>();
+    for (WeightSpec spec : architecture.weights()) {
+      Ops scope = tf.withSubScope(spec.layer());
+      VarHandleOp handle = scope.withName(spec.name()).varHandleOp(TFloat32.class, Shape.of(spec.shape()),
+          VarHandleOp.sharedName(spec.path()));
+      variables.put(spec.path(), handle);
+      reads.put(spec.path(), scope.withName(spec.name() + "_read").readVariableOp(handle, TFloat32.class));
+      Placeholder<TFloat32> feed = scope.withName(spec.name() + "_value")
+          .placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec.shape())));
+      feeds.put(spec.path(), feed);
+      assigns.add(scope.withName(spec.name() + "_assign").assignVariableOp(handle, feed));
+    }
+    Op assignAll = tf.withControlDependencies(assigns).withName("assign_weights").noOp();
+
+    Operand<TFloat32> x = input;
+    Operand<TFloat32> logits = null;
+    List<Layer> layers = architecture.layers();
+    boolean softmaxOutput = false;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      Map<String, Operand<TFloat32>> w = weightsOf(layer, reads);
+      if (i == layers.size() - 1 && layer instanceof Dense dense && dense.activation() == Activation.SOFTMAX) {
+        // Keep the softmax's input: Keras's cross-entropy on a softmax output uses these logits.
+        logits = dense.preActivation(tf, x, w);
+        x = tf.withName(PROBABILITIES).nn.softmax(logits);
+        softmaxOutput = true;
+      } else {
+        x = layer.call(tf, x, w);
+      }
+    }
+    Operand<TFloat32> probabilities = softmaxOutput ? x : tf.withName(PROBABILITIES).identity(x);
+    return new ModelGraph(architecture, input, variables, reads, feeds, assignAll,
+        softmaxOutput ? logits : null, probabilities, softmaxOutput);
+  }
+
+  private static Map<String, Operand<TFloat32>> weightsOf(Layer layer, Map<String, ReadVariableOp<TFloat32>> reads) {
+    Map<String, Operand<TFloat32>> w = new LinkedHashMap<>();
+    for (WeightSpec spec : layer.weights()) {
+      w.put(spec.name(), reads.get(spec.path()));
+    }
+    return w;
+  }
+
+  public ModelArchitecture architecture() {
+    return architecture;
+  }
+
+  public Placeholder<TFloat32> input() {
+    return input;
+  }
+
+  public Operand<TFloat32> probabilities() {
+    return probabilities;
+  }
+
+  /** The softmax's input when the model ends in a softmax, else {@code null}. */
+  public Operand<TFloat32> logits() {
+    return logits;
+  }
+
+  public boolean hasSoftmaxOutput() {
+    return softmaxOutput;
+  }
+
+  /** Variable reads in {@link ModelArchitecture#weights()} order: what gradients are taken against. */
+  public List<ReadVariableOp<TFloat32>> weightReads() {
+    return new ArrayList<>(reads.values());
+  }
+
+  public Map<String, VarHandleOp> variables() {
+    return variables;
+  }
+
+  /** Writes every weight of {@code weights} into the session's variables. */
+  public void assign(Session session, ModelWeights weights) {
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      for (WeightSpec spec : architecture.weights()) {
+        TFloat32 t = Tensors.floats(spec.shape(), weights.view(spec.path()));
+        fed.add(t);
+        runner.feed(assignFeeds.get(spec.path()), t);
+      }
+      runner.addTarget(assignAll).run().close();
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  /** Copies the variables' current values out of the session. */
+  public ModelWeights read(Session session) {
+    Session.Runner runner = session.runner();
+    List<WeightSpec> specs = architecture.weights();
+    specs.forEach(spec -> runner.fetch(reads.get(spec.path())));
+    Map<String, float[]> values = new LinkedHashMap<>();
+    try (Result result = runner.run()) {
+      for (int i = 0; i < specs.size(); i++) {
+        values.put(specs.get(i).path(), Tensors.toFloats(result.get(i)));
+      }
+    }
+    return ModelWeights.of(architecture, values);
+  }
+}
