@@ -1,0 +1,137 @@
+package io.tfjmnist.checkpoint;
+
+import io.tfjmnist.TfjMnistException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TString;
+
+/**
+ * Writes named tensors as a TF V2 checkpoint ({@code PREFIX.index} + {@code PREFIX.data-00000-of-00001})
+ * through TF's own {@code SaveV2} op, so the bytes are exactly what TF and Python read.
+ *
+ * <p>Nothing is lost on a crash: the bundle is written under a temporary prefix in the same
+ * folder and then renamed, data shard first and index last, so a reader that finds the index
+ * always finds the data it describes. The {@code checkpoint} state file is replaced atomically too.
+ */
+public final class CheckpointSaver {
+  private CheckpointSaver() {}
+
+  /** The data shard TF writes for a single-shard save. */
+  public static Path dataFile(Path prefix) {
+    return prefix.resolveSibling(prefix.getFileName() + ".data-00000-of-00001");
+  }
+
+  public static Path indexFile(Path prefix) {
+    return prefix.resolveSibling(prefix.getFileName() + ".index");
+  }
+
+  /** Saves {@code tensors} (key → value, any dtype) under {@code prefix}. */
+  public static void save(Path prefix, Map<String, Tensor> tensors) {
+    Path absolute = prefix.toAbsolutePath().normalize();
+    Path dir = absolute.getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot create folder " + dir + " for checkpoint " + prefix + ": " + e.getMessage(), e);
+    }
+    Path tmp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    try {
+      writeBundle(tmp, tensors);
+      move(dataFile(tmp), dataFile(absolute));
+      move(indexFile(tmp), indexFile(absolute));
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot write checkpoint " + prefix + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(dataFile(tmp));
+      deleteQuietly(indexFile(tmp));
+    }
+  }
+
+  private static void writeBundle(Path prefix, Map<String, Tensor> tensors) {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      List<String> names = new ArrayList<>(tensors.keySet());
+      List<Operand<?>> inputs = new ArrayList<>();
+      List<Placeholder<?>> feeds = new ArrayList<>();
+      for (String name : names) {
+        Placeholder<?> p = tf.placeholder(((org.tensorflow.types.family.TType) tensors.get(name)).type());
+        feeds.add(p);
+        inputs.add(p);
+      }
+      Placeholder<TString> prefixFeed = tf.placeholder(TString.class);
+      String[] shapes = new String[names.size()];
+      java.util.Arrays.fill(shapes, "");
+      var save = tf.train.save(prefixFeed,
+          tf.constant(NdArrays.vectorOfObjects(names.toArray(new String[0]))),
+          tf.constant(NdArrays.vectorOfObjects(shapes)), inputs);
+      try (TString prefixTensor = TString.scalarOf(prefix.toString())) {
+        Session.Runner runner = s.runner().feed(prefixFeed, prefixTensor);
+        for (int i = 0; i < names.size(); i++) {
+          runner.feed(feeds.get(i), tensors.get(names.get(i)));
+        }
+        runner.addTarget(save).run().close();
+      }
+    } catch (TfjMnistException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new TfjMnistException("TensorFlow could not write checkpoint " + prefix + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the {@code checkpoint} state file beside {@code prefix} as Keras's {@code save_weights}
+   * does (relative paths), atomically.
+   */
+  public static void writeCheckpointState(Path prefix, List<String> allPrefixes) {
+    Path dir = prefix.toAbsolutePath().getParent();
+    StringBuilder sb = new StringBuilder();
+    sb.append("model_checkpoint_path: \"").append(prefix.getFileName()).append("\"\n");
+    for (String p : allPrefixes) {
+      sb.append("all_model_checkpoint_paths: \"").append(p).append("\"\n");
+    }
+    writeAtomically(dir.resolve("checkpoint"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Writes {@code bytes} to a temporary file beside {@code target}, then renames it over {@code target}. */
+  public static void writeAtomically(Path target, byte[] bytes) {
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    try {
+      Files.write(tmp, bytes);
+      move(tmp, target);
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a leftover temporary file is harmless: its name starts with '.' and ends in .tmp-*
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.tfjmnist.checkpoint;
+
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.model.WeightSpec;
+import io.tfjmnist.model.layers.Layer;
+import io.tfjmnist.tensors.TensorMap;
+import io.tfjmnist.tensors.Tensors;
+import io.tfjmnist.training.Adam;
+import io.tfjmnist.training.OptimizerState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/**
+ * A model's weights (and optionally Adam's state) as the TF checkpoint that Keras's
+ * {@code model.save_weights(prefix)} writes for a subclassed model: keys
+ * {@code conv1/kernel/.ATTRIBUTES/VARIABLE_VALUE}, Adam's slots under
+ * {@code .../.OPTIMIZER_SLOT/optimizer/m|v/...}, {@code optimizer/iter} and the other
+ * hyperparameters, and the {@code _CHECKPOINTABLE_OBJECT_GRAPH} that Python's object-based
+ * {@code load_weights} matches against.
+ */
+public final class WeightsCheckpoint {
+  private WeightsCheckpoint() {}
+
+  /** What a checkpoint held: the weights, and Adam's state if it was saved. */
+  public record Loaded(ModelWeights weights, Optional<OptimizerState> optimizerState) {}
+
+  /** Saves atomically under {@code prefix} and writes the {@code checkpoint} state file beside it. */
+  public static void save(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
+    ModelArchitecture arch = weights.architecture();
+    KerasObjectGraph.Builder graph = KerasObjectGraph.builder().layers(objectLayers(arch));
+    if (state != null) {
+      graph.optimizer(KerasObjectGraph.Optimizer.adam());
+    }
+    KerasObjectGraph objects = graph.build();
+    Map<String, WeightSpec> specByPath = new LinkedHashMap<>();
+    arch.weights().forEach(s -> specByPath.put(s.path(), s));
+
+    try (TensorMap tensors = new TensorMap()) {
+      for (KerasObjectGraph.Variable v : objects.variables()) {
+        switch (v.kind()) {
+          case MODEL_WEIGHT -> {
+            WeightSpec spec = specByPath.get(v.path());
+            tensors.put(v.checkpointKey(), Tensors.floats(spec.shape(), weights.view(v.path())));
+          }
+          case OPTIMIZER_SLOT -> {
+            String weightPath = v.path().substring(0, v.path().indexOf("/.OPTIMIZER_SLOT/"));
+            WeightSpec spec = specByPath.get(weightPath);
+            float[] value = "m".equals(v.slotName()) ? state.m(weightPath) : state.v(weightPath);
+            tensors.put(v.checkpointKey(), Tensors.floats(spec.shape(), value));
+          }
+          case OPTIMIZER_HYPER -> tensors.put(v.checkpointKey(), hyperparameter(v.path(), state, adam));
+          default -> throw new IllegalStateException(v.kind().toString());
+        }
+      }
+      tensors.put(CheckpointIndex.OBJECT_GRAPH_KEY,
+          TString.tensorOfBytes(NdArrays.scalarOfObject(objects.serialized())));
+      CheckpointSaver.save(prefix, tensors.asMap());
+    }
+    CheckpointSaver.writeCheckpointState(prefix, List.of(prefix.getFileName().toString()));
+  }
+
+  private static org.tensorflow.Tensor hyperparameter(String path, OptimizerState state, Adam adam) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return switch (name) {
+      case "iter" -> TInt64.scalarOf(state.iterations());
+      case "beta_1" -> TFloat32.scalarOf(adam.beta1());
+      case "beta_2" -> TFloat32.scalarOf(adam.beta2());
+      case "decay" -> TFloat32.scalarOf(0f);
+      case "learning_rate" -> TFloat32.scalarOf(adam.learningRate());
+      default -> throw new IllegalStateException("unknown Adam hyperparameter " + name);
+    };
+  }
+
+  /**
+   * The object-graph layers of a subclassed model: each layer under its attribute name, its weights
+   * named as Python names them. For the seed's {@code MyModel} these are Keras's auto-generated
+   * layer names ({@code my_model/conv2d/kernel}, {@code my_model/dense_1/bias}).
+   */
+  static List<KerasObjectGraph.Layer> objectLayers(ModelArchitecture arch) {
+    if ("MyModel".equals(arch.className()) && arch.layers().size() == 4) {
+      return KerasObjectGraph.seedModelLayers();
+    }
+    String scope = snakeCase(arch.className());
+    List<KerasObjectGraph.Layer> out = new ArrayList<>();
+    for (Layer layer : arch.layers()) {
+      out.add(KerasObjectGraph.Layer.keras(layer.name(), scope + "/" + layer.name(),
+          layer.weights().stream().map(WeightSpec::name).toArray(String[]::new)));
+    }
+    return out;
+  }
+
+  private static String snakeCase(String className) {
+    return className.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Restores weights saved by {@link #save} or by Python's {@code save_weights} for the same
+   * architecture. Every weight must be present with the architecture's shape; the optimizer state is
+   * returned when all of Adam's slots are there.
+   */
+  public static Loaded load(Path prefix, ModelArchitecture arch) {
+    try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+      Map<String, float[]> values = new LinkedHashMap<>();
+      for (WeightSpec spec : arch.weights()) {
+        String key = spec.checkpointKey();
+        if (!reader.contains(key)) {
+          throw new TfjMnistException("Checkpoint " + prefix + " has no tensor '" + key
+              + "': it was not saved from this model (" + arch.className() + "). It holds: "
+              + summarizeKeys(reader.index().keys()));
+        }
+        long[] shape = reader.shape(key);
+        if (!Arrays.equals(shape, spec.shape())) {
+          throw new TfjMnistException("Checkpoint tensor '" + key + "' has shape " + Arrays.toString(shape)
+              + " but the model expects " + Arrays.toString(spec.shape()) + ".");
+        }
+        values.put(spec.path(), reader.readFloats(key));
+      }
+      ModelWeights weights = ModelWeights.of(arch, values);
+      return new Loaded(weights, readAdam(reader, arch));
+    }
+  }
+
+  private static Optional<OptimizerState> readAdam(CheckpointReader reader, ModelArchitecture arch) {
+    String iterKey = KerasObjectGraph.variableKey("optimizer/iter");
+    if (!reader.contains(iterKey)) {
+      return Optional.empty();
+    }
+    Map<String, float[]> m = new LinkedHashMap<>();
+    Map<String, float[]> v = new LinkedHashMap<>();
+    for (WeightSpec spec : arch.weights()) {
+      String mKey = KerasObjectGraph.slotKey(spec.path(), "m");
+      String vKey = KerasObjectGraph.slotKey(spec.path(), "v");
+      if (!reader.contains(mKey) || !reader.contains(vKey)) {
+        return Optional.empty();
+      }
+      m.put(spec.path(), reader.readFloats(mKey));
+      v.put(spec.path(), reader.readFloats(vKey));
+    }
+    return Optional.of(new OptimizerState(reader.readLongScalar(iterKey), m, v));
+  }
+
+  private static String summarizeKeys(List<String> keys) {
+    List<String> shown = keys.size() > 6 ? keys.subList(0, 6) : keys;
+    return String.join(", ", shown) + (keys.size() > 6 ? ", ... (" + keys.size() + " keys)" : "");
+  }
+}

@@ -1,0 +1,19 @@
+package io.tfjmnist.training;
+
+import io.tfjmnist.training.metrics.ConfusionMatrix;
+
+/**
+ * A model's results on a labelled set, as the seed's test loop measures them (mean of batch-mean
+ * losses, per-example accuracy), with the confusion matrix on top.
+ */
+public record Evaluation(float loss, float accuracy, long examples, ConfusionMatrix confusion) {
+
+  public String summary() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Test Loss: ").append(loss).append(", Test Accuracy: ").append(accuracy * 100f)
+        .append(" (").append(examples).append(" images)\n");
+    sb.append("Per-class accuracy and confusion matrix (rows: true digit, columns: predicted):\n");
+    sb.append(confusion.format());
+    return sb.toString();
+  }
+}

@@ -1,0 +1,47 @@
+package io.tfjmnist.training;
+
+import io.tfjmnist.model.ModelGraph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.SparseSoftmaxCrossEntropyWithLogits;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Keras's {@code SparseCategoricalCrossentropy()} (from_logits=False, reduction
+ * SUM_OVER_BATCH_SIZE) as the seed evaluates it.
+ *
+ * <p>Keras's backend does not take the log of a softmax output: when the output tensor comes
+ * straight from a softmax it reaches back to the softmax's input and calls the fused
+ * {@code SparseSoftmaxCrossEntropyWithLogits} on those logits. Only an output with no such link is
+ * clipped to [1e-7, 1 - 1e-7] and logged first. Both cases are built here.
+ *
+ * <p>TF has no gradient registered for the fused op, but the op returns its own gradient
+ * ({@code backprop} = softmax - onehot); divided by the batch size it is d(mean loss)/d(logits),
+ * which is where the backward pass starts.
+ */
+final class SparseCategoricalCrossentropy {
+  static final float EPSILON = 1e-7f;
+
+  /** The softmax input the loss is computed on: the model's logits, or log(clip(probabilities)). */
+  final Operand<TFloat32> logits;
+  /** Mean loss over the batch. */
+  final Operand<TFloat32> loss;
+  /** d(loss)/d(logits). */
+  final Operand<TFloat32> dLogits;
+
+  SparseCategoricalCrossentropy(Ops tf, ModelGraph model, Operand<TInt64> labels) {
+    Ops scope = tf.withSubScope("loss");
+    if (model.hasSoftmaxOutput()) {
+      logits = model.logits();
+    } else {
+      Operand<TFloat32> clipped = scope.clipByValue(model.probabilities(),
+          scope.constant(EPSILON), scope.constant(1f - EPSILON));
+      logits = scope.math.log(clipped);
+    }
+    SparseSoftmaxCrossEntropyWithLogits<TFloat32> xent = scope.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels);
+    Operand<TFloat32> batchSize = scope.dtypes.cast(scope.size(labels), TFloat32.class);
+    loss = scope.withName("value").math.div(scope.sum(xent.loss(), scope.constant(0)), batchSize);
+    dLogits = scope.withName("dlogits").math.div(xent.backprop(), batchSize);
+  }
+}

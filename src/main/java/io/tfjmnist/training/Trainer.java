@@ -1,0 +1,188 @@
+package io.tfjmnist.training;
+
+import io.tfjmnist.data.Dataset;
+import io.tfjmnist.data.ShuffleBuffer;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.training.metrics.ConfusionMatrix;
+import io.tfjmnist.training.metrics.Mean;
+import io.tfjmnist.training.metrics.SparseCategoricalAccuracy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Trains a model the way the seed script does: per epoch, {@code shuffle(buffer).batch(size)} over
+ * the training set with a fresh shuffle order, one Adam step per batch through TF, the running
+ * {@code Mean} loss and {@code SparseCategoricalAccuracy}, then the test set in order with the
+ * metrics reset. A Trainer holds only settings; each {@link #fit} owns its graph and session and
+ * closes them before returning an immutable result.
+ */
+public final class Trainer {
+  private final TrainingConfig config;
+
+  public Trainer(TrainingConfig config) {
+    this.config = config;
+  }
+
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /** Weights and optimizer state at the end of an epoch, read from the session on demand. */
+  public interface Snapshot {
+    ModelWeights weights();
+
+    OptimizerState optimizerState();
+  }
+
+  /** Trains from Keras's initial weights drawn with the config's seed. */
+  public TrainingResult fit(ModelArchitecture architecture, Dataset train, Dataset test, List<TrainingListener> listeners) {
+    return fit(architecture, ModelWeights.glorotUniform(architecture, config.seed()), null, 0, train, test, listeners);
+  }
+
+  /**
+   * Trains from given weights and optimizer state (null: a fresh Adam), starting after
+   * {@code completedEpochs} epochs: the shuffle order of epoch k depends only on the seed and k,
+   * so a resumed run sees the same batches an uninterrupted one would.
+   */
+  public TrainingResult fit(ModelArchitecture architecture, ModelWeights initial, OptimizerState state,
+      int completedEpochs, Dataset train, Dataset test, List<TrainingListener> listeners) {
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("the training set is empty");
+    }
+    int steps = (train.size() + config.batchSize() - 1) / config.batchSize();
+    List<EpochLogs> history = new ArrayList<>();
+    boolean stopped = false;
+    try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), sessionConfig(config.threads()));
+        TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
+      graph.load(initial, state);
+      listeners.forEach(l -> l.onTrainBegin(config, train.size(), steps));
+      BatchFeeder feeder = new BatchFeeder(train);
+      Mean loss = new Mean();
+      SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
+      for (int epoch = completedEpochs + 1; epoch <= config.epochs() && !stopped; epoch++) {
+        final int e = epoch;
+        listeners.forEach(l -> l.onEpochBegin(e));
+        loss.reset();
+        accuracy.reset();
+        int[] order = ShuffleBuffer.epochOrder(train.size(), config.shuffleBuffer(), config.seed(), epoch);
+        long start = System.nanoTime();
+        long images = 0;
+        int step = 0;
+        for (int from = 0; from < order.length; from += config.batchSize()) {
+          int size = Math.min(config.batchSize(), order.length - from);
+          try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
+            TrainingGraph.BatchMetrics m = graph.trainStep(batch.images(), batch.labels(), learningRate);
+            loss.update(m.loss());
+            accuracy.update(m.correct(), size);
+          }
+          images += size;
+          step++;
+          long elapsed = System.nanoTime() - start;
+          for (TrainingListener l : listeners) {
+            l.onBatchEnd(epoch, step, steps, loss.result(), accuracy.result(), images, elapsed);
+          }
+          if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+            stopped = true;
+            break;
+          }
+        }
+        long trainNanos = System.nanoTime() - start;
+        if (stopped && step < steps) {
+          break; // an interrupted epoch is not reported as complete
+        }
+        listeners.forEach(l -> l.onEvaluateBegin(e));
+        long evalStart = System.nanoTime();
+        Evaluation eval = test == null || test.size() == 0 ? null : evaluate(graph, test, config.batchSize());
+        EpochLogs logs = new EpochLogs(epoch, loss.result(), accuracy.result(),
+            eval == null ? Float.NaN : eval.loss(), eval == null ? Float.NaN : eval.accuracy(),
+            step, trainNanos, System.nanoTime() - evalStart);
+        history.add(logs);
+        Snapshot snapshot = new LazySnapshot(graph::weights, graph::optimizerState);
+        for (TrainingListener l : listeners) {
+          l.onEpochEnd(logs, snapshot);
+        }
+        if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+          stopped = true;
+        }
+      }
+      TrainingResult result = new TrainingResult(graph.weights(), graph.optimizerState(), history, stopped);
+      listeners.forEach(l -> l.onTrainEnd(result));
+      return result;
+    }
+  }
+
+  /** The seed's test loop: batches in order, mean of batch-mean losses, per-example accuracy. */
+  static Evaluation evaluate(TrainingGraph graph, Dataset data, int batchSize) {
+    Mean loss = new Mean();
+    SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
+    ConfusionMatrix confusion = new ConfusionMatrix(graph.architecture().numClasses());
+    BatchFeeder feeder = new BatchFeeder(data);
+    int[] order = new int[data.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    long[] predictions = new long[batchSize];
+    for (int from = 0; from < order.length; from += batchSize) {
+      int size = Math.min(batchSize, order.length - from);
+      try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
+        TrainingGraph.BatchMetrics m = graph.evaluate(batch.images(), batch.labels(), predictions);
+        loss.update(m.loss());
+        accuracy.update(m.correct(), size);
+      }
+      for (int b = 0; b < size; b++) {
+        confusion.add(data.label(from + b), (int) predictions[b]);
+      }
+    }
+    return new Evaluation(loss.result(), accuracy.result(), data.size(), confusion);
+  }
+
+  /** Evaluates {@code weights} on {@code data} in a session of its own. */
+  public static Evaluation evaluate(ModelWeights weights, Dataset data, int batchSize, int threads) {
+    try (TrainingGraph graph = new TrainingGraph(weights.architecture(), Adam.kerasDefaults(), sessionConfig(threads))) {
+      graph.load(weights, null);
+      return evaluate(graph, data, batchSize);
+    }
+  }
+
+  static ConfigProto sessionConfig(int threads) {
+    if (threads <= 0) {
+      return null;
+    }
+    return ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(threads)
+        .setInterOpParallelismThreads(threads)
+        .build();
+  }
+
+  private static final class LazySnapshot implements Snapshot {
+    private final Supplier<ModelWeights> weights;
+    private final Supplier<OptimizerState> state;
+    private ModelWeights w;
+    private OptimizerState s;
+
+    LazySnapshot(Supplier<ModelWeights> weights, Supplier<OptimizerState> state) {
+      this.weights = weights;
+      this.state = state;
+    }
+
+    @Override
+    public ModelWeights weights() {
+      if (w == null) {
+        w = weights.get();
+      }
+      return w;
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+      if (s == null) {
+        s = state.get();
+      }
+      return s;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.tfjmnist.training;
+
+/**
+ * The seed's recipe as settings: {@code shuffle(10000).batch(32)}, {@code Adam()}, 5 epochs.
+ *
+ * @param seed fixes the initial weights and the shuffle order of every epoch
+ * @param threads TF intra- and inter-op threads; 0 keeps TF's defaults (all cores)
+ */
+public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads) {
+
+  public TrainingConfig {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    if (shuffleBuffer < 1) {
+      throw new IllegalArgumentException("shuffle buffer must be at least 1, got " + shuffleBuffer);
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be 0 (TF's default) or more, got " + threads);
+    }
+  }
+
+  /** The seed script's settings, with seed 42. */
+  public static TrainingConfig seedDefaults() {
+    return new TrainingConfig(5, 32, 10_000, Adam.kerasDefaults(), 42L, 0);
+  }
+
+  public TrainingConfig withEpochs(int e) {
+    return new TrainingConfig(e, batchSize, shuffleBuffer, adam, seed, threads);
+  }
+
+  public TrainingConfig withBatchSize(int b) {
+    return new TrainingConfig(epochs, b, shuffleBuffer, adam, seed, threads);
+  }
+
+  public TrainingConfig withShuffleBuffer(int s) {
+    return new TrainingConfig(epochs, batchSize, s, adam, seed, threads);
+  }
+
+  public TrainingConfig withAdam(Adam a) {
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads);
+  }
+
+  public TrainingConfig withSeed(long s) {
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, s, threads);
+  }
+
+  public TrainingConfig withThreads(int t) {
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, t);
+  }
+}

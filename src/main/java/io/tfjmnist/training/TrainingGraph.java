@@ -1,0 +1,134 @@
+package io.tfjmnist.training;
+
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelGraph;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.tensors.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One graph and one long-lived session holding the model, its loss, TF's gradients
+ * ({@code Graph.addGradients}) and Keras's Adam. Training steps and evaluation batches are both
+ * run here; evaluation simply leaves the update op out of the run.
+ */
+public final class TrainingGraph implements AutoCloseable {
+  private final Graph graph;
+  private final Session session;
+  private final ModelGraph model;
+  private final AdamGraph adam;
+  private final Placeholder<TInt64> labels;
+  private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> correct;
+  private final Operand<TInt64> predicted;
+
+  /** Loss and number of correct predictions for one batch. */
+  public record BatchMetrics(float loss, float correct) {}
+
+  public TrainingGraph(ModelArchitecture architecture, Adam optimizer, ConfigProto config) {
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      model = ModelGraph.build(tf, architecture);
+      labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+      SparseCategoricalCrossentropy xent = new SparseCategoricalCrossentropy(tf, model, labels);
+      loss = xent.loss;
+
+      // SparseCategoricalAccuracy: argmax of the output equals the label. Argmax of the logits is
+      // the argmax of the softmax, without rounding ties away.
+      Operand<TFloat32> scores = model.hasSoftmaxOutput() ? model.logits() : model.probabilities();
+      predicted = tf.withName("predicted").math.argMax(scores, tf.constant(1));
+      correct = tf.withName("correct").sum(
+          tf.dtypes.cast(tf.math.equal(predicted, labels), TFloat32.class), tf.constant(0));
+
+      List<Output<?>> reads = new ArrayList<>();
+      model.weightReads().forEach(r -> reads.add(r.asOutput()));
+      Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits.asOutput()},
+          reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits.asOutput()});
+      List<VarHandleOp> vars = new ArrayList<>(model.variables().values());
+      adam = new AdamGraph(tf, optimizer, architecture.weights(), vars, Arrays.asList(grads));
+      session = config == null ? new Session(graph) : new Session(graph, config);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** Loads weights and optimizer state (a fresh optimizer when {@code state} is null). */
+  public void load(ModelWeights weights, OptimizerState state) {
+    model.assign(session, weights);
+    if (state == null) {
+      adam.reset(session);
+    } else {
+      adam.assign(session, state);
+    }
+  }
+
+  /** Runs forward, backward and one Adam update on a batch; returns the batch's metrics before the update. */
+  public BatchMetrics trainStep(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate) {
+    try (Result r = session.runner()
+        .feed(model.input(), images)
+        .feed(labels, batchLabels)
+        .feed(adam.learningRate(), learningRate)
+        .addTarget(adam.step())
+        .fetch(loss)
+        .fetch(correct)
+        .run()) {
+      return new BatchMetrics(Tensors.scalarFloat(r.get(0)), Tensors.scalarFloat(r.get(1)));
+    }
+  }
+
+  /** Loss and correct count without updating anything; {@code predictions} receives argmax per image if non-null. */
+  public BatchMetrics evaluate(TFloat32 images, TInt64 batchLabels, long[] predictions) {
+    Session.Runner runner = session.runner()
+        .feed(model.input(), images)
+        .feed(labels, batchLabels)
+        .fetch(loss)
+        .fetch(correct);
+    if (predictions != null) {
+      runner.fetch(predicted);
+    }
+    try (Result r = runner.run()) {
+      if (predictions != null) {
+        long[] p = Tensors.toLongs(r.get(2));
+        System.arraycopy(p, 0, predictions, 0, p.length);
+      }
+      return new BatchMetrics(Tensors.scalarFloat(r.get(0)), Tensors.scalarFloat(r.get(1)));
+    }
+  }
+
+  public ModelWeights weights() {
+    return model.read(session);
+  }
+
+  public OptimizerState optimizerState() {
+    return adam.read(session);
+  }
+
+  public ModelArchitecture architecture() {
+    return model.architecture();
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } finally {
+      graph.close();
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.tfjmnist.training.metrics;
+
+/**
+ * Keras's {@code tf.keras.metrics.Mean}: a running float32 total and count. The seed feeds it one
+ * batch-mean loss per step, so the epoch's loss is the mean of batch means (the last, partial batch
+ * weighs as much as a full one). Accumulating in float32 reproduces Keras's rounding.
+ */
+public final class Mean {
+  private float total;
+  private float count;
+
+  public void update(float value) {
+    total += value;
+    count += 1f;
+  }
+
+  public float result() {
+    return count == 0f ? 0f : total / count;
+  }
+
+  public void reset() {
+    total = 0f;
+    count = 0f;
+  }
+}

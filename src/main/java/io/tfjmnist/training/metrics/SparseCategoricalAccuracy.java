@@ -1,0 +1,25 @@
+package io.tfjmnist.training.metrics;
+
+/**
+ * Keras's {@code SparseCategoricalAccuracy}: the fraction of examples whose argmax equals the
+ * label, accumulated per example in float32 over the epoch.
+ */
+public final class SparseCategoricalAccuracy {
+  private float correct;
+  private float count;
+
+  public void update(float correctInBatch, int batchSize) {
+    correct += correctInBatch;
+    count += batchSize;
+  }
+
+  /** In [0, 1]; the seed prints it times 100. */
+  public float result() {
+    return count == 0f ? 0f : correct / count;
+  }
+
+  public void reset() {
+    correct = 0f;
+    count = 0f;
+  }
+}

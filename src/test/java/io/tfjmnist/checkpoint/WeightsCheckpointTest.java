@@ -1,0 +1,139 @@
+package io.tfjmnist.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.model.WeightSpec;
+import io.tfjmnist.training.Adam;
+import io.tfjmnist.training.OptimizerState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Saving through TF's SaveV2 and reading back: keys as Keras names them, values bit for bit. */
+class WeightsCheckpointTest {
+  private static final ModelArchitecture ARCH = ModelArchitecture.seedCnn();
+
+  @TempDir
+  Path dir;
+
+  private static OptimizerState randomState(long iterations) {
+    SplittableRandom r = new SplittableRandom(3);
+    Map<String, float[]> m = new LinkedHashMap<>();
+    Map<String, float[]> v = new LinkedHashMap<>();
+    for (WeightSpec s : ARCH.weights()) {
+      float[] a = new float[(int) s.size()];
+      float[] b = new float[(int) s.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextGaussian();
+        b[i] = (float) r.nextDouble();
+      }
+      m.put(s.path(), a);
+      v.put(s.path(), b);
+    }
+    return new OptimizerState(iterations, m, v);
+  }
+
+  @Test
+  void roundTripKeepsEveryValueAndUsesKerasKeys() throws Exception {
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 5);
+    OptimizerState s = randomState(1875);
+    Path prefix = dir.resolve("mnist");
+    WeightsCheckpoint.save(prefix, w, s, Adam.kerasDefaults());
+
+    assertTrue(Files.exists(dir.resolve("mnist.index")));
+    assertTrue(Files.exists(dir.resolve("mnist.data-00000-of-00001")));
+    assertEquals("model_checkpoint_path: \"mnist\"\nall_model_checkpoint_paths: \"mnist\"\n",
+        Files.readString(dir.resolve("checkpoint")));
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains(".tmp-")).toList(), "no temporary files left");
+    }
+
+    List<String> keys = CheckpointIndex.open(prefix).keys();
+    List<String> expected = new ArrayList<>(List.of(
+        "_CHECKPOINTABLE_OBJECT_GRAPH",
+        "conv1/bias/.ATTRIBUTES/VARIABLE_VALUE",
+        "conv1/bias/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE",
+        "conv1/bias/.OPTIMIZER_SLOT/optimizer/v/.ATTRIBUTES/VARIABLE_VALUE",
+        "conv1/kernel/.ATTRIBUTES/VARIABLE_VALUE",
+        "conv1/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE",
+        "conv1/kernel/.OPTIMIZER_SLOT/optimizer/v/.ATTRIBUTES/VARIABLE_VALUE"));
+    for (String l : List.of("d1", "d2")) {
+      for (String t : List.of("bias", "kernel")) {
+        expected.add(l + "/" + t + "/.ATTRIBUTES/VARIABLE_VALUE");
+        expected.add(l + "/" + t + "/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE");
+        expected.add(l + "/" + t + "/.OPTIMIZER_SLOT/optimizer/v/.ATTRIBUTES/VARIABLE_VALUE");
+      }
+    }
+    for (String h : List.of("beta_1", "beta_2", "decay", "iter", "learning_rate")) {
+      expected.add("optimizer/" + h + "/.ATTRIBUTES/VARIABLE_VALUE");
+    }
+    assertEquals(expected, keys, "keys, in the sorted order TF's bundle writer stores them");
+
+    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
+    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
+    OptimizerState back = loaded.optimizerState().orElseThrow();
+    assertEquals(1875, back.iterations());
+    for (WeightSpec spec : ARCH.weights()) {
+      assertArrayEquals(s.m(spec.path()), back.m(spec.path()));
+      assertArrayEquals(s.v(spec.path()), back.v(spec.path()));
+    }
+    try (CheckpointReader r = CheckpointReader.open(prefix)) {
+      assertEquals(0.001f, r.readFloatScalar("optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE"));
+      assertEquals(0.9f, r.readFloatScalar("optimizer/beta_1/.ATTRIBUTES/VARIABLE_VALUE"));
+      var graph = r.objectGraph();
+      Map<String, String> byPath = KerasObjectGraph.variableKeysByPath(graph);
+      assertEquals("d1/kernel/.ATTRIBUTES/VARIABLE_VALUE", byPath.get("d1/kernel"));
+      assertEquals("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", byPath.get("optimizer/iter"));
+    }
+  }
+
+  @Test
+  void weightsWithoutOptimizerStateLoadWithoutIt() {
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 6);
+    Path prefix = dir.resolve("weights-only");
+    WeightsCheckpoint.save(prefix, w, null, Adam.kerasDefaults());
+    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
+    assertTrue(loaded.optimizerState().isEmpty());
+    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
+  }
+
+  @Test
+  void savingOverAnExistingCheckpointReplacesIt() {
+    Path prefix = dir.resolve("mnist");
+    WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(ARCH, 1), null, Adam.kerasDefaults());
+    ModelWeights second = ModelWeights.glorotUniform(ARCH, 2);
+    WeightsCheckpoint.save(prefix, second, null, Adam.kerasDefaults());
+    assertEquals(0.0, second.maxAbsDifference(WeightsCheckpoint.load(prefix, ARCH).weights()));
+  }
+
+  @Test
+  void aCheckpointOfAnotherModelIsRefusedByName() {
+    Path other = CheckpointFixtures.subclassedMlp();
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> WeightsCheckpoint.load(other, ARCH));
+    assertTrue(e.getMessage().contains("has no tensor 'conv1/kernel/.ATTRIBUTES/VARIABLE_VALUE'"), e.getMessage());
+  }
+
+  @Test
+  void aCorruptDataShardIsReported() throws Exception {
+    Path prefix = dir.resolve("mnist");
+    WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(ARCH, 1), null, Adam.kerasDefaults());
+    Path data = dir.resolve("mnist.data-00000-of-00001");
+    byte[] bytes = Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 0x55;
+    Files.write(data, bytes);
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> WeightsCheckpoint.load(prefix, ARCH));
+    assertTrue(e.getMessage().toLowerCase().contains("crc") || e.getMessage().toLowerCase().contains("corrupt"), e.getMessage());
+  }
+}
