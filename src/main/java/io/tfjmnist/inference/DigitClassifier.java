@@ -19,7 +19,7 @@ import org.tensorflow.types.TFloat32;
  * TF, and every call here makes its own runner and tensors, so one instance serves many threads.
  * Close it to free the native graph and session.
  */
-public final class DigitClassifier implements AutoCloseable {
+public final class DigitClassifier implements ProbabilityModel {
   private final Graph graph;
   private final Session session;
   private final ModelGraph model;
@@ -48,7 +48,7 @@ public final class DigitClassifier implements AutoCloseable {
     return new DigitClassifier(weights, config);
   }
 
-  /** Per-example input size: 784 floats in [0, 1], row-major 28x28, white digit on black. */
+  @Override
   public int inputSize() {
     return inputSize;
   }
@@ -82,7 +82,7 @@ public final class DigitClassifier implements AutoCloseable {
     return out;
   }
 
-  /** Probabilities for {@code count} images packed in {@code flat}, row-major {@code [count, classes]}. */
+  @Override
   public float[] probabilities(float[] flat, int count) {
     if (flat.length != count * inputSize) {
       throw new TfjMnistException("Expected " + count * inputSize + " input values for " + count + " images, got " + flat.length + ".");

@@ -98,7 +98,10 @@ class SeedGoldenTest {
       assertSamples(name + " after step 1", samples.get("after_step1"), samples.get("indices"), w1.view(name));
       assertSamples(name + " m1", samples.get("m1"), samples.get("indices"), s1.m(name));
       assertSamples(name + " v1", samples.get("v1"), samples.get("indices"), s1.v(name));
-      assertEquals(t.at("/after_step1/sum").asDouble(), sum(w1.view(name)), 1e-4 * Math.max(1, t.get("abs_sum").asDouble() / 1000), name + " sum");
+      // Whole-tensor sums: float32's 1 - 0.999^t is off by ~1.3e-5 relative, which TF's Adam
+      // inherits, so the sum over 2.8M updates of d1/kernel drifts by ~2e-3 from float64.
+      double absSum = t.get("abs_sum").asDouble();
+      assertEquals(t.at("/after_step1/sum").asDouble(), sum(w1.view(name)), 1e-4 + 1e-6 * absSum, name + " sum");
     }
     assertEquals(golden.get("loss_after_step1").asDouble(), graph.evaluate(images, labels, null).loss(), TOL);
     assertProbabilities(golden.get("probabilities_after_step1"));

@@ -1,0 +1,71 @@
+package io.tfjmnist.cli;
+
+import io.tfjmnist.TfjMnistException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar tfj-mnist.jar COMMAND ...}. The CLI only parses flags and calls the library;
+ * every failure the user can fix ends as one line on stderr and a non-zero exit, never a stack
+ * trace (set {@code TFJ_MNIST_DEBUG=1} to see one).
+ */
+@Command(name = "tfj-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "The TensorFlow 2 MNIST CNN on TensorFlow Java: train, evaluate, predict.",
+    subcommands = {TrainCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  /** Exit status for a failure at run time (bad data, unreadable checkpoint, bad image). */
+  public static final int EXIT_FAILURE = 1;
+  /** Exit status for bad flags, as picocli uses. */
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, help)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the CLI with the given streams; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setParameterExceptionHandler((ex, a) -> {
+      err.println("error: " + ex.getMessage());
+      CommandLine cmd = ex.getCommandLine();
+      err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      Throwable t = ex;
+      if (System.getenv("TFJ_MNIST_DEBUG") != null) {
+        t.printStackTrace(err);
+      }
+      if (t instanceof TfjMnistException) {
+        err.println("error: " + t.getMessage());
+      } else if (t instanceof OutOfMemoryError) {
+        err.println("error: out of memory; give the JVM more with -Xmx or use a smaller --batch-size.");
+      } else {
+        err.println("error: unexpected " + t.getClass().getSimpleName() + ": " + t.getMessage()
+            + " (set TFJ_MNIST_DEBUG=1 for details)");
+      }
+      return EXIT_FAILURE;
+    });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"tfj-mnist " + (v == null ? "dev" : v) + " (TensorFlow Java 1.1.0, TF 2.18 runtime)"};
+    }
+  }
+}
