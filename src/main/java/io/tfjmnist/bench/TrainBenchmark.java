@@ -1,0 +1,123 @@
+package io.tfjmnist.bench;
+
+import io.tfjmnist.data.BatchFiller;
+import io.tfjmnist.data.Dataset;
+import io.tfjmnist.data.DatasetLocator;
+import io.tfjmnist.data.DatasetName;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.training.Adam;
+import io.tfjmnist.training.ProgressBar;
+import io.tfjmnist.training.Trainer;
+import io.tfjmnist.training.TrainingConfig;
+import io.tfjmnist.training.TrainingGraph;
+import io.tfjmnist.training.TrainingResult;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * {@code scripts/bench-train}: steady-state training throughput of the product's {@link Trainer}
+ * (shuffle, batch tensors, metrics, progress bar) against a bare loop that only runs the training
+ * op on batches prepared in advance, alternately in one JVM, and the per-step overhead between
+ * them. A benchmark, not a test: it asserts nothing.
+ */
+public final class TrainBenchmark {
+  private TrainBenchmark() {}
+
+  public static void main(String[] args) {
+    Path dataDir = args.length > 0 ? Path.of(args[0]) : null;
+    int images = args.length > 1 ? Integer.parseInt(args[1]) : 12_800;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int batch = args.length > 3 ? Integer.parseInt(args[3]) : 32;
+    Dataset train = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST).train().take(images);
+    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    System.out.printf("cores: %d, TF %s, batch %d, %d images per measurement, %d rounds%n",
+        Runtime.getRuntime().availableProcessors(), TensorFlow.version(), batch, images, rounds);
+
+    // Warm-up of both paths (graph optimisation, oneDNN kernel selection, JIT).
+    bare(arch, train, batch);
+    product(arch, train, batch);
+    List<Double> bareRates = new ArrayList<>();
+    List<Double> productRates = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      bareRates.add(bare(arch, train, batch));
+      productRates.add(product(arch, train, batch));
+    }
+    double bareMedian = median(bareRates);
+    double productMedian = median(productRates);
+    int steps = (images + batch - 1) / batch;
+    double bareStepMs = 1000.0 * images / bareMedian / steps;
+    double productStepMs = 1000.0 * images / productMedian / steps;
+    System.out.println();
+    System.out.printf("%-34s %12s%n", "measure", "median");
+    System.out.printf("%-34s %12.0f%n", "bare loop images/s", bareMedian);
+    System.out.printf("%-34s %12.0f%n", "train (product) images/s", productMedian);
+    System.out.printf("%-34s %12.3f%n", "product / bare", productMedian / bareMedian);
+    System.out.printf("%-34s %12.3f%n", "bare step ms", bareStepMs);
+    System.out.printf("%-34s %12.3f%n", "product step ms", productStepMs);
+    System.out.printf("%-34s %12.3f%n", "per-step overhead ms", productStepMs - bareStepMs);
+    System.out.printf("%-34s %12.1f%n", "epoch of 60,000 images, s (product)", 60_000 / productMedian);
+    System.out.println("rounds bare:    " + fmt(bareRates));
+    System.out.println("rounds product: " + fmt(productRates));
+  }
+
+  /** Only feeds prepared batches and runs the training op. */
+  private static double bare(ModelArchitecture arch, Dataset train, int batch) {
+    int steps = train.size() / batch;
+    List<TFloat32> xs = new ArrayList<>();
+    List<TInt64> ys = new ArrayList<>();
+    int[] order = new int[train.size()];
+    Arrays.setAll(order, i -> i);
+    try (TrainingGraph g = new TrainingGraph(arch, Adam.kerasDefaults(), null);
+        TFloat32 lr = TFloat32.scalarOf(1e-3f)) {
+      g.load(ModelWeights.glorotUniform(arch, 1), null);
+      for (int s = 0; s < steps; s++) {
+        TFloat32 x = TFloat32.tensorOf(Shape.of(batch, 28, 28, 1));
+        BatchFiller.fillImages(train, order, s * batch, batch, x.asRawTensor().data().asFloats());
+        TInt64 y = TInt64.tensorOf(Shape.of(batch));
+        BatchFiller.fillLabels(train, order, s * batch, batch, y.asRawTensor().data().asLongs());
+        xs.add(x);
+        ys.add(y);
+      }
+      long t0 = System.nanoTime();
+      for (int s = 0; s < steps; s++) {
+        g.trainStep(xs.get(s), ys.get(s), lr);
+      }
+      return steps * (double) batch / ((System.nanoTime() - t0) / 1e9);
+    } finally {
+      xs.forEach(TFloat32::close);
+      ys.forEach(TInt64::close);
+    }
+  }
+
+  /** One epoch of {@link Trainer#fit} with its progress bar drawing into a null stream. */
+  private static double product(ModelArchitecture arch, Dataset train, int batch) {
+    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(1).withBatchSize(batch);
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    TrainingResult r = new Trainer(config).fit(arch, train, null, List.of(new ProgressBar(nowhere)));
+    return train.size() / (r.lastEpoch().trainNanos() / 1e9);
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    s.sort(null);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  private static String fmt(List<Double> xs) {
+    StringBuilder sb = new StringBuilder();
+    for (double x : xs) {
+      sb.append(String.format("%.0f ", x));
+    }
+    return sb.toString().trim();
+  }
+}
