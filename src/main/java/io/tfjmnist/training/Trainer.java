@@ -40,22 +40,28 @@ public final class Trainer {
 
   /** Trains from Keras's initial weights drawn with the config's seed. */
   public TrainingResult fit(ModelArchitecture architecture, Dataset train, Dataset test, List<TrainingListener> listeners) {
-    return fit(architecture, ModelWeights.glorotUniform(architecture, config.seed()), null, 0, train, test, listeners);
+    return fit(architecture, ModelWeights.glorotUniform(architecture, config.seed()), null,
+        TrainingPosition.start(), train, test, listeners);
   }
 
   /**
-   * Trains from given weights and optimizer state (null: a fresh Adam), starting after
-   * {@code completedEpochs} epochs: the shuffle order of epoch k depends only on the seed and k,
-   * so a resumed run sees the same batches an uninterrupted one would.
+   * Trains from given weights and optimizer state (null: a fresh Adam), continuing from
+   * {@code position}: the shuffle order of epoch k depends only on the seed and k, so skipping
+   * the steps already done and restoring the running metric sums makes a resumed run see the same
+   * batches, and report the same numbers, as an uninterrupted one.
    */
   public TrainingResult fit(ModelArchitecture architecture, ModelWeights initial, OptimizerState state,
-      int completedEpochs, Dataset train, Dataset test, List<TrainingListener> listeners) {
+      TrainingPosition position, Dataset train, Dataset test, List<TrainingListener> listeners) {
     if (train.size() == 0) {
       throw new IllegalArgumentException("the training set is empty");
     }
     int steps = (train.size() + config.batchSize() - 1) / config.batchSize();
+    if (position.stepsInEpoch() >= steps) {
+      throw new IllegalArgumentException("cannot resume at step " + position.stepsInEpoch()
+          + " of an epoch that has " + steps + " steps (different data or batch size?)");
+    }
     List<EpochLogs> history = new ArrayList<>();
-    boolean stopped = false;
+    TrainingPosition where = position;
     try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), sessionConfig(config.threads()));
         TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
       graph.load(initial, state);
@@ -63,16 +69,22 @@ public final class Trainer {
       BatchFeeder feeder = new BatchFeeder(train);
       Mean loss = new Mean();
       SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
-      for (int epoch = completedEpochs + 1; epoch <= config.epochs() && !stopped; epoch++) {
+      boolean stopped = false;
+      for (int epoch = position.completedEpochs() + 1; epoch <= config.epochs() && !stopped; epoch++) {
         final int e = epoch;
         listeners.forEach(l -> l.onEpochBegin(e));
+        int step = 0;
         loss.reset();
         accuracy.reset();
+        if (epoch == position.completedEpochs() + 1 && !position.atEpochBoundary()) {
+          step = position.stepsInEpoch();
+          loss.restore(position.lossTotal(), position.lossCount());
+          accuracy.restore(position.correct(), position.seen());
+        }
         int[] order = ShuffleBuffer.epochOrder(train.size(), config.shuffleBuffer(), config.seed(), epoch);
         long start = System.nanoTime();
-        long images = 0;
-        int step = 0;
-        for (int from = 0; from < order.length; from += config.batchSize()) {
+        long images = (long) step * config.batchSize();
+        for (int from = step * config.batchSize(); from < order.length; from += config.batchSize()) {
           int size = Math.min(config.batchSize(), order.length - from);
           try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
             TrainingGraph.BatchMetrics m = graph.trainStep(batch.images(), batch.labels(), learningRate);
@@ -85,14 +97,16 @@ public final class Trainer {
           for (TrainingListener l : listeners) {
             l.onBatchEnd(epoch, step, steps, loss.result(), accuracy.result(), images, elapsed);
           }
-          if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+          if (step < steps && listeners.stream().anyMatch(TrainingListener::stopRequested)) {
             stopped = true;
             break;
           }
         }
         long trainNanos = System.nanoTime() - start;
-        if (stopped && step < steps) {
-          break; // an interrupted epoch is not reported as complete
+        if (stopped) {
+          // An interrupted epoch is not reported as complete; its position is.
+          where = new TrainingPosition(epoch - 1, step, loss.total(), loss.count(), accuracy.correct(), accuracy.count());
+          break;
         }
         listeners.forEach(l -> l.onEvaluateBegin(e));
         long evalStart = System.nanoTime();
@@ -101,15 +115,17 @@ public final class Trainer {
             eval == null ? Float.NaN : eval.loss(), eval == null ? Float.NaN : eval.accuracy(),
             step, trainNanos, System.nanoTime() - evalStart);
         history.add(logs);
+        where = TrainingPosition.afterEpoch(epoch);
         Snapshot snapshot = new LazySnapshot(graph::weights, graph::optimizerState);
         for (TrainingListener l : listeners) {
           l.onEpochEnd(logs, snapshot);
         }
-        if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+        if (epoch < config.epochs() && listeners.stream().anyMatch(TrainingListener::stopRequested)) {
           stopped = true;
         }
       }
-      TrainingResult result = new TrainingResult(graph.weights(), graph.optimizerState(), history, stopped);
+      TrainingResult result = new TrainingResult(graph.weights(), graph.optimizerState(), history,
+          where.completedEpochs() < config.epochs(), where);
       listeners.forEach(l -> l.onTrainEnd(result));
       return result;
     }

@@ -50,7 +50,8 @@ class TrainerTest {
 
     // Stop after epoch 1, then continue from its weights and Adam state.
     TrainingResult first = new Trainer(config.withEpochs(1)).fit(ARCH, train, null, List.of());
-    TrainingResult resumed = new Trainer(config).fit(ARCH, first.weights(), first.optimizerState(), 1, train, null, List.of());
+    TrainingResult resumed = new Trainer(config).fit(ARCH, first.weights(), first.optimizerState(),
+        first.position(), train, null, List.of());
     assertEquals(1, resumed.history().size());
     assertEquals(2, resumed.lastEpoch().epoch());
     assertEquals(0.0, a.weights().maxAbsDifference(resumed.weights()), "resumed run vs uninterrupted run");
@@ -80,7 +81,40 @@ class TrainerTest {
     assertTrue(r.stoppedEarly());
     assertTrue(r.history().isEmpty(), "the interrupted epoch is not reported as complete");
     assertEquals(3, r.optimizerState().iterations());
+    assertEquals(new TrainingPosition(0, 3, r.position().lossTotal(), 3f, r.position().correct(), 96f), r.position());
     assertFalse(Double.isNaN(r.weights().maxAbsDifference(r.weights())));
+  }
+
+  @Test
+  void stoppingMidEpochAndResumingGivesTheSameWeightsAndNumbers() {
+    Dataset train = TestData.mnist().train().take(640);
+    Dataset test = TestData.mnist().test().take(64);
+    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(2).withShuffleBuffer(100).withThreads(1);
+    TrainingResult whole = new Trainer(config).fit(ARCH, train, test, List.of());
+
+    TrainingListener stopAfter27 = new TrainingListener() {
+      int steps;
+
+      @Override
+      public void onBatchEnd(int epoch, int step, int total, float loss, float acc, long images, long nanos) {
+        steps++;
+      }
+
+      @Override
+      public boolean stopRequested() {
+        return steps >= 27; // epoch 2, step 7 of 20
+      }
+    };
+    TrainingResult part = new Trainer(config).fit(ARCH, train, test, List.of(stopAfter27));
+    assertEquals(1, part.position().completedEpochs());
+    assertEquals(7, part.position().stepsInEpoch());
+    TrainingResult rest = new Trainer(config).fit(ARCH, part.weights(), part.optimizerState(), part.position(),
+        train, test, List.of());
+    assertEquals(0.0, whole.weights().maxAbsDifference(rest.weights()));
+    assertEquals(whole.lastEpoch(), new EpochLogs(2, rest.lastEpoch().loss(), rest.lastEpoch().accuracy(),
+        rest.lastEpoch().testLoss(), rest.lastEpoch().testAccuracy(), whole.lastEpoch().steps(),
+        whole.lastEpoch().trainNanos(), whole.lastEpoch().evalNanos()), "same epoch-2 metrics");
+    assertEquals(TrainingPosition.afterEpoch(2), rest.position());
   }
 
   @Test

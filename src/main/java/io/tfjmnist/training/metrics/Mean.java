@@ -22,4 +22,18 @@ public final class Mean {
     total = 0f;
     count = 0f;
   }
+
+  /** Restores the running sums (resuming a run mid-epoch). */
+  public void restore(float total, float count) {
+    this.total = total;
+    this.count = count;
+  }
+
+  public float total() {
+    return total;
+  }
+
+  public float count() {
+    return count;
+  }
 }

@@ -22,4 +22,18 @@ public final class SparseCategoricalAccuracy {
     correct = 0f;
     count = 0f;
   }
+
+  /** Restores the running sums (resuming a run mid-epoch). */
+  public void restore(float correct, float count) {
+    this.correct = correct;
+    this.count = count;
+  }
+
+  public float correct() {
+    return correct;
+  }
+
+  public float count() {
+    return count;
+  }
 }
