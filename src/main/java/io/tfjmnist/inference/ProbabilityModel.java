@@ -5,12 +5,9 @@ package io.tfjmnist.inference;
  * ({@link DigitClassifier}) or a SavedModel's signature. Parity checks and the image classifier
  * work against this, whichever side produced the numbers.
  */
-public interface ProbabilityModel extends AutoCloseable {
+public interface ProbabilityModel extends ProbabilitySource, AutoCloseable {
   /** Per-example input size: 784 floats in [0, 1], row-major 28x28, white digit on black. */
   int inputSize();
-
-  /** Probabilities for {@code count} images packed in {@code flat}, row-major {@code [count, classes]}. */
-  float[] probabilities(float[] flat, int count);
 
   @Override
   void close();
