@@ -1,0 +1,99 @@
+package io.tfjmnist.cli;
+
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.data.Dataset;
+import io.tfjmnist.inference.DigitClassifier;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.savedmodel.GoldenOutputs;
+import io.tfjmnist.savedmodel.KerasModelImporter;
+import io.tfjmnist.savedmodel.Parity;
+import io.tfjmnist.savedmodel.ParityReport;
+import io.tfjmnist.savedmodel.SavedModelClassifier;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parity}: the Python artifact against the Java graph on the same MNIST test images. The
+ * expected side is a SavedModel's own signature or golden outputs saved by
+ * {@code python-reference/export.py}; the Java side is a checkpoint ({@code --weights}) or, for a
+ * Keras SavedModel, its architecture and weights rebuilt with this project's layers.
+ */
+@Command(name = "parity", mixinStandardHelpOptions = true,
+    description = "Compare the Python artifact (SavedModel signature or golden file) with the Java graph: "
+        + "max |d|, mean |d|, argmax agreement; exit 1 beyond the tolerance.")
+final class ParityCommand implements Callable<Integer> {
+  static final class Expected {
+    @Option(names = "--saved-model", paramLabel = "DIR", required = true,
+        description = "A SavedModel written by Python; its serving signature is the reference.")
+    Path savedModel;
+
+    @Option(names = "--golden", paramLabel = "FILE", required = true,
+        description = "Golden outputs written by python-reference/export.py.")
+    Path golden;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Expected expected;
+
+  @Option(names = "--weights", paramLabel = "PREFIX",
+      description = "Java side: a seed-model checkpoint. Default with --saved-model: rebuild the Keras model "
+          + "from the SavedModel; with --golden: mnist.")
+  Path weights;
+
+  @Option(names = "--count", defaultValue = "1000", description = "Test images (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "--tolerance", defaultValue = "1e-5", description = "Max |d| allowed (default: ${DEFAULT-VALUE}).")
+  double tolerance;
+
+  @Mixin
+  DataOptions data;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (count < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+    }
+    Dataset test = data.load().test();
+    ParityReport report;
+    if (expected.golden != null) {
+      GoldenOutputs golden = GoldenOutputs.read(expected.golden);
+      Path prefix = weights == null ? Path.of("mnist") : weights;
+      try (DigitClassifier java = DigitClassifier.of(seedWeights(prefix))) {
+        report = Parity.againstGolden(golden, "Java graph (" + prefix + ")", java, test, tolerance);
+      }
+    } else {
+      ModelWeights javaWeights = weights != null
+          ? seedWeights(weights)
+          : KerasModelImporter.fromSavedModel(expected.savedModel).weights();
+      String javaName = weights != null ? "Java graph (" + weights + ")" : "Java rebuild of the Keras model";
+      try (SavedModelClassifier python = SavedModelClassifier.open(expected.savedModel);
+          DigitClassifier java = DigitClassifier.of(javaWeights)) {
+        report = Parity.compare("SavedModel signature (" + expected.savedModel + ")", python, javaName, java,
+            test, Math.min(count, test.size()), tolerance);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    report.describe().forEach(out::println);
+    out.flush();
+    if (!report.passed()) {
+      throw new TfjMnistException("Parity failed: max |d| " + report.maxAbsDiff() + " exceeds the tolerance " + tolerance + ".");
+    }
+    return 0;
+  }
+
+  private static ModelWeights seedWeights(Path prefix) {
+    return WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights();
+  }
+}
