@@ -1,0 +1,28 @@
+package io.tfjmnist.images;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * Colour to grey for the {@code mnist} path: transparency is composited onto white first
+ * (a digit drawn on a transparent canvas means ink on empty paper, whatever colour the
+ * invisible pixels happen to store), then ITU-R 601 luma, as Pillow's 'L' uses.
+ */
+final class Luma {
+  private Luma() {}
+
+  static GrayPlane ofArgb(BufferedImage argb) {
+    int w = argb.getWidth();
+    int h = argb.getHeight();
+    int[] px = argb.getRGB(0, 0, w, h, null, 0, w);
+    GrayPlane out = new GrayPlane(w, h);
+    for (int i = 0; i < px.length; i++) {
+      int p = px[i];
+      double a = (p >>> 24) / 255.0;
+      double r = (p >> 16 & 0xFF) * a + 255 * (1 - a);
+      double g = (p >> 8 & 0xFF) * a + 255 * (1 - a);
+      double b = (p & 0xFF) * a + 255 * (1 - a);
+      out.v[i] = (float) (0.299 * r + 0.587 * g + 0.114 * b);
+    }
+    return out;
+  }
+}

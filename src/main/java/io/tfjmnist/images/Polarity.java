@@ -1,0 +1,43 @@
+package io.tfjmnist.images;
+
+/**
+ * Turns a greyscale picture into "ink" (MNIST's white-on-black polarity), inverting only when
+ * the background is light. A photo of pen on paper needs inverting; an image that is already
+ * MNIST-like (light digit on black) must not be.
+ *
+ * <p>The background is what the border shows: the median of a thin frame around the picture
+ * (digits rarely touch all four edges). It is light when it sits closer to the picture's
+ * bright end (98th percentile) than to its dark end (2nd percentile); comparing with the
+ * picture's own range, rather than with mid-grey, keeps dim photos of white paper working.
+ */
+final class Polarity {
+  private Polarity() {}
+
+  static boolean lightBackground(GrayPlane grey) {
+    int w = grey.width;
+    int h = grey.height;
+    int bw = Math.max(1, w / 20);
+    int bh = Math.max(1, h / 20);
+    int[] all = grey.histogram256(i -> true);
+    int[] border = grey.histogram256(i -> {
+      int x = i % w;
+      int y = i / w;
+      return x < bw || x >= w - bw || y < bh || y >= h - bh;
+    });
+    int dark = GrayPlane.percentile(all, 0.02);
+    int bright = GrayPlane.percentile(all, 0.98);
+    int background = GrayPlane.percentile(border, 0.5);
+    return background - dark > bright - background;
+  }
+
+  /** Ink intensity 0..255 (paper low, ink high). */
+  static GrayPlane ink(GrayPlane grey) {
+    GrayPlane out = new GrayPlane(grey.width, grey.height, grey.v.clone());
+    if (lightBackground(grey)) {
+      for (int i = 0; i < out.v.length; i++) {
+        out.v[i] = 255f - out.v[i];
+      }
+    }
+    return out;
+  }
+}

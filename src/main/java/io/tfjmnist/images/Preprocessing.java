@@ -1,0 +1,83 @@
+package io.tfjmnist.images;
+
+import io.tfjmnist.TfjMnistException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How an image file becomes the model's 28x28 input, selectable by name on the command line.
+ *
+ * <ul>
+ *   <li>{@code mnist} (the default): prepares a photo of a digit the way MNIST's own digits were
+ *       prepared, so real photos of digits on paper are recognised; see {@link MnistPreprocessing}.
+ *   <li>{@code seed}: exactly what the original Python script did, {@code Image.open(p)
+ *       .resize((28, 28)).convert('L')} then {@code (255 - x) / 255.0}, byte for byte with
+ *       Pillow; see {@link SeedPreprocessing}. It only works for images that already look like
+ *       MNIST (dark digit filling a light square).
+ * </ul>
+ */
+public enum Preprocessing {
+  MNIST("mnist", "normalise a photo like MNIST: ink on paper, cropped, 20 px box, centred by mass") {
+    @Override
+    public PreprocessedImage apply(DecodedImage image) {
+      return MnistPreprocessing.apply(image);
+    }
+  },
+  SEED("seed", "exactly the Python original: Pillow resize to 28x28, greyscale, 255 - x") {
+    @Override
+    public PreprocessedImage apply(DecodedImage image) {
+      return SeedPreprocessing.apply(image);
+    }
+  };
+
+  /** The default preprocessing: the one that works on real photos. */
+  public static final Preprocessing DEFAULT = MNIST;
+
+  private final String id;
+  private final String description;
+
+  Preprocessing(String id, String description) {
+    this.id = id;
+    this.description = description;
+  }
+
+  /** The name used on the command line: {@code mnist} or {@code seed}. */
+  public String id() {
+    return id;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Preprocesses a decoded image. */
+  public abstract PreprocessedImage apply(DecodedImage image);
+
+  /** Decodes and preprocesses an image file. */
+  public PreprocessedImage apply(Path imageFile) {
+    return apply(ImageDecoder.decode(imageFile));
+  }
+
+  /** Looks a preprocessing up by its name, ignoring case. */
+  public static Preprocessing byName(String name) {
+    String wanted = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+    for (Preprocessing p : values()) {
+      if (p.id.equals(wanted)) {
+        return p;
+      }
+    }
+    throw new TfjMnistException("Unknown preprocessing '" + name + "'; choose one of " + String.join(", ", ids()) + ".");
+  }
+
+  /** All names, default first. */
+  public static List<String> ids() {
+    return Arrays.stream(values()).map(Preprocessing::id).toList();
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}

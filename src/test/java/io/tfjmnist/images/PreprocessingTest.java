@@ -1,0 +1,46 @@
+package io.tfjmnist.images;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.tfjmnist.TfjMnistException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreprocessingTest {
+  @Test
+  void selectableByName() {
+    assertEquals(Preprocessing.MNIST, Preprocessing.byName("mnist"));
+    assertEquals(Preprocessing.SEED, Preprocessing.byName(" Seed "));
+    assertEquals(Preprocessing.MNIST, Preprocessing.DEFAULT);
+    assertEquals(List.of("mnist", "seed"), Preprocessing.ids());
+  }
+
+  @Test
+  void unknownNameIsOneSentence() {
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> Preprocessing.byName("fancy"));
+    assertEquals("Unknown preprocessing 'fancy'; choose one of mnist, seed.", e.getMessage());
+  }
+
+  @Test
+  void appliesToAFile(@TempDir Path dir) {
+    Path p = TestImages.write(dir, "digit.jpg",
+        TestImages.jpeg(TestImages.photoOfDrawnDigit(200, 200, 30, 30, 120, 9), 0.9f, false));
+    for (Preprocessing pre : Preprocessing.values()) {
+      PreprocessedImage out = pre.apply(p);
+      assertEquals(pre, out.preprocessing());
+      assertEquals(784, out.input().length);
+    }
+  }
+
+  @Test
+  void preprocessedImageValidatesItsInput() {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    assertThrows(IllegalArgumentException.class, () -> new PreprocessedImage(Preprocessing.SEED, img, img, new float[10]));
+    float[] bad = new float[784];
+    bad[3] = 1.5f;
+    assertThrows(IllegalArgumentException.class, () -> new PreprocessedImage(Preprocessing.SEED, img, img, bad));
+  }
+}
