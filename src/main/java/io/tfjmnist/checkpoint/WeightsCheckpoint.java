@@ -36,8 +36,17 @@ public final class WeightsCheckpoint {
   /** What a checkpoint held: the weights, and Adam's state if it was saved. */
   public record Loaded(ModelWeights weights, Optional<OptimizerState> optimizerState) {}
 
-  /** Saves atomically under {@code prefix} and writes the {@code checkpoint} state file beside it. */
+  /** Saves atomically under {@code prefix} and writes the {@code checkpoint} state file beside it, as Keras does. */
   public static void save(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
+    saveBundle(prefix, weights, state, adam);
+    CheckpointSaver.writeCheckpointState(prefix, List.of(prefix.getFileName().toString()));
+  }
+
+  /**
+   * Writes only the bundle ({@code .index} + data), atomically, leaving any {@code checkpoint}
+   * state file alone: for a {@link CheckpointManager}, whose state file must change last.
+   */
+  public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
     ModelArchitecture arch = weights.architecture();
     KerasObjectGraph.Builder graph = KerasObjectGraph.builder().layers(objectLayers(arch));
     if (state != null) {
@@ -68,7 +77,6 @@ public final class WeightsCheckpoint {
           TString.tensorOfBytes(NdArrays.scalarOfObject(objects.serialized())));
       CheckpointSaver.save(prefix, tensors.asMap());
     }
-    CheckpointSaver.writeCheckpointState(prefix, List.of(prefix.getFileName().toString()));
   }
 
   private static org.tensorflow.Tensor hyperparameter(String path, OptimizerState state, Adam adam) {

@@ -1,0 +1,133 @@
+package io.tfjmnist.training.callbacks;
+
+import io.tfjmnist.training.TrainingListener;
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Ctrl-C as a polite stop: the first SIGINT only sets a flag that {@link #stopRequested()} reports,
+ * so the {@link io.tfjmnist.training.Trainer} stops after the current step and the caller can still
+ * save; a second SIGINT puts the previous handler back and passes the signal on, so the JVM exits
+ * as it normally would (exit code 130, shutdown hooks run).
+ *
+ * <p>Uses {@code sun.misc.Signal} from the {@code jdk.unsupported} module, the only way to catch a
+ * signal in Java. Where it is missing or SIGINT cannot be taken (a JVM started with {@code -Xrs},
+ * non-HotSpot runtimes), {@link #install} returns a handler that is simply never triggered:
+ * Ctrl-C then exits as usual. {@link #close()} restores the handler that was there before.
+ */
+public final class InterruptHandler implements TrainingListener, AutoCloseable {
+  private final AtomicInteger signals = new AtomicInteger();
+  private final PrintStream messages;
+  private final Hook hook; // null when signals could not be taken over
+
+  private InterruptHandler(PrintStream messages, boolean install) {
+    this.messages = messages;
+    this.hook = install ? Hook.tryInstall(this) : null;
+  }
+
+  /**
+   * Takes over SIGINT until {@link #close()}.
+   *
+   * @param messages where to say "stopping after this step" on the first Ctrl-C; null for silence
+   */
+  public static InterruptHandler install(PrintStream messages) {
+    return new InterruptHandler(messages, true);
+  }
+
+  /** A handler that never fires, for runs that leave Ctrl-C alone (tests, embedding applications). */
+  public static InterruptHandler none() {
+    return new InterruptHandler(null, false);
+  }
+
+  /** Whether SIGINT is really handled here (false when the runtime would not allow it). */
+  public boolean installed() {
+    return hook != null;
+  }
+
+  @Override
+  public boolean stopRequested() {
+    return signals.get() > 0;
+  }
+
+  /** Requests a stop as the first Ctrl-C does (for callers with other stop triggers). */
+  public void requestStop() {
+    signals.compareAndSet(0, 1);
+  }
+
+  /** Called on the JVM's signal thread. Returns true when the signal should go on to the previous handler. */
+  boolean onSignal() {
+    int n = signals.incrementAndGet();
+    if (n == 1) {
+      if (messages != null) {
+        messages.println();
+        messages.println("Interrupted: stopping after the current step (press Ctrl-C again to exit now).");
+        messages.flush();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /** Restores the previous SIGINT handler (idempotent). */
+  @Override
+  public void close() {
+    if (hook != null) {
+      hook.restore();
+    }
+  }
+
+  /** Everything that touches {@code sun.misc}, kept apart so its absence is one caught LinkageError. */
+  private static final class Hook {
+    private final sun.misc.Signal signal;
+    private final sun.misc.SignalHandler previous;
+    private final sun.misc.SignalHandler ours;
+    private boolean restored;
+
+    private Hook(sun.misc.Signal signal, sun.misc.SignalHandler previous, sun.misc.SignalHandler ours) {
+      this.signal = signal;
+      this.previous = previous;
+      this.ours = ours;
+    }
+
+    static Hook tryInstall(InterruptHandler owner) {
+      try {
+        sun.misc.Signal sig = new sun.misc.Signal("INT");
+        Hook[] self = new Hook[1];
+        sun.misc.SignalHandler ours = s -> {
+          if (owner.onSignal() && self[0] != null) {
+            self[0].passOn(s);
+          }
+        };
+        sun.misc.SignalHandler previous = sun.misc.Signal.handle(sig, ours);
+        self[0] = new Hook(sig, previous, ours);
+        return self[0];
+      } catch (LinkageError | IllegalArgumentException | UnsupportedOperationException | SecurityException e) {
+        return null; // degrade: Ctrl-C keeps its default meaning
+      }
+    }
+
+    /** Second Ctrl-C: back to the previous behaviour, then let it act on this very signal. */
+    synchronized void passOn(sun.misc.Signal s) {
+      restore();
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        return;
+      }
+      if (previous == sun.misc.SignalHandler.SIG_DFL) {
+        sun.misc.Signal.raise(s); // the OS default (terminate) now that it is installed again
+        return;
+      }
+      previous.handle(s);
+    }
+
+    synchronized void restore() {
+      if (restored) {
+        return;
+      }
+      restored = true;
+      sun.misc.SignalHandler current = sun.misc.Signal.handle(signal, previous);
+      if (current != ours) {
+        sun.misc.Signal.handle(signal, current); // someone installed a handler over ours: leave theirs
+      }
+    }
+  }
+}

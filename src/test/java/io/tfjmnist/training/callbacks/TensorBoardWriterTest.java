@@ -1,0 +1,155 @@
+package io.tfjmnist.training.callbacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.training.EpochLogs;
+import io.tfjmnist.training.TrainingConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.Event;
+
+/** A fake two-epoch run written as TensorBoard event files and read back record by record. */
+class TensorBoardWriterTest {
+  @TempDir
+  Path dir;
+
+  private static final TrainingConfig CONFIG = TrainingConfig.seedDefaults().withEpochs(2);
+
+  private Map<String, Map<Long, Float>> byTag(Path file) {
+    Map<String, Map<Long, Float>> out = new TreeMap<>();
+    for (EventFileReader.Scalar s : EventFileReader.scalars(file)) {
+      out.computeIfAbsent(s.tag(), t -> new TreeMap<>()).put(s.step(), s.value());
+    }
+    return out;
+  }
+
+  @Test
+  void writesKerasTagsAndStepsIntoTrainAndValidation() {
+    Path train;
+    Path validation;
+    try (TensorBoardWriter tb = new TensorBoardWriter(dir.resolve("logs"))) {
+      assertNull(tb.validationFile(), "validation/ appears only with test results");
+      FakeRun.run(List.of(tb), CONFIG, 250, 0.25f, 0.125f);
+      train = tb.trainFile();
+      validation = tb.validationFile();
+    }
+    assertEquals(dir.resolve("logs").resolve("train"), train.getParent());
+    assertEquals(dir.resolve("logs").resolve("validation"), validation.getParent());
+    assertTrue(train.getFileName().toString().matches("events\\.out\\.tfevents\\.\\d{10}\\.[A-Za-z0-9._-]+\\.\\d+\\.v2"),
+        train.getFileName().toString());
+
+    List<Event> events = EventFileReader.read(train);
+    assertEquals("brain.Event:2", events.get(0).getFileVersion());
+    assertTrue(events.get(0).getWallTime() > 1.6e9);
+
+    Map<String, Map<Long, Float>> t = byTag(train);
+    assertEquals(List.of("batch_accuracy", "batch_loss", "epoch_accuracy", "epoch_learning_rate", "epoch_loss"),
+        List.copyOf(t.keySet()));
+    // Global steps 1..500, every 100th: 100, 200 of epoch 1 (steps 100, 200) and 300, 400, 500 of epoch 2.
+    assertEquals(List.of(100L, 200L, 300L, 400L, 500L), List.copyOf(t.get("batch_loss").keySet()));
+    assertEquals(FakeRun.batchLoss(1, 200), t.get("batch_loss").get(200L));
+    assertEquals(FakeRun.batchLoss(2, 50), t.get("batch_loss").get(300L));
+    assertEquals(FakeRun.batchAccuracy(2, 250), t.get("batch_accuracy").get(500L));
+    EpochLogs e1 = FakeRun.logs(1, 0.25f);
+    EpochLogs e2 = FakeRun.logs(2, 0.125f);
+    assertEquals(Map.of(0L, e1.loss(), 1L, e2.loss()), t.get("epoch_loss"));
+    assertEquals(Map.of(0L, e1.accuracy(), 1L, e2.accuracy()), t.get("epoch_accuracy"));
+    assertEquals(Map.of(0L, 0.001f, 1L, 0.001f), t.get("epoch_learning_rate"));
+
+    Map<String, Map<Long, Float>> v = byTag(validation);
+    assertEquals(Map.of(0L, 0.25f, 1L, 0.125f), v.get("epoch_loss"));
+    assertEquals(Map.of(0L, e1.testAccuracy(), 1L, e2.testAccuracy()), v.get("epoch_accuracy"));
+    assertEquals(2, v.size());
+  }
+
+  @Test
+  void epochScalarsAreOnDiskBeforeClose() {
+    try (TensorBoardWriter tb = new TensorBoardWriter(dir, 0)) {
+      FakeRun.run(List.of(tb), CONFIG, 10, 0.5f);
+      // flushed at the epoch end, still open
+      assertEquals(Map.of(0L, 1f), byTag(tb.trainFile()).get("epoch_loss"));
+      assertTrue(byTag(tb.trainFile()).keySet().stream().noneMatch(k -> k.startsWith("batch_")), "frequency 0: no batch scalars");
+    }
+  }
+
+  @Test
+  void noTestSetMeansNoValidationFolder() {
+    try (TensorBoardWriter tb = new TensorBoardWriter(dir)) {
+      FakeRun.run(List.of(tb), CONFIG, 3, Float.NaN);
+    }
+    assertTrue(Files.isDirectory(dir.resolve("train")));
+    assertTrue(Files.notExists(dir.resolve("validation")));
+  }
+
+  @Test
+  void checksumsCatchEveryFlippedByteAndTruncation() throws Exception {
+    Path file;
+    try (TensorBoardWriter tb = new TensorBoardWriter(dir)) {
+      FakeRun.run(List.of(tb), CONFIG, 3, 0.5f);
+      file = tb.trainFile();
+    }
+    byte[] good = Files.readAllBytes(file);
+    int records = EventFileReader.readRecords(file).size();
+    assertEquals(1 + 3, records, "version + 3 epoch scalars");
+
+    for (int i = 0; i < good.length; i++) {
+      byte[] bad = good.clone();
+      bad[i] ^= 0x10;
+      Files.write(file, bad);
+      TfjMnistException e = assertThrows(TfjMnistException.class, () -> EventFileReader.read(file), "byte " + i);
+      assertTrue(e.getMessage().startsWith("Event file " + file), e.getMessage());
+    }
+    byte[] header = good.clone();
+    header[0] ^= 1; // the first record's length
+    Files.write(file, header);
+    assertTrue(assertThrows(TfjMnistException.class, () -> EventFileReader.read(file)).getMessage()
+        .contains("length checksum of record 0"));
+    byte[] data = good.clone();
+    data[14] ^= 1; // inside the first record's data
+    Files.write(file, data);
+    assertTrue(assertThrows(TfjMnistException.class, () -> EventFileReader.read(file)).getMessage()
+        .contains("data checksum of record 0"));
+    Files.write(file, Arrays.copyOf(good, good.length - 3));
+    assertTrue(assertThrows(TfjMnistException.class, () -> EventFileReader.read(file)).getMessage()
+        .contains("truncated"));
+  }
+
+  @Test
+  void framingMatchesTensorFlowsMaskedCrc() {
+    // TF's crc32c test vector: crc32c("123456789") = 0xe3069283; masked as record_writer stores it.
+    byte[] digits = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int crc = 0xe3069283;
+    assertEquals(((crc >>> 15) | (crc << 17)) + 0xa282ead8, TfRecord.maskedCrc(digits, 0, digits.length));
+    byte[] framed = TfRecord.frame(digits);
+    assertEquals(12 + 9 + 4, framed.length);
+    assertEquals(9, framed[0]);
+  }
+
+  @Test
+  void hostnamesAreSafeInFileNames() {
+    assertEquals("my_host.local", EventFileWriter.Hostname.sanitize("my host.local"));
+    assertEquals("a_b", EventFileWriter.Hostname.sanitize("a/b"));
+  }
+
+  @Test
+  void twoWritersInOneSecondGetDistinctFiles() {
+    try (EventFileWriter a = EventFileWriter.create(dir); EventFileWriter b = EventFileWriter.create(dir)) {
+      assertTrue(!a.file().equals(b.file()));
+      assertEquals(2, EventFileReader.eventFiles(dir).size());
+    }
+    assertEquals(Set.of("brain.Event:2"), EventFileReader.eventFiles(dir).stream()
+        .map(f -> EventFileReader.read(f).get(0).getFileVersion()).collect(Collectors.toSet()));
+  }
+}
