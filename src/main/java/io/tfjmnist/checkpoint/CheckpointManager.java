@@ -108,7 +108,9 @@ public final class CheckpointManager {
     String name = NAME + "-" + n;
     Path prefix = directory.resolve(name);
     WeightsCheckpoint.saveBundle(prefix, weights, state, adam);
+    FaultInjection.point("checkpoint.after-bundle");
     CheckpointSaver.writeAtomically(sidecar(prefix), progress.toJson());
+    FaultInjection.point("checkpoint.before-state");
 
     kept.removeIf(e -> e.name().equals(name));
     kept.add(new StateEntry(name, System.currentTimeMillis() / 1000.0));

@@ -24,6 +24,15 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** The streams {@link #run} was given, for commands whose library calls print as they go. */
+  final PrintStream out;
+  final PrintStream err;
+
+  Main(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, export, inspect, parity, help)");
@@ -35,7 +44,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given streams; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Main(out, err));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler((ex, a) -> {

@@ -1,19 +1,10 @@
 package io.tfjmnist.cli;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.MnistData;
-import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.training.Adam;
-import io.tfjmnist.training.EpochLogs;
-import io.tfjmnist.training.ProgressBar;
-import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
-import io.tfjmnist.training.TrainingListener;
-import io.tfjmnist.training.TrainingResult;
-import java.io.PrintWriter;
+import io.tfjmnist.training.TrainingJob;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +18,7 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "5", description = "Epochs in total (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -48,9 +39,37 @@ final class TrainCommand implements Callable<Integer> {
       description = "TF intra/inter-op threads; 0 = TF's default (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--deterministic",
+      description = "Bit-identical runs for a given seed: one TF thread (see README).")
+  boolean deterministic;
+
   @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
       description = "Checkpoint prefix to save to, like save_weights('mnist') (default: ${DEFAULT-VALUE}).")
   Path weights;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Save model and Adam state every epoch (ckpt-N, last 3 kept).")
+  Path checkpointDir;
+
+  @Option(names = "--resume", description = "Continue from the last complete checkpoint in --checkpoint-dir.")
+  boolean resume;
+
+  @Option(names = "--logdir", paramLabel = "DIR", description = "Write TensorBoard event files (train/, validation/).")
+  Path logdir;
+
+  @Option(names = "--history", paramLabel = "CSV", description = "Per-epoch metrics as CSV, like Keras's CSVLogger.")
+  Path history;
+
+  @Option(names = "--plot-history", paramLabel = "PNG", description = "Loss and accuracy curves as a PNG.")
+  Path plotHistory;
+
+  @Option(names = "--early-stopping", paramLabel = "PATIENCE",
+      description = "Stop when test loss has not improved for PATIENCE epochs (or MONITOR:PATIENCE[:MIN_DELTA]).")
+  String earlyStopping;
+
+  @Option(names = "--validation-split", defaultValue = "0", paramLabel = "FRACTION",
+      description = "Hold out the last FRACTION of the training set and evaluate on it instead of the test set.")
+  double validationSplit;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
   boolean quiet;
@@ -58,33 +77,22 @@ final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand
+  Main main;
+
   @Override
   public Integer call() {
     TrainingConfig config;
     try {
       config = new TrainingConfig(epochs, batchSize, shuffleBuffer,
-          Adam.kerasDefaults().withLearningRate(learningRate), seed, threads);
+          Adam.kerasDefaults().withLearningRate(learningRate), seed, deterministic ? 1 : threads);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     MnistData mnist = data.load();
-    PrintWriter out = spec.commandLine().getOut();
-    List<TrainingListener> listeners = new ArrayList<>();
-    if (!quiet && System.console() != null) {
-      listeners.add(new ProgressBar(System.err));
-    }
-    listeners.add(new TrainingListener() {
-      @Override
-      public void onEpochEnd(EpochLogs logs, Trainer.Snapshot snapshot) {
-        out.println(logs.line());
-        out.flush();
-      }
-    });
-    TrainingResult result = new Trainer(config)
-        .fit(ModelArchitecture.seedCnn(), mnist.train(), mnist.test(), listeners);
-    out.println("Finish training");
-    WeightsCheckpoint.save(weights, result.weights(), result.optimizerState(), config.adam());
-    out.println("Saved weights to " + weights + ".index and " + weights + ".data-00000-of-00001");
-    return 0;
+    boolean bar = !quiet && System.console() != null;
+    TrainingJob.Options options = new TrainingJob.Options(weights, checkpointDir, resume, logdir, history,
+        plotHistory, earlyStopping, validationSplit, bar, true);
+    return new TrainingJob(config, options, main.out, main.err).run(mnist).exitCode();
   }
 }

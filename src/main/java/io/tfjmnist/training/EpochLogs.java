@@ -9,9 +9,14 @@ public record EpochLogs(int epoch, float loss, float accuracy, float testLoss, f
 
   /** {@code Epoch 1, Loss: 0.13..., Accuracy: 96.0..., Test Loss: 0.06..., Test Accuracy: 98.0...}. */
   public String line() {
+    return line("Test");
+  }
+
+  /** The seed's line with the evaluation set named {@code evalName} ("Test", "Validation"). */
+  public String line(String evalName) {
     String s = "Epoch " + epoch + ", Loss: " + loss + ", Accuracy: " + (accuracy * 100f);
     if (!Float.isNaN(testLoss)) {
-      s += ", Test Loss: " + testLoss + ", Test Accuracy: " + (testAccuracy * 100f);
+      s += ", " + evalName + " Loss: " + testLoss + ", " + evalName + " Accuracy: " + (testAccuracy * 100f);
     }
     return s;
   }
