@@ -39,6 +39,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "TF intra/inter-op threads; 0 = TF's default (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--device", paramLabel = "DEVICE",
+      description = "Pin the graph to /CPU:0 or /GPU:N (GPU needs the -Pgpu build); default: TF's placement.")
+  String device;
+
   @Option(names = "--deterministic",
       description = "Bit-identical runs for a given seed: one TF thread (see README).")
   boolean deterministic;
@@ -85,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config;
     try {
       config = new TrainingConfig(epochs, batchSize, shuffleBuffer,
-          Adam.kerasDefaults().withLearningRate(learningRate), seed, deterministic ? 1 : threads);
+          Adam.kerasDefaults().withLearningRate(learningRate), seed, deterministic ? 1 : threads, device);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

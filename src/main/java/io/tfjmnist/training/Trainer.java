@@ -62,7 +62,7 @@ public final class Trainer {
     }
     List<EpochLogs> history = new ArrayList<>();
     TrainingPosition where = position;
-    try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), sessionConfig(config.threads()));
+    try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), Device.sessionConfig(config.threads(), config.device()), config.device());
         TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
       graph.load(initial, state);
       listeners.forEach(l -> l.onTrainBegin(config, train.size(), steps));
@@ -165,13 +165,7 @@ public final class Trainer {
   }
 
   static ConfigProto sessionConfig(int threads) {
-    if (threads <= 0) {
-      return null;
-    }
-    return ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(threads)
-        .setInterOpParallelismThreads(threads)
-        .build();
+    return Device.sessionConfig(threads, null);
   }
 
   private static final class LazySnapshot implements Snapshot {

@@ -5,8 +5,10 @@ package io.tfjmnist.training;
  *
  * @param seed fixes the initial weights and the shuffle order of every epoch
  * @param threads TF intra- and inter-op threads; 0 keeps TF's defaults (all cores)
+ * @param device a device to pin the graph to ({@code /GPU:0}), or null for TF's placement
  */
-public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads) {
+public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads,
+    String device) {
 
   public TrainingConfig {
     if (epochs < 1) {
@@ -21,34 +23,43 @@ public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam 
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be 0 (TF's default) or more, got " + threads);
     }
+    device = Device.parse(device);
+  }
+
+  public TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads) {
+    this(epochs, batchSize, shuffleBuffer, adam, seed, threads, null);
   }
 
   /** The seed script's settings, with seed 42. */
   public static TrainingConfig seedDefaults() {
-    return new TrainingConfig(5, 32, 10_000, Adam.kerasDefaults(), 42L, 0);
+    return new TrainingConfig(5, 32, 10_000, Adam.kerasDefaults(), 42L, 0, null);
   }
 
   public TrainingConfig withEpochs(int e) {
-    return new TrainingConfig(e, batchSize, shuffleBuffer, adam, seed, threads);
+    return new TrainingConfig(e, batchSize, shuffleBuffer, adam, seed, threads, device);
   }
 
   public TrainingConfig withBatchSize(int b) {
-    return new TrainingConfig(epochs, b, shuffleBuffer, adam, seed, threads);
+    return new TrainingConfig(epochs, b, shuffleBuffer, adam, seed, threads, device);
   }
 
   public TrainingConfig withShuffleBuffer(int s) {
-    return new TrainingConfig(epochs, batchSize, s, adam, seed, threads);
+    return new TrainingConfig(epochs, batchSize, s, adam, seed, threads, device);
   }
 
   public TrainingConfig withAdam(Adam a) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads, device);
   }
 
   public TrainingConfig withSeed(long s) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, s, threads);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, s, threads, device);
+  }
+
+  public TrainingConfig withDevice(String d) {
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, d);
   }
 
   public TrainingConfig withThreads(int t) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, t);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, t, device);
   }
 }

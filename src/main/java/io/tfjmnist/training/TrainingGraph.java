@@ -35,14 +35,21 @@ public final class TrainingGraph implements AutoCloseable {
   private final Operand<TFloat32> loss;
   private final Operand<TFloat32> correct;
   private final Operand<TInt64> predicted;
+  private final String device;
 
   /** Loss and number of correct predictions for one batch. */
   public record BatchMetrics(float loss, float correct) {}
 
   public TrainingGraph(ModelArchitecture architecture, Adam optimizer, ConfigProto config) {
+    this(architecture, optimizer, config, null);
+  }
+
+  /** @param device pins every op to this device ({@code /GPU:0}); null leaves placement to TF */
+  public TrainingGraph(ModelArchitecture architecture, Adam optimizer, ConfigProto config, String device) {
+    this.device = device;
     graph = new Graph();
     try {
-      Ops tf = Ops.create(graph);
+      Ops tf = Device.place(Ops.create(graph), device);
       model = ModelGraph.build(tf, architecture);
       labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
       SparseCategoricalCrossentropy xent = new SparseCategoricalCrossentropy(tf, model, labels);
@@ -70,11 +77,15 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** Loads weights and optimizer state (a fresh optimizer when {@code state} is null). */
   public void load(ModelWeights weights, OptimizerState state) {
-    model.assign(session, weights);
-    if (state == null) {
-      adam.reset(session);
-    } else {
-      adam.assign(session, state);
+    try {
+      model.assign(session, weights);
+      if (state == null) {
+        adam.reset(session);
+      } else {
+        adam.assign(session, state);
+      }
+    } catch (RuntimeException e) {
+      throw Device.explain(e, device); // the first run is where a missing device shows
     }
   }
 

@@ -90,6 +90,18 @@ class TrainCallbacksCliTest {
   }
 
   @Test
+  void devicesArePinnedOrRefusedClearly() {
+    Outcome cpu = Cli.run(train("--epochs", "1", "--device", "/CPU:0",
+        "--weights", dir.resolve("cpu/mnist").toString()));
+    assertEquals(0, cpu.exitCode(), cpu.err());
+    Outcome gpu = Cli.run(train("--epochs", "1", "--device", "/GPU:0", "--weights", dir.resolve("gpu/mnist").toString()));
+    assertEquals(1, gpu.exitCode(), gpu.err());
+    assertTrue(gpu.errLines().get(0).startsWith("error: Device /GPU:0 is not available"), gpu.err());
+    Outcome bad = Cli.run(train("--device", "tpu"));
+    assertTrue(bad.exitCode() != 0 && bad.errLines().get(0).contains("Unknown device 'tpu'"), bad.err());
+  }
+
+  @Test
   void badCombinationsAreRefused() {
     Outcome resume = Cli.run(train("--resume"));
     assertEquals(1, resume.exitCode());
