@@ -1,0 +1,142 @@
+package io.tfjmnist.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.images.DigitFigure;
+import io.tfjmnist.images.PreprocessedImage;
+import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.inference.ImageClassifier;
+import io.tfjmnist.inference.Prediction;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code predict}: the seed's predict.py for any number of image files, like {@code 7.jpg}. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Predict the digit in each image (files or folders): one line per image with the digit, "
+        + "its probability and the top 3. Exit 1 if any file could not be classified.")
+final class PredictCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders of images.")
+  List<Path> inputs;
+
+  @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
+      description = "Checkpoint prefix (default: ${DEFAULT-VALUE}).")
+  Path weights;
+
+  @Option(names = "--saved-model", paramLabel = "DIR", description = "Use a SavedModel instead of --weights.")
+  Path savedModel;
+
+  @Option(names = "--signature", defaultValue = "serving_default", description = "SavedModel signature (default: ${DEFAULT-VALUE}).")
+  String signature;
+
+  @Option(names = "--preprocess", defaultValue = "mnist", paramLabel = "NAME",
+      description = "mnist (photos of digits on paper; default) or seed (exactly the Python original).")
+  String preprocess;
+
+  @Option(names = "--json", description = "One JSON object per line instead of text.")
+  boolean json;
+
+  @Option(names = "--plot", paramLabel = "PNG",
+      description = "Write the seed's figure (original | gray | input with the prediction); one row per image.")
+  Path plot;
+
+  @CommandLine.ParentCommand
+  Main main;
+
+  @Override
+  public Integer call() {
+    Preprocessing p = Preprocessing.byName(preprocess);
+    List<Path> files = expand(inputs);
+    PrintStream out = main.out;
+    List<ImageClassifier.Outcome> outcomes;
+    double seconds;
+    try (ImageClassifier classifier = savedModel != null
+        ? ImageClassifier.fromSavedModel(savedModel, signature, p)
+        : ImageClassifier.fromCheckpoint(weights, p)) {
+      long start = System.nanoTime(); // reading, preprocessing and inference; not the model load
+      outcomes = classifier.classifyAll(files);
+      seconds = (System.nanoTime() - start) / 1e9;
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    int failed = 0;
+    List<PreprocessedImage> shown = new ArrayList<>();
+    List<Integer> digits = new ArrayList<>();
+    for (ImageClassifier.Outcome o : outcomes) {
+      if (!o.ok()) {
+        failed++;
+        main.err.println("error: " + o.error());
+        continue;
+      }
+      Prediction pr = o.result().prediction();
+      out.println(json ? jsonLine(mapper, o.file(), pr) : textLine(o.file(), pr));
+      shown.add(o.result().image());
+      digits.add(pr.label());
+    }
+    if (plot != null && !shown.isEmpty()) {
+      int[] d = digits.stream().mapToInt(Integer::intValue).toArray();
+      DigitFigure.write(shown.size() == 1 ? DigitFigure.figure(shown.get(0), d[0]) : DigitFigure.grid(shown, d), plot);
+    }
+    if (files.size() > 1) {
+      main.err.printf(Locale.ROOT, "Classified %d of %d images in %.2f s (%.0f images/s)%n",
+          files.size() - failed, files.size(), seconds, files.size() / seconds);
+    }
+    return failed == 0 ? 0 : Main.EXIT_FAILURE;
+  }
+
+  static String textLine(Path file, Prediction p) {
+    int[] top = p.top(3);
+    float[] probs = p.probabilities();
+    StringBuilder sb = new StringBuilder();
+    sb.append(file).append(": ").append(p.label())
+        .append(String.format(Locale.ROOT, " (%.4f)  top-3:", p.confidence()));
+    for (int k : top) {
+      sb.append(String.format(Locale.ROOT, " %d %.4f", k, probs[k]));
+    }
+    return sb.toString();
+  }
+
+  static String jsonLine(ObjectMapper mapper, Path file, Prediction p) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("file", file.toString()).put("digit", p.label()).put("confidence", p.confidence());
+    float[] probs = p.probabilities();
+    ArrayNode top = o.putArray("top3");
+    for (int k : p.top(3)) {
+      top.addObject().put("digit", k).put("probability", probs[k]);
+    }
+    ArrayNode all = o.putArray("probabilities");
+    for (float f : probs) {
+      all.add(f);
+    }
+    return o.toString();
+  }
+
+  /** Files as given; folders become their regular files in name order (not recursive, hidden files skipped). */
+  static List<Path> expand(List<Path> inputs) {
+    List<Path> files = new ArrayList<>();
+    for (Path in : inputs) {
+      if (Files.isDirectory(in)) {
+        try (Stream<Path> s = Files.list(in)) {
+          s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+              .sorted().forEach(files::add);
+        } catch (IOException e) {
+          throw new TfjMnistException("Cannot list folder " + in + ": " + e.getMessage());
+        }
+      } else {
+        files.add(in);
+      }
+    }
+    return files;
+  }
+}
