@@ -263,6 +263,7 @@ public final class KerasObjectGraph {
     private final List<Layer> layers = new ArrayList<>();
     private Optimizer optimizer;
     private boolean hasCheckpointValues;
+    private boolean keras3Aliases;
 
     private Builder() {}
 
@@ -287,6 +288,11 @@ public final class KerasObjectGraph {
      * node or a descendant holds a saved value, as in the TF 2.11 fixture). Off by default, as in
      * the TF 2.x save_weights graphs of the fixtures; Python readers accept either.
      */
+    public Builder keras3Aliases(boolean on) {
+      this.keras3Aliases = on;
+      return this;
+    }
+
     public Builder hasCheckpointValues(boolean on) {
       this.hasCheckpointValues = on;
       return this;
@@ -315,6 +321,11 @@ public final class KerasObjectGraph {
           wo.variable = true;
           weightOf.put(wo, w);
           lo.children.add(new Child(w.name(), wo));
+          if (keras3Aliases && w.name().equals("kernel")) {
+            // Keras 3 tracks a layer's kernel as `_kernel`; a second edge to the same node lets
+            // tf.train.Checkpoint(model).read() match it too. Keys keep the first path (`kernel`).
+            lo.children.add(new Child("_kernel", wo));
+          }
         }
       }
       Obj opt = null;

@@ -48,7 +48,8 @@ public final class WeightsCheckpoint {
    */
   public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
     ModelArchitecture arch = weights.architecture();
-    KerasObjectGraph.Builder graph = KerasObjectGraph.builder().layers(objectLayers(arch));
+    // Keras 2 names the kernel `kernel`, Keras 3 `_kernel`: both edges lead to the same value.
+    KerasObjectGraph.Builder graph = KerasObjectGraph.builder().layers(objectLayers(arch)).keras3Aliases(true);
     if (state != null) {
       graph.optimizer(KerasObjectGraph.Optimizer.adam());
     }
@@ -123,6 +124,10 @@ public final class WeightsCheckpoint {
       Map<String, float[]> values = new LinkedHashMap<>();
       for (WeightSpec spec : arch.weights()) {
         String key = spec.checkpointKey();
+        String keras3Key = spec.layer() + "/_" + spec.name() + "/.ATTRIBUTES/VARIABLE_VALUE";
+        if (!reader.contains(key) && reader.contains(keras3Key)) {
+          key = keras3Key; // written by Keras 3's tf.train.Checkpoint(model), which tracks `_kernel`
+        }
         if (!reader.contains(key)) {
           throw new TfjMnistException("Checkpoint " + prefix + " has no tensor '" + key
               + "': it was not saved from this model (" + arch.className() + "). It holds: "

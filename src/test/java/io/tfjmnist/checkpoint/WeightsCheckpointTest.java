@@ -100,6 +100,32 @@ class WeightsCheckpointTest {
   }
 
   @Test
+  void keras3NamesTheKernelUnderscoreKernelAndBothDirectionsWork() {
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 8);
+    Path prefix = dir.resolve("mnist");
+    WeightsCheckpoint.save(prefix, w, null, Adam.kerasDefaults());
+    try (CheckpointReader r = CheckpointReader.open(prefix)) {
+      var graph = r.objectGraph();
+      var conv1 = graph.getNodes(graph.getNodes(0).getChildrenList().stream()
+          .filter(c -> c.getLocalName().equals("conv1")).findFirst().orElseThrow().getNodeId());
+      int kernel = conv1.getChildrenList().stream().filter(c -> c.getLocalName().equals("kernel")).findFirst().orElseThrow().getNodeId();
+      int alias = conv1.getChildrenList().stream().filter(c -> c.getLocalName().equals("_kernel")).findFirst().orElseThrow().getNodeId();
+      assertEquals(kernel, alias, "Keras 2's 'kernel' and Keras 3's '_kernel' lead to the same value");
+    }
+
+    // What Keras 3's tf.train.Checkpoint(model).write() stores: `_kernel` keys.
+    Path k3 = dir.resolve("keras3");
+    try (var tensors = new io.tfjmnist.tensors.TensorMap()) {
+      for (WeightSpec spec : ARCH.weights()) {
+        String key = spec.layer() + "/" + (spec.name().equals("kernel") ? "_kernel" : spec.name()) + "/.ATTRIBUTES/VARIABLE_VALUE";
+        tensors.put(key, io.tfjmnist.tensors.Tensors.floats(spec.shape(), w.view(spec.path())));
+      }
+      CheckpointSaver.save(k3, tensors.asMap());
+    }
+    assertEquals(0.0, w.maxAbsDifference(WeightsCheckpoint.load(k3, ARCH).weights()));
+  }
+
+  @Test
   void weightsWithoutOptimizerStateLoadWithoutIt() {
     ModelWeights w = ModelWeights.glorotUniform(ARCH, 6);
     Path prefix = dir.resolve("weights-only");
