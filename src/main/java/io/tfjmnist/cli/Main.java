@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tfj-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "The TensorFlow 2 MNIST CNN on TensorFlow Java: train, evaluate, predict.",
-    subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ShowCommand.class,
+    subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ShowCommand.class, ServeCommand.class,
         ExportCommand.class, InspectCommand.class,
         ParityCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -36,7 +36,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, predict, show, export, inspect, parity, help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, predict, show, serve, export, inspect, parity, help)");
   }
 
   public static void main(String[] args) {

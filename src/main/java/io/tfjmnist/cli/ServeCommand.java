@@ -1,0 +1,155 @@
+package io.tfjmnist.cli;
+
+import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.serving.ModelServer;
+import io.tfjmnist.serving.ServeConfig;
+import io.tfjmnist.serving.ServedModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code serve}: TF Serving's REST API (status, metadata, predict), a drawing page, Prometheus
+ * metrics and a health check for one model, until SIGTERM/SIGINT (which let in-flight requests
+ * finish).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Serve a model over TF Serving's REST API, with a drawing page at / and metrics at /metrics.",
+        "  GET  /v1/models/NAME            model status",
+        "  GET  /v1/models/NAME/metadata   signature",
+        "  POST /v1/models/NAME:predict    {\"instances\": [...]} or {\"inputs\": ...}"})
+public final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--weights", paramLabel = "PREFIX",
+      description = "Checkpoint prefix written by train or Python's save_weights (default: mnist, unless --saved-model).")
+  Path weights;
+
+  @Option(names = "--saved-model", paramLabel = "DIR", description = "Serve a SavedModel directory instead of a checkpoint.")
+  Path savedModel;
+
+  @Option(names = "--signature", paramLabel = "KEY",
+      description = "SavedModel signature to serve (default: serving_default, or the only one).")
+  String signature;
+
+  @Option(names = "--model-name", defaultValue = "mnist", description = "Name in the URLs (default: ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--model-version", defaultValue = "1", description = "Version reported and accepted (default: ${DEFAULT-VALUE}).")
+  long modelVersion;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8501", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--preprocessing", defaultValue = "mnist", paramLabel = "NAME",
+      description = "How {\"b64\": ...} images become input: mnist or seed (default: ${DEFAULT-VALUE}).")
+  String preprocessing;
+
+  @Option(names = "--max-batch", defaultValue = "64",
+      description = "Most images merged into one session run; 1 = no micro-batching (default: ${DEFAULT-VALUE}).")
+  int maxBatch;
+
+  @Option(names = "--batch-runners", defaultValue = "2",
+      description = "Merged batches that may run at the same time, each on one core (default: ${DEFAULT-VALUE}).")
+  int batchRunners;
+
+  @Option(names = "--threads", defaultValue = "64", description = "HTTP request threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--tf-threads", defaultValue = "1",
+      description = "TF intra/inter-op threads per session run; 0 = TF's default (one per core). 1 is fastest"
+          + " for serving: concurrency comes from parallel requests and batches (default: ${DEFAULT-VALUE}).")
+  int tfThreads;
+
+  @Option(names = "--max-body-mb", defaultValue = "10", description = "Request body limit in MiB; larger gets 413 (default: ${DEFAULT-VALUE}).")
+  int maxBodyMb;
+
+  @Option(names = "--idle-timeout", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Close connections idle this long, e.g. a client that stops sending (default: ${DEFAULT-VALUE}).")
+  int idleTimeout;
+
+  @Option(names = "--stop-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "On SIGTERM, time in-flight requests get to finish (default: ${DEFAULT-VALUE}).")
+  int stopTimeout;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    CommandLine cl = spec.commandLine();
+    if (weights != null && savedModel != null) {
+      throw new CommandLine.ParameterException(cl, "give either --weights or --saved-model, not both");
+    }
+    if (signature != null && savedModel == null) {
+      throw new CommandLine.ParameterException(cl, "--signature applies to --saved-model only");
+    }
+    require(port >= 0 && port <= 65535, "--port must be 0..65535, got " + port);
+    require(maxBatch >= 1, "--max-batch must be at least 1, got " + maxBatch);
+    require(batchRunners >= 1, "--batch-runners must be at least 1, got " + batchRunners);
+    require(threads >= 4, "--threads must be at least 4, got " + threads);
+    require(tfThreads >= 0, "--tf-threads must be 0 or more, got " + tfThreads);
+    require(maxBodyMb >= 1 && maxBodyMb <= 1024, "--max-body-mb must be 1..1024, got " + maxBodyMb);
+    require(idleTimeout >= 1, "--idle-timeout must be at least 1 second, got " + idleTimeout);
+    require(stopTimeout >= 0, "--stop-timeout must be 0 or more, got " + stopTimeout);
+    require(modelVersion >= 0, "--model-version must be 0 or more, got " + modelVersion);
+    require(!modelName.isEmpty() && !modelName.contains("/") && !modelName.contains(":"),
+        "--model-name must be non-empty without '/' or ':', got '" + modelName + "'");
+    Preprocessing pre;
+    try {
+      pre = Preprocessing.byName(preprocessing);
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage());
+    }
+
+    ServeConfig config = ServeConfig.defaults()
+        .withHost(host).withPort(port)
+        .withMaxBodyBytes(maxBodyMb * 1024L * 1024L)
+        .withMaxThreads(threads)
+        .withIdleTimeoutMillis(idleTimeout * 1000L)
+        .withStopTimeoutMillis(stopTimeout * 1000L)
+        .withBatching(maxBatch, batchRunners)
+        .withPreprocessing(pre);
+
+    PrintWriter out = cl.getOut();
+    ServedModel model = savedModel != null
+        ? ServedModel.fromSavedModel(modelName, modelVersion, savedModel, signature)
+        : ServedModel.fromCheckpoint(modelName, modelVersion, weights != null ? weights : Path.of("mnist"), tfThreads);
+    ModelServer server = ModelServer.start(model, config);
+
+    Thread hook = new Thread(() -> {
+      System.err.println("serve: stopping; letting in-flight requests finish (up to " + stopTimeout + " s)");
+      server.close();
+      System.err.println("serve: stopped");
+    }, "serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    String base = server.uri().toString();
+    out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
+        model.source(), model.loadSeconds());
+    out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s)%n", base,
+        config.batching() ? "up to " + maxBatch + " images per run, " + batchRunners + " runs at a time" : "off");
+    out.printf("  drawing page   %s%n", base);
+    out.printf("  model status   GET  %sv1/models/%s%n", base, model.name());
+    out.printf("  metadata       GET  %sv1/models/%s/metadata%n", base, model.name());
+    out.printf("  predict        POST %sv1/models/%s:predict%n", base, model.name());
+    out.printf("  metrics        GET  %smetrics   health: GET %shealthz%n", base, base);
+    out.flush();
+
+    server.join();
+    server.close(); // returns once the hook's close (if any) has finished
+    return 0;
+  }
+
+  private void require(boolean ok, String message) {
+    if (!ok) {
+      throw new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package io.tfjmnist.serving;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tfjmnist.inference.ProbabilityModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class MicroBatcherTest {
+  /** Two "classes" per image: its first value and that plus one; -1 poisons the whole call. */
+  static class EchoModel implements ProbabilityModel {
+    final ConcurrentLinkedQueue<Integer> runs = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
+    final long sleepMillis;
+
+    EchoModel(long sleepMillis) {
+      this.sleepMillis = sleepMillis;
+    }
+
+    @Override
+    public int inputSize() {
+      return 4;
+    }
+
+    @Override
+    public float[] probabilities(float[] flat, int count) {
+      assertEquals(count * 4, flat.length);
+      runs.add(count);
+      threads.add(Thread.currentThread().getName());
+      float[] out = new float[count * 2];
+      for (int i = 0; i < count; i++) {
+        if (flat[i * 4] == -1f) {
+          throw new io.tfjmnist.TfjMnistException("poisoned image");
+        }
+        out[i * 2] = flat[i * 4];
+        out[i * 2 + 1] = flat[i * 4] + 1;
+      }
+      if (sleepMillis > 0) {
+        try {
+          Thread.sleep(sleepMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static float[] images(float... firsts) {
+    float[] x = new float[firsts.length * 4];
+    for (int i = 0; i < firsts.length; i++) {
+      x[i * 4] = firsts[i];
+    }
+    return x;
+  }
+
+  private static float[] expected(float... firsts) {
+    float[] y = new float[firsts.length * 2];
+    for (int i = 0; i < firsts.length; i++) {
+      y[i * 2] = firsts[i];
+      y[i * 2 + 1] = firsts[i] + 1;
+    }
+    return y;
+  }
+
+  @Test
+  void concurrentCallersEachGetTheirOwnRowsFromSharedRuns() throws Exception {
+    EchoModel model = new EchoModel(1);
+    AtomicInteger ranImages = new AtomicInteger();
+    MicroBatcher b = new MicroBatcher(model, 16, 0, 1, (n, nanos) -> ranImages.addAndGet(n));
+    ExecutorService pool = Executors.newFixedThreadPool(12);
+    List<Future<?>> futures = new ArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    for (int t = 0; t < 12; t++) {
+      int thread = t;
+      futures.add(pool.submit(() -> {
+        for (int i = 0; i < 60; i++) {
+          int n = 1 + ThreadLocalRandom.current().nextInt(3);
+          float[] firsts = new float[n];
+          for (int k = 0; k < n; k++) {
+            firsts[k] = thread * 1000 + i * 10 + k;
+          }
+          assertArrayEquals(expected(firsts), b.run(images(firsts), n, 10_000));
+          calls.incrementAndGet();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertEquals(720, calls.get());
+    int max = model.runs.stream().mapToInt(Integer::intValue).max().orElse(0);
+    assertTrue(max > 3, "requests were merged: largest run " + max);
+    assertTrue(max <= 16, "no run above maxImages: " + max);
+    assertTrue(model.runs.size() < 720, model.runs.size() + " runs for 720 calls");
+    assertEquals(ranImages.get(), model.runs.stream().mapToInt(Integer::intValue).sum());
+    assertTrue(model.threads.stream().allMatch(n -> n.startsWith("pool-")), "runs happen on callers' threads");
+  }
+
+  @Test
+  void aFailingRequestDoesNotFailItsBatchMates() throws Exception {
+    EchoModel model = new EchoModel(20);
+    MicroBatcher b = new MicroBatcher(model, 64, 0, 1, (n, nanos) -> {});
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<float[]>> good = new ArrayList<>();
+    // occupy the runner so that the rest queue up together
+    Future<float[]> first = pool.submit(() -> b.run(images(100), 1, 10_000));
+    Thread.sleep(5);
+    for (int i = 0; i < 4; i++) {
+      float v = i;
+      good.add(pool.submit(() -> {
+        go.await();
+        return b.run(images(v), 1, 10_000);
+      }));
+    }
+    Future<float[]> bad = pool.submit(() -> {
+      go.await();
+      return b.run(images(-1), 1, 10_000);
+    });
+    go.countDown();
+    assertArrayEquals(expected(100), first.get(10, TimeUnit.SECONDS));
+    for (int i = 0; i < 4; i++) {
+      assertArrayEquals(expected(i), good.get(i).get(10, TimeUnit.SECONDS));
+    }
+    Exception e = assertThrows(Exception.class, () -> bad.get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("poisoned"), e.toString());
+    pool.shutdown();
+  }
+
+  @Test
+  void largeRequestsAreSplitToTheModelsBatchLimit() {
+    EchoModel model = new EchoModel(0);
+    MicroBatcher b = new MicroBatcher(model, 64, 4, 1, (n, nanos) -> {});
+    float[] firsts = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    assertArrayEquals(expected(firsts), b.run(images(firsts), 10, 1000));
+    assertEquals(List.of(4, 4, 2), new ArrayList<>(model.runs));
+  }
+
+  @Test
+  void aBigRequestDoesNotHoldUpSmallOnes() throws Exception {
+    ProbabilityModel slowForBig = new EchoModel(0) {
+      @Override
+      public float[] probabilities(float[] flat, int count) {
+        if (count > 100) {
+          try {
+            Thread.sleep(800);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.probabilities(flat, count);
+      }
+    };
+    MicroBatcher b = new MicroBatcher(slowForBig, 16, 0, 1, (n, nanos) -> {});
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Future<float[]> big = pool.submit(() -> b.run(new float[200 * 4], 200, 10_000));
+    Thread.sleep(100);
+    long t0 = System.nanoTime();
+    Future<float[]> small = pool.submit(() -> b.run(images(5), 1, 10_000));
+    assertArrayEquals(expected(5), small.get(5, TimeUnit.SECONDS));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 500, "the small request did not wait for the big one: " + ms + " ms");
+    assertEquals(400, big.get(5, TimeUnit.SECONDS).length);
+    pool.shutdown();
+  }
+
+  @Test
+  void withoutBatchingEveryCallRunsAloneOnItsThread() {
+    EchoModel model = new EchoModel(0);
+    MicroBatcher b = new MicroBatcher(model, 1, 0, 1, (n, nanos) -> {});
+    assertArrayEquals(expected(7, 8), b.run(images(7, 8), 2, 1000));
+    assertEquals(List.of(Thread.currentThread().getName()), new ArrayList<>(model.threads));
+  }
+
+  @Test
+  void closedBatcherRefusesWith503() {
+    MicroBatcher b = new MicroBatcher(new EchoModel(0), 8, 0, 1, (n, nanos) -> {});
+    b.close();
+    ApiException e = assertThrows(ApiException.class, () -> b.run(images(1), 1, 1000));
+    assertEquals(503, e.status());
+  }
+}
