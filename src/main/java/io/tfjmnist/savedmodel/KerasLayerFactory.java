@@ -12,7 +12,6 @@ import io.tfjmnist.model.layers.Flatten;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.model.layers.MaxPooling2D;
 import io.tfjmnist.model.layers.Reshape;
-import io.tfjmnist.model.layers.StridedConv2D;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -57,10 +56,7 @@ final class KerasLayerFactory {
           String padding = padding(c, where);
           Activation act = activation(c, where);
           int filters = cfg.path("filters").asInt();
-          if (s[0] == 1 && s[1] == 1) {
-            return new Conv2D(name, filters, k[0], k[1], padding, act, inputShape);
-          }
-          return new StridedConv2D(name, filters, k[0], k[1], s[0], s[1], padding, act, inputShape);
+          return new Conv2D(name, filters, k[0], k[1], s[0], s[1], padding, act, inputShape);
         }
         case "Dense" -> {
           requireBias(c, where);

@@ -19,7 +19,6 @@ import io.tfjmnist.model.layers.Dropout;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.model.layers.MaxPooling2D;
 import io.tfjmnist.model.layers.Reshape;
-import io.tfjmnist.model.layers.StridedConv2D;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,7 @@ class KerasArchitectureTest {
     ModelArchitecture a = b.architecture();
     assertArrayEquals(new long[] {28, 28, 1}, a.inputShape());
     List<Layer> l = a.layers();
-    assertInstanceOf(StridedConv2D.class, l.get(0));
+    assertInstanceOf(Conv2D.class, l.get(0));
     assertArrayEquals(new long[] {14, 14, 8}, l.get(0).outputShape());
     assertInstanceOf(AveragePooling2D.class, l.get(1));
     assertArrayEquals(new long[] {7, 7, 8}, l.get(1).outputShape());
@@ -188,7 +187,7 @@ class KerasArchitectureTest {
     long[] in = {9, 9, 2};
     ModelArchitecture one = new ModelArchitecture("One", in, List.of(new Conv2D("c", 3, 3, 3, "VALID", Activation.LINEAR, in)));
     ModelArchitecture two = new ModelArchitecture("Two", in,
-        List.of(new StridedConv2D("c", 3, 3, 3, 2, 2, "valid", Activation.LINEAR, in)));
+        List.of(new Conv2D("c", 3, 3, 3, 2, 2, "valid", Activation.LINEAR, in)));
     ModelWeights w1 = ModelWeights.glorotUniform(one, 5);
     ModelWeights w2 = ModelWeights.of(two, w1.asMap());
     float[] x = random(9 * 9 * 2, 12);

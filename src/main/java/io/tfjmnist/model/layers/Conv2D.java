@@ -9,32 +9,40 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Keras {@code Conv2D(filters, kernel_size, activation=...)} with stride 1 and 'valid' padding:
- * {@code conv2d} (NHWC input, HWIO kernel) then {@code biasAdd} then the activation.
+ * Keras {@code Conv2D(filters, kernel_size, strides, padding, activation)}: {@code conv2d} (NHWC
+ * input, HWIO kernel, {@code [1, sh, sw, 1]} strides) then {@code biasAdd} then the activation.
  */
 public final class Conv2D implements Layer {
   private final String name;
   private final int filters;
   private final int kernelHeight;
   private final int kernelWidth;
+  private final int strideHeight;
+  private final int strideWidth;
+  private final String padding;
   private final Activation activation;
   private final long[] inputShape;
-  private final String padding;
 
-  /**
-   * @param inputShape {@code [height, width, channels]} of one example
-   * @param padding {@code "VALID"} (Keras's default) or {@code "SAME"}
-   */
+  /** Stride 1, as the seed's {@code Conv2D(32, 3, activation='relu')}. */
   public Conv2D(String name, int filters, int kernelHeight, int kernelWidth, String padding,
       Activation activation, long[] inputShape) {
-    if (inputShape.length != 3) {
-      throw new IllegalArgumentException("Conv2D needs a [height, width, channels] input, got rank " + inputShape.length);
-    }
+    this(name, filters, kernelHeight, kernelWidth, 1, 1, padding, activation, inputShape);
+  }
+
+  /**
+   * @param padding {@code "valid"} (Keras's default) or {@code "same"}, any case
+   * @param inputShape {@code [height, width, channels]} of one example
+   */
+  public Conv2D(String name, int filters, int kernelHeight, int kernelWidth, int strideHeight,
+      int strideWidth, String padding, Activation activation, long[] inputShape) {
+    Pooling.requireImage("Conv2D", inputShape);
     this.name = name;
     this.filters = filters;
     this.kernelHeight = kernelHeight;
     this.kernelWidth = kernelWidth;
-    this.padding = padding;
+    this.strideHeight = strideHeight;
+    this.strideWidth = strideWidth;
+    this.padding = Pooling.padding(padding);
     this.activation = activation;
     this.inputShape = inputShape.clone();
   }
@@ -53,16 +61,17 @@ public final class Conv2D implements Layer {
 
   @Override
   public long[] outputShape() {
-    if ("SAME".equals(padding)) {
-      return new long[] {inputShape[0], inputShape[1], filters};
-    }
-    return new long[] {inputShape[0] - kernelHeight + 1, inputShape[1] - kernelWidth + 1, filters};
+    return new long[] {
+        Pooling.outputSize(inputShape[0], kernelHeight, strideHeight, padding),
+        Pooling.outputSize(inputShape[1], kernelWidth, strideWidth, padding),
+        filters};
   }
 
   @Override
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w) {
     Ops scope = tf.withSubScope(name);
-    Operand<TFloat32> conv = scope.nn.conv2d(input, w.get("kernel"), List.of(1L, 1L, 1L, 1L), padding);
+    Operand<TFloat32> conv = scope.nn.conv2d(input, w.get("kernel"),
+        List.of(1L, (long) strideHeight, (long) strideWidth, 1L), padding);
     return activation.apply(scope, scope.nn.biasAdd(conv, w.get("bias")));
   }
 }
