@@ -1,0 +1,90 @@
+package io.tfjmnist.bench;
+
+import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.data.BatchFiller;
+import io.tfjmnist.data.Dataset;
+import io.tfjmnist.data.DatasetLocator;
+import io.tfjmnist.data.DatasetName;
+import io.tfjmnist.images.PhotoSynth;
+import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.inference.DigitClassifier;
+import io.tfjmnist.inference.ImageClassifier;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * {@code scripts/bench-predict}: inference latency inside the library after warm-up, for one
+ * 28x28 image ({@link DigitClassifier#predict}) and for one photo file end to end (decode,
+ * {@code mnist} preprocessing, model: {@link ImageClassifier#classify}), plus batched throughput.
+ * A benchmark, not a test.
+ */
+public final class PredictBenchmark {
+  private PredictBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dataDir = Path.of(args.length > 0 ? args[0] : "../shared/datasets");
+    Path weightsPrefix = args.length > 1 ? Path.of(args[1]) : null;
+    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelWeights weights = weightsPrefix == null ? ModelWeights.glorotUniform(arch, 1)
+        : WeightsCheckpoint.load(weightsPrefix, arch).weights();
+    Dataset test = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST).test();
+    float[] image = new float[784];
+    BatchFiller.fillImages(test, new int[] {0}, 0, 1, image, 0);
+    System.out.printf("cores: %d, weights: %s%n", Runtime.getRuntime().availableProcessors(),
+        weightsPrefix == null ? "random (Glorot)" : weightsPrefix);
+
+    try (DigitClassifier c = DigitClassifier.of(weights)) {
+      for (int i = 0; i < 3_000; i++) {
+        c.predict(image);
+      }
+      long[] ns = new long[10_000];
+      for (int i = 0; i < ns.length; i++) {
+        long t = System.nanoTime();
+        c.predict(image);
+        ns[i] = System.nanoTime() - t;
+      }
+      report("single 28x28 image, DigitClassifier.predict", ns);
+
+      int batch = 1000;
+      float[] flat = new float[batch * 784];
+      int[] order = new int[batch];
+      Arrays.setAll(order, i -> i);
+      BatchFiller.fillImages(test, order, 0, batch, flat, 0);
+      c.probabilities(flat, batch);
+      long t = System.nanoTime();
+      int rounds = 10;
+      for (int r = 0; r < rounds; r++) {
+        c.probabilities(flat, batch);
+      }
+      double s = (System.nanoTime() - t) / 1e9;
+      System.out.printf("%-48s %10.0f images/s%n", "batch of 1,000, DigitClassifier.probabilities", rounds * batch / s);
+    }
+
+    Path photo = Files.createTempFile("digit", ".jpg");
+    try (ImageClassifier ic = new ImageClassifier(DigitClassifier.of(weights), Preprocessing.MNIST)) {
+      Files.write(photo, PhotoSynth.jpeg(PhotoSynth.photoOf(test.image(0), 1, PhotoSynth.Options.DEFAULT), 0.85f));
+      for (int i = 0; i < 50; i++) {
+        ic.classify(photo);
+      }
+      long[] ns = new long[200];
+      for (int i = 0; i < ns.length; i++) {
+        long t = System.nanoTime();
+        ic.classify(photo);
+        ns[i] = System.nanoTime() - t;
+      }
+      report("one photo file (~400 px JPEG), ImageClassifier", ns);
+    } finally {
+      Files.deleteIfExists(photo);
+    }
+  }
+
+  private static void report(String what, long[] ns) {
+    long[] s = ns.clone();
+    Arrays.sort(s);
+    System.out.printf("%-48s p50 %.3f ms, p99 %.3f ms (%d calls)%n", what,
+        s[s.length / 2] / 1e6, s[(int) (s.length * 0.99)] / 1e6, s.length);
+  }
+}
