@@ -49,9 +49,9 @@ public final class SavedModelClassifier implements ProbabilityModel {
 
   /** Loads {@code dir} and uses signature {@code signatureKey} (null: {@code serving_default} or the only one). */
   public static SavedModelClassifier open(Path dir, String signatureKey) {
-    if (!SavedModelFiles.isSavedModel(dir)) {
-      SavedModelFiles.read(dir); // throws the precise reason: missing folder or missing saved_model.pb
-    }
+    // Reading the proto first gives precise reasons (missing folder or file, no 'serve' tag and
+    // which tags there are) before TF's loader answers with its own, vaguer message.
+    SavedModelFiles.metaGraph(SavedModelFiles.read(dir), dir, SavedModelFiles.SERVE_TAG);
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.load(dir.toString(), SavedModelFiles.SERVE_TAG);

@@ -105,6 +105,24 @@ class SavedModelClassifierTest {
   }
 
   @Test
+  void aSavedModelWithoutTheServeTagIsAClearError(@TempDir Path tmp) throws Exception {
+    Path src = Fixtures.mlp128();
+    Path copy = tmp.resolve("train-only");
+    Files.createDirectories(copy.resolve("variables"));
+    try (var files = Files.list(src.resolve("variables"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve("variables").resolve(f.getFileName()));
+      }
+    }
+    org.tensorflow.proto.SavedModel sm = org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(src.resolve("saved_model.pb")));
+    org.tensorflow.proto.SavedModel.Builder b = sm.toBuilder();
+    b.getMetaGraphsBuilder(0).getMetaInfoDefBuilder().clearTags().addTags("train");
+    Files.write(copy.resolve("saved_model.pb"), b.build().toByteArray());
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> SavedModelClassifier.open(copy).close());
+    assertTrue(e.getMessage().contains("no MetaGraphDef tagged 'serve'") && e.getMessage().contains("train"), e.getMessage());
+  }
+
+  @Test
   void wrongInputLengthIsRefused() {
     try (SavedModelClassifier c = SavedModelClassifier.open(Fixtures.mlp128())) {
       TfjMnistException e = assertThrows(TfjMnistException.class, () -> c.probabilities(new float[100], 1));
