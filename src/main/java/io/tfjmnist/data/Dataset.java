@@ -128,22 +128,6 @@ public final class Dataset {
   }
 
   /**
-   * Same as {@link #copyImages()}, kept under the numpy-ish name; deprecated because calling it
-   * per batch copies the whole dataset each time. Use {@link BatchFiller} or
-   * {@link #imageBytes()}.
-   */
-  @Deprecated
-  public byte[] images() {
-    return copyImages();
-  }
-
-  /** Same as {@link #copyLabels()}; deprecated for the same reason as {@link #images()}. */
-  @Deprecated
-  public byte[] labels() {
-    return copyLabels();
-  }
-
-  /**
    * A read-only view of this dataset's pixels without copying: index {@code i * 784 + r * 28 + c}
    * is pixel (r, c) of image i (read it with {@code & 0xFF}).
    */

@@ -97,7 +97,8 @@ public final class TrainingJob {
         position = new TrainingPosition(p.completedEpochs(), p.stepInEpoch(), p.lossTotal(), p.lossCount(),
             p.correct(), p.count());
         previous = p.history();
-        previous.forEach(l -> out.println(l.line()));
+        final String replayName = evalName;
+        previous.forEach(l -> out.println(l.line(replayName))); // the epochs done before, as they were printed
         err.println("Resuming from " + restored.get().prefix() + ": " + p.completedEpochs() + " epochs"
             + (p.stepInEpoch() > 0 ? " and " + p.stepInEpoch() + " steps" : "") + " done.");
       }
