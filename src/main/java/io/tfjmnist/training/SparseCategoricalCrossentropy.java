@@ -25,6 +25,8 @@ final class SparseCategoricalCrossentropy {
 
   /** The softmax input the loss is computed on: the model's logits, or log(clip(probabilities)). */
   final Operand<TFloat32> logits;
+  /** Loss of each example, {@code [batch]}. */
+  final Operand<TFloat32> perExample;
   /** Mean loss over the batch. */
   final Operand<TFloat32> loss;
   /** d(loss)/d(logits). */
@@ -41,7 +43,8 @@ final class SparseCategoricalCrossentropy {
     }
     SparseSoftmaxCrossEntropyWithLogits<TFloat32> xent = scope.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels);
     Operand<TFloat32> batchSize = scope.dtypes.cast(scope.size(labels), TFloat32.class);
-    loss = scope.withName("value").math.div(scope.sum(xent.loss(), scope.constant(0)), batchSize);
+    perExample = xent.loss();
+    loss = scope.withName("value").math.div(scope.sum(perExample, scope.constant(0)), batchSize);
     dLogits = scope.withName("dlogits").math.div(xent.backprop(), batchSize);
   }
 }

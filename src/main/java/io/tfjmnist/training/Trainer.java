@@ -131,7 +131,20 @@ public final class Trainer {
     }
   }
 
-  /** The seed's test loop: batches in order, mean of batch-mean losses, per-example accuracy. */
+  /** Images per forward run when evaluating: whole batches of {@code batchSize}, about 1,024 in all. */
+  static int evaluationChunk(int batchSize) {
+    return batchSize * Math.max(1, 1024 / batchSize);
+  }
+
+  /**
+   * The seed's test loop: batches in order, the mean of the batch-mean losses, per-example accuracy.
+   *
+   * <p>Those numbers depend only on each example's loss and prediction, so the forward pass runs
+   * {@link #evaluationChunk} images at a time (a third of the session runs at batch 32, and larger
+   * matmuls: about 0.2 s less per evaluation of 10,000 images on 2 cores) and the seed's batch means
+   * are formed here from the per-example losses. The only difference from running each batch is
+   * float32 summation order inside a batch mean (below 1e-6; {@code EvaluationChunkTest}).
+   */
   static Evaluation evaluate(TrainingGraph graph, Dataset data, int batchSize) {
     Mean loss = new Mean();
     SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
@@ -141,16 +154,26 @@ public final class Trainer {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    long[] predictions = new long[batchSize];
-    for (int from = 0; from < order.length; from += batchSize) {
-      int size = Math.min(batchSize, order.length - from);
+    int chunk = evaluationChunk(batchSize);
+    float[] losses = new float[chunk];
+    long[] predictions = new long[chunk];
+    for (int from = 0; from < order.length; from += chunk) {
+      int size = Math.min(chunk, order.length - from);
       try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
-        TrainingGraph.BatchMetrics m = graph.evaluate(batch.images(), batch.labels(), predictions);
-        loss.update(m.loss());
-        accuracy.update(m.correct(), size);
+        graph.evaluateExamples(batch.images(), batch.labels(), losses, predictions);
       }
-      for (int b = 0; b < size; b++) {
-        confusion.add(data.label(from + b), (int) predictions[b]);
+      for (int b = 0; b < size; b += batchSize) {
+        int end = Math.min(size, b + batchSize);
+        float sum = 0f;
+        int correct = 0;
+        for (int i = b; i < end; i++) {
+          int label = data.label(from + i);
+          sum += losses[i];
+          correct += predictions[i] == label ? 1 : 0;
+          confusion.add(label, (int) predictions[i]);
+        }
+        loss.update(sum / (end - b));
+        accuracy.update(correct, end - b);
       }
     }
     return new Evaluation(loss.result(), accuracy.result(), data.size(), confusion);

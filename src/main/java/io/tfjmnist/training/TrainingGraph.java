@@ -33,6 +33,7 @@ public final class TrainingGraph implements AutoCloseable {
   private final AdamGraph adam;
   private final Placeholder<TInt64> labels;
   private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> exampleLosses;
   private final Operand<TFloat32> correct;
   private final Operand<TInt64> predicted;
   private final String device;
@@ -54,6 +55,7 @@ public final class TrainingGraph implements AutoCloseable {
       labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
       SparseCategoricalCrossentropy xent = new SparseCategoricalCrossentropy(tf, model, labels);
       loss = xent.loss;
+      exampleLosses = xent.perExample;
 
       // SparseCategoricalAccuracy: argmax of the output equals the label. Argmax of the logits is
       // the argmax of the softmax, without rounding ties away.
@@ -119,6 +121,25 @@ public final class TrainingGraph implements AutoCloseable {
         System.arraycopy(p, 0, predictions, 0, p.length);
       }
       return new BatchMetrics(Tensors.scalarFloat(r.get(0)), Tensors.scalarFloat(r.get(1)));
+    }
+  }
+
+  /**
+   * Forward pass only: the loss of every example into {@code losses} and the argmax of every
+   * output into {@code predictions}. The same ops as {@link #evaluate} up to the batch mean, so a
+   * caller can run large chunks and still form the batch means of a smaller batch size.
+   */
+  public void evaluateExamples(TFloat32 images, TInt64 batchLabels, float[] losses, long[] predictions) {
+    try (Result r = session.runner()
+        .feed(model.input(), images)
+        .feed(labels, batchLabels)
+        .fetch(exampleLosses)
+        .fetch(predicted)
+        .run()) {
+      float[] l = Tensors.toFloats(r.get(0));
+      long[] p = Tensors.toLongs(r.get(1));
+      System.arraycopy(l, 0, losses, 0, l.length);
+      System.arraycopy(p, 0, predictions, 0, p.length);
     }
   }
 

@@ -1,0 +1,63 @@
+package io.tfjmnist.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tfjmnist.data.Dataset;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.testing.TestData;
+import io.tfjmnist.training.metrics.ConfusionMatrix;
+import io.tfjmnist.training.metrics.Mean;
+import io.tfjmnist.training.metrics.SparseCategoricalAccuracy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Evaluation runs ~1,024 images per session run and forms the seed's batch means itself
+ * ({@link Trainer#evaluate}); it must report what running the seed's batches one by one through
+ * the same graph reports: loss within 1e-5, the same accuracy and confusion matrix.
+ */
+class EvaluationChunkTest {
+  private static final ModelArchitecture ARCH = ModelArchitecture.seedCnn();
+
+  @ParameterizedTest
+  @ValueSource(ints = {32, 100, 1500})
+  void chunkedEvaluationMatchesTheSeedsBatchByBatchLoop(int batchSize) {
+    // 2,050 images: partial last chunk, partial last batch (2 images at batch 32, 50 at 100).
+    Dataset test = TestData.mnist().test().take(2050);
+    // Briefly trained weights, so losses are spread out rather than all near ln(10).
+    ModelWeights weights = new Trainer(TrainingConfig.seedDefaults().withEpochs(1).withShuffleBuffer(500))
+        .fit(ARCH, TestData.mnist().train().take(1600), null, java.util.List.of()).weights();
+    try (TrainingGraph graph = new TrainingGraph(ARCH, Adam.kerasDefaults(), null)) {
+      graph.load(weights, null);
+      Evaluation chunked = Trainer.evaluate(graph, test, batchSize);
+
+      Mean loss = new Mean();
+      SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
+      ConfusionMatrix confusion = new ConfusionMatrix(10);
+      BatchFeeder feeder = new BatchFeeder(test);
+      int[] order = java.util.stream.IntStream.range(0, test.size()).toArray();
+      long[] predictions = new long[batchSize];
+      for (int from = 0; from < test.size(); from += batchSize) {
+        int size = Math.min(batchSize, test.size() - from);
+        try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
+          TrainingGraph.BatchMetrics m = graph.evaluate(batch.images(), batch.labels(), predictions);
+          loss.update(m.loss());
+          accuracy.update(m.correct(), size);
+        }
+        for (int b = 0; b < size; b++) {
+          confusion.add(test.label(from + b), (int) predictions[b]);
+        }
+      }
+
+      assertEquals(loss.result(), chunked.loss(), 1e-5, "test loss");
+      assertEquals(accuracy.result(), chunked.accuracy(), "test accuracy");
+      for (int l = 0; l < 10; l++) {
+        for (int p = 0; p < 10; p++) {
+          assertEquals(confusion.count(l, p), chunked.confusion().count(l, p), "confusion[" + l + "][" + p + "]");
+        }
+      }
+      assertEquals(2050, chunked.examples());
+    }
+  }
+}
