@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -70,13 +71,22 @@ public final class TrainBenchmark {
   }
 
   /** Only feeds prepared batches and runs the training op. */
-  private static double bare(ModelArchitecture arch, Dataset train, int batch) {
+  static double bare(ModelArchitecture arch, Dataset train, int batch) {
+    return bare(arch, train, batch, 1, null);
+  }
+
+  /**
+   * The bare loop: batches prepared as tensors in advance (never shuffled), then {@code epochs}
+   * passes of nothing but the training op in a session with {@code config} (null: TF's defaults).
+   * Returns images per second over the timed passes, graph construction excluded.
+   */
+  static double bare(ModelArchitecture arch, Dataset train, int batch, int epochs, ConfigProto config) {
     int steps = train.size() / batch;
     List<TFloat32> xs = new ArrayList<>();
     List<TInt64> ys = new ArrayList<>();
     int[] order = new int[train.size()];
     Arrays.setAll(order, i -> i);
-    try (TrainingGraph g = new TrainingGraph(arch, Adam.kerasDefaults(), null);
+    try (TrainingGraph g = new TrainingGraph(arch, Adam.kerasDefaults(), config);
         TFloat32 lr = TFloat32.scalarOf(1e-3f)) {
       g.load(ModelWeights.glorotUniform(arch, 1), null);
       for (int s = 0; s < steps; s++) {
@@ -88,10 +98,12 @@ public final class TrainBenchmark {
         ys.add(y);
       }
       long t0 = System.nanoTime();
-      for (int s = 0; s < steps; s++) {
-        g.trainStep(xs.get(s), ys.get(s), lr);
+      for (int e = 0; e < epochs; e++) {
+        for (int s = 0; s < steps; s++) {
+          g.trainStep(xs.get(s), ys.get(s), lr);
+        }
       }
-      return steps * (double) batch / ((System.nanoTime() - t0) / 1e9);
+      return (double) epochs * steps * batch / ((System.nanoTime() - t0) / 1e9);
     } finally {
       xs.forEach(TFloat32::close);
       ys.forEach(TInt64::close);
@@ -99,14 +111,14 @@ public final class TrainBenchmark {
   }
 
   /** One epoch of {@link Trainer#fit} with its progress bar drawing into a null stream. */
-  private static double product(ModelArchitecture arch, Dataset train, int batch) {
+  static double product(ModelArchitecture arch, Dataset train, int batch) {
     TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(1).withBatchSize(batch);
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
     TrainingResult r = new Trainer(config).fit(arch, train, null, List.of(new ProgressBar(nowhere)));
     return train.size() / (r.lastEpoch().trainNanos() / 1e9);
   }
 
-  private static double median(List<Double> xs) {
+  static double median(List<Double> xs) {
     List<Double> s = new ArrayList<>(xs);
     s.sort(null);
     int n = s.size();
