@@ -11,7 +11,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.tfjmnist.model.ModelWeights;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
@@ -27,23 +30,47 @@ public final class ImageClassifier implements AutoCloseable {
   /** Images per session run when classifying many files. */
   static final int BATCH = 256;
 
-  private final ProbabilityModel model;
+  /** Done unless the model is still being built in the background ({@link #fromCheckpoint}). */
+  private final CompletableFuture<ProbabilityModel> model;
   private final Preprocessing preprocessing;
 
   /** Takes ownership of {@code model}. */
   public ImageClassifier(ProbabilityModel model, Preprocessing preprocessing) {
-    if (model.inputSize() != PreprocessedImage.SIDE * PreprocessedImage.SIDE) {
-      model.close();
-      throw new TfjMnistException("The model takes " + model.inputSize() + " values per image, not 28x28 = 784.");
-    }
+    this(CompletableFuture.completedFuture(checkInput(model)), preprocessing);
+  }
+
+  private ImageClassifier(CompletableFuture<ProbabilityModel> model, Preprocessing preprocessing) {
     this.model = model;
     this.preprocessing = preprocessing;
   }
 
-  /** The seed model with weights from a checkpoint ({@code save_weights} prefix, Java's or Python's). */
+  private static ProbabilityModel checkInput(ProbabilityModel model) {
+    if (model.inputSize() != PreprocessedImage.SIDE * PreprocessedImage.SIDE) {
+      model.close();
+      throw new TfjMnistException("The model takes " + model.inputSize() + " values per image, not 28x28 = 784.");
+    }
+    return model;
+  }
+
+  /**
+   * The seed model with weights from a checkpoint ({@code save_weights} prefix, Java's or Python's).
+   * The checkpoint is read here, so a missing or corrupt one fails at once; the TF graph and session
+   * are built on a background thread, because that waits for TF's native library (about 1 s to load
+   * on 2 cores) while the first images can already be decoded and preprocessed in Java.
+   */
   public static ImageClassifier fromCheckpoint(Path prefix, Preprocessing preprocessing) {
-    return new ImageClassifier(DigitClassifier.of(
-        WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights()), preprocessing);
+    ModelWeights weights = WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights();
+    CompletableFuture<ProbabilityModel> model = new CompletableFuture<>();
+    Thread builder = new Thread(() -> {
+      try {
+        model.complete(checkInput(DigitClassifier.of(weights)));
+      } catch (Throwable e) {
+        model.completeExceptionally(e);
+      }
+    }, "model-build");
+    builder.setDaemon(true);
+    builder.start();
+    return new ImageClassifier(model, preprocessing);
   }
 
   /** Any MNIST classifier SavedModel, through its own serving signature. */
@@ -94,7 +121,7 @@ public final class ImageClassifier implements AutoCloseable {
     if (n == 0) {
       return List.of();
     }
-    int size = model.inputSize();
+    int size = model().inputSize();
     float[] flat = new float[n * size];
     for (int i = 0; i < n; i++) {
       float[] img = images.get(i);
@@ -103,7 +130,7 @@ public final class ImageClassifier implements AutoCloseable {
       }
       System.arraycopy(img, 0, flat, i * size, size);
     }
-    float[] probs = model.probabilities(flat, n);
+    float[] probs = model().probabilities(flat, n);
     int classes = probs.length / Math.max(1, n);
     List<Prediction> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -116,7 +143,8 @@ public final class ImageClassifier implements AutoCloseable {
 
   /**
    * Classifies many files: each is decoded and preprocessed on its own (a bad file becomes an
-   * {@link Outcome} with its error, the others go on), and the model runs in batches.
+   * {@link Outcome} with its error, the others go on), and the model runs in batches. A model
+   * still being built ({@link #fromCheckpoint}) is waited for only once the first batch is decoded.
    */
   public List<Outcome> classifyAll(List<Path> files) {
     List<Outcome> out = new ArrayList<>(files.size());
@@ -153,11 +181,34 @@ public final class ImageClassifier implements AutoCloseable {
             : new Outcome(chunk.get(i), new Classified(chunk.get(i), prepared[i], byIndex[i]), null));
       }
     }
+    model(); // a model that failed to build fails the call even when no file could be decoded
     return out;
   }
 
+  /** The model, once built; rethrows what building it threw. */
+  private ProbabilityModel model() {
+    try {
+      return model.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** Closes the model, waiting for it if it is still being built (a model that failed holds nothing). */
   @Override
   public void close() {
-    model.close();
+    ProbabilityModel m;
+    try {
+      m = model.join();
+    } catch (CompletionException e) {
+      return;
+    }
+    m.close();
   }
 }
