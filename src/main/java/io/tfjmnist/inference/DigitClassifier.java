@@ -11,6 +11,8 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.proto.StepStats;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -93,6 +95,18 @@ public final class DigitClassifier implements ProbabilityModel {
     try (TFloat32 x = Tensors.floats(shape, flat);
         Result r = session.runner().feed(model.input(), x).fetch(model.probabilities()).run()) {
       return Tensors.toFloats(r.get(0));
+    }
+  }
+
+  /** One single-image run with {@code options} ({@code FULL_TRACE}: a per-kernel profile); returns TF's step stats. */
+  public StepStats profiledProbabilities(float[] image, RunOptions options) {
+    long[] shape = new long[inputShape.length + 1];
+    shape[0] = 1;
+    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+    try (TFloat32 x = Tensors.floats(shape, image);
+        Result r = session.runner().feed(model.input(), x).fetch(model.probabilities())
+            .setOptions(options).runAndFetchMetadata()) {
+      return r.getMetadata().orElseThrow().getStepStats();
     }
   }
 

@@ -18,6 +18,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -102,6 +104,22 @@ public final class TrainingGraph implements AutoCloseable {
         .fetch(correct)
         .run()) {
       return new BatchMetrics(Tensors.scalarFloat(r.get(0)), Tensors.scalarFloat(r.get(1)));
+    }
+  }
+
+  /**
+   * One {@link #trainStep} run with {@code options} (a {@code FULL_TRACE} level for a profile of
+   * which kernels ran and for how long); returns TF's run metadata.
+   */
+  public RunMetadata profiledTrainStep(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate, RunOptions options) {
+    try (Result r = session.runner()
+        .feed(model.input(), images)
+        .feed(labels, batchLabels)
+        .feed(adam.learningRate(), learningRate)
+        .addTarget(adam.step())
+        .setOptions(options)
+        .runAndFetchMetadata()) {
+      return r.getMetadata().orElseThrow();
     }
   }
 

@@ -1,0 +1,202 @@
+package io.tfjmnist.bench;
+
+import io.tfjmnist.data.BatchFiller;
+import io.tfjmnist.data.Dataset;
+import io.tfjmnist.data.DatasetLocator;
+import io.tfjmnist.data.DatasetName;
+import io.tfjmnist.data.MnistData;
+import io.tfjmnist.inference.DigitClassifier;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.model.WeightSpec;
+import io.tfjmnist.model.layers.Layer;
+import io.tfjmnist.tensors.Tensors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.proto.StepStats;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * {@code scripts/bench-variants}: the optimisations tried for issue 5 that are not in the product,
+ * each measured against TF's defaults alternately in one JVM, so the README's "tried, not kept"
+ * figures can be reproduced. A benchmark, not a test.
+ *
+ * <p>Variants: {@code remapper-off} (grappler's remapper disabled), {@code xla} (XLA auto-clustering,
+ * {@code global_jit_level ON_1}; needs {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit} at JVM start),
+ * {@code default} (TF's defaults, as the product). {@code kernels} prints the time per kernel of one
+ * training step and of one single-image inference, which shows what grappler fused. The
+ * single-image rows compare the product's variable-backed inference graph with one whose weights are
+ * constants (a frozen graph).
+ */
+public final class GraphVariantsBenchmark {
+  private static final int BATCH = 32;
+
+  private GraphVariantsBenchmark() {}
+
+  public static void main(String[] args) {
+    Path dataDir = Path.of(args.length > 0 ? args[0] : "../shared/datasets");
+    List<String> variants = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("default", "remapper-off");
+    MnistData mnist = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST);
+    Dataset train = mnist.train().take(12_800);
+    ModelArchitecture arch = ModelArchitecture.seedCnn();
+
+    if (variants.contains("kernels")) {
+      kernels(arch, train);
+      return;
+    }
+    if (variants.contains("frozen")) {
+      frozenInference(arch, mnist.test());
+      return;
+    }
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    for (String v : variants) {
+      TrainBenchmark.bare(arch, train, BATCH, 1, config(v)); // warm-up (and XLA's compilation)
+      rates.put(v, new ArrayList<>());
+    }
+    for (int round = 0; round < 3; round++) {
+      for (String v : variants) {
+        rates.get(v).add(TrainBenchmark.bare(arch, train, BATCH, 1, config(v)));
+      }
+    }
+    double base = TrainBenchmark.median(rates.get(variants.get(0)));
+    for (String v : variants) {
+      double r = TrainBenchmark.median(rates.get(v));
+      System.out.printf("bare loop, %-14s %6.0f images/s (median of 3)  x%.3f vs %s%n", v, r, r / base, variants.get(0));
+    }
+  }
+
+  static ConfigProto config(String variant) {
+    return switch (variant) {
+      case "default" -> null;
+      case "remapper-off" -> ConfigProto.newBuilder().setGraphOptions(GraphOptions.newBuilder()
+          .setRewriteOptions(RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF))).build();
+      case "xla" -> ConfigProto.newBuilder().setGraphOptions(GraphOptions.newBuilder()
+          .setOptimizerOptions(OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1))).build();
+      default -> throw new IllegalArgumentException("unknown variant " + variant
+          + " (default, remapper-off, xla, kernels, frozen)");
+    };
+  }
+
+  /** Microseconds per kernel, summed over 20 traced steps of the training op and of a single-image inference. */
+  private static void kernels(ModelArchitecture arch, Dataset train) {
+    float[] x = new float[BATCH * 784];
+    int[] order = new int[BATCH];
+    Arrays.setAll(order, i -> i);
+    BatchFiller.fillImages(train, order, 0, BATCH, x, 0);
+    long[] y = new long[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+      y[i] = train.label(i);
+    }
+    RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    try (io.tfjmnist.training.TrainingGraph g = new io.tfjmnist.training.TrainingGraph(arch,
+        io.tfjmnist.training.Adam.kerasDefaults(), null)) {
+      g.load(ModelWeights.glorotUniform(arch, 1), null);
+      List<StepStats> steps = new ArrayList<>();
+      try (TFloat32 images = Tensors.floats(new long[] {BATCH, 28, 28, 1}, x);
+          org.tensorflow.types.TInt64 labels = org.tensorflow.types.TInt64.vectorOf(y);
+          TFloat32 lr = TFloat32.scalarOf(1e-3f)) {
+        for (int s = 0; s < 70; s++) {
+          RunMetadata md = g.profiledTrainStep(images, labels, lr, trace);
+          if (s >= 50) {
+            steps.add(md.getStepStats());
+          }
+        }
+      }
+      print("training step, batch 32", steps);
+    }
+    try (DigitClassifier c = DigitClassifier.of(ModelWeights.glorotUniform(arch, 1))) {
+      float[] one = Arrays.copyOf(x, 784);
+      List<StepStats> steps = new ArrayList<>();
+      for (int s = 0; s < 2_020; s++) {
+        if (s >= 2_000) {
+          steps.add(c.profiledProbabilities(one, trace));
+        } else {
+          c.probabilities(one, 1);
+        }
+      }
+      print("inference, one image", steps);
+    }
+  }
+
+  private static void print(String what, List<StepStats> steps) {
+    Map<String, Long> micros = new TreeMap<>();
+    for (StepStats st : steps) {
+      for (var dev : st.getDevStatsList()) {
+        for (NodeExecStats n : dev.getNodeStatsList()) {
+          String kernel = n.getTimelineLabel().replaceAll("^[^=]*= ", "").replaceAll("\\(.*", "");
+          micros.merge(kernel + "  [" + n.getNodeName() + "]", n.getAllEndRelMicros(), Long::sum);
+        }
+      }
+    }
+    System.out.println(what + ": kernels by time (us per step, summed over concurrent kernels)");
+    micros.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+        .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue() / (double) steps.size(), e.getKey()));
+  }
+
+  /** Single-image latency of the product's graph (weights in variables) and of a frozen one (weights as constants). */
+  private static void frozenInference(ModelArchitecture arch, Dataset test) {
+    ModelWeights weights = ModelWeights.glorotUniform(arch, 1);
+    float[] image = new float[784];
+    BatchFiller.fillImages(test, new int[] {0}, 0, 1, image, 0);
+    try (DigitClassifier variables = DigitClassifier.of(weights);
+        Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> input = tf.placeholder(TFloat32.class);
+      Operand<TFloat32> out = input;
+      for (Layer layer : arch.layers()) {
+        Map<String, Operand<TFloat32>> w = new LinkedHashMap<>();
+        for (WeightSpec spec : layer.weights()) {
+          w.put(spec.name(), tf.constant(Shape.of(spec.shape()), DataBuffers.of(weights.view(spec.path()), true, false)));
+        }
+        out = layer.call(tf, out, w);
+      }
+      try (Session frozen = new Session(g)) {
+        Operand<TFloat32> probabilities = out;
+        for (int round = 0; round < 3; round++) {
+          double pv = p50(() -> variables.probabilities(image, 1));
+          double pf = p50(() -> {
+            try (TFloat32 x = Tensors.floats(new long[] {1, 28, 28, 1}, image);
+                Result r = frozen.runner().feed(input, x).fetch(probabilities).run()) {
+              Tensors.toFloats(r.get(0));
+            }
+          });
+          System.out.printf("single image p50: variables (product) %.3f ms, constants (frozen graph) %.3f ms%n", pv, pf);
+        }
+      }
+    }
+  }
+
+  private static double p50(Runnable call) {
+    for (int i = 0; i < 2_000; i++) {
+      call.run();
+    }
+    long[] ns = new long[5_000];
+    for (int i = 0; i < ns.length; i++) {
+      long t = System.nanoTime();
+      call.run();
+      ns[i] = System.nanoTime() - t;
+    }
+    Arrays.sort(ns);
+    return ns[ns.length / 2] / 1e6;
+  }
+}
