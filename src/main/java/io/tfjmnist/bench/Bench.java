@@ -122,6 +122,12 @@ public final class Bench {
     row("train images/s, bare loop (median of 3)", String.format("%.0f", b), "", "");
     row("train images/s, train (median of 3)", String.format("%.0f", p), "", "");
     row("train / bare loop", String.format("%.3f", p / b), ">= 0.97", p / b >= 0.97 ? "yes" : "no");
+    List<Double> large = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      large.add(TrainBenchmark.product(arch, train, 128));
+    }
+    double l = TrainBenchmark.median(large);
+    row("train --batch-size 128 images/s (median of 3)", String.format("%.0f (%.2fx batch 32)", l, l / p), "", "");
     double assemblyMs = batchAssemblyMs(train);
     double stepMs = 1000.0 * BATCH / p;
     row("Java batch assembly per step", String.format("%.3f ms (%.1f %% of a step)", assemblyMs, 100 * assemblyMs / stepMs),

@@ -43,7 +43,7 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Variants: {@code remapper-off} (grappler's remapper disabled), {@code xla} (XLA auto-clustering,
  * {@code global_jit_level ON_1}; needs {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit} at JVM start),
- * {@code default} (TF's defaults, as the product). {@code kernels} prints the time per kernel of one
+ * {@code threads-IxJ} (I intra-op and J inter-op threads), {@code default} (TF's defaults, as the product). {@code kernels} prints the time per kernel of one
  * training step and of one single-image inference, which shows what grappler fused. The
  * single-image rows compare the product's variable-backed inference graph with one whose weights are
  * constants (a frozen graph).
@@ -92,8 +92,16 @@ public final class GraphVariantsBenchmark {
           .setRewriteOptions(RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF))).build();
       case "xla" -> ConfigProto.newBuilder().setGraphOptions(GraphOptions.newBuilder()
           .setOptimizerOptions(OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1))).build();
-      default -> throw new IllegalArgumentException("unknown variant " + variant
-          + " (default, remapper-off, xla, kernels, frozen)");
+      default -> {
+        // threads-IxJ: I intra-op threads (inside a kernel), J inter-op threads (kernels at once)
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("threads-(\\d+)x(\\d+)").matcher(variant);
+        if (!m.matches()) {
+          throw new IllegalArgumentException("unknown variant " + variant
+              + " (default, remapper-off, xla, threads-IxJ, kernels, frozen)");
+        }
+        yield ConfigProto.newBuilder().setIntraOpParallelismThreads(Integer.parseInt(m.group(1)))
+            .setInterOpParallelismThreads(Integer.parseInt(m.group(2))).build();
+      }
     };
   }
 
