@@ -70,7 +70,7 @@ final class ParityCommand implements Callable<Integer> {
     if (expected.golden != null) {
       GoldenOutputs golden = GoldenOutputs.read(expected.golden);
       Path prefix = weights == null ? Path.of("mnist") : weights;
-      try (DigitClassifier java = DigitClassifier.withVariables(seedWeights(prefix))) {
+      try (DigitClassifier java = DigitClassifier.of(seedWeights(prefix))) {
         report = Parity.againstGolden(golden, "Java graph (" + prefix + ")", java, test, tolerance);
       }
     } else {
@@ -79,7 +79,7 @@ final class ParityCommand implements Callable<Integer> {
           : KerasModelImporter.fromSavedModel(expected.savedModel).weights();
       String javaName = weights != null ? "Java graph (" + weights + ")" : "Java rebuild of the Keras model";
       try (SavedModelClassifier python = SavedModelClassifier.open(expected.savedModel);
-          DigitClassifier java = DigitClassifier.withVariables(javaWeights)) {
+          DigitClassifier java = DigitClassifier.of(javaWeights)) {
         report = Parity.compare("SavedModel signature (" + expected.savedModel + ")", python, javaName, java,
             test, Math.min(count, test.size()), tolerance);
       }

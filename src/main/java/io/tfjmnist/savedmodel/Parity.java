@@ -9,7 +9,7 @@ import io.tfjmnist.data.Dataset;
 /**
  * Compares two probability producers on the same MNIST images (scaled {@code /255} as the seed
  * does): e.g. a Python SavedModel run by {@link SavedModelClassifier} against its Java rebuild
- * ({@code DigitClassifier.withVariables(KerasModelImporter.fromSavedModel(dir).weights())}), or the Java
+ * ({@code DigitClassifier.of(KerasModelImporter.fromSavedModel(dir).weights())}), or the Java
  * model against {@link GoldenOutputs} from {@code python-reference/export.py}.
  */
 public final class Parity {

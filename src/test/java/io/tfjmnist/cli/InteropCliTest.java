@@ -99,7 +99,7 @@ class InteropCliTest {
       }
     }
     float[] probs;
-    try (DigitClassifier c = DigitClassifier.withVariables(WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights())) {
+    try (DigitClassifier c = DigitClassifier.of(WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights())) {
       probs = c.probabilities(flat, n);
     }
     ObjectMapper json = new ObjectMapper();

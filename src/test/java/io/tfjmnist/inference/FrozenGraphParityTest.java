@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelGraph;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.tensors.Tensors;
 import io.tfjmnist.testing.TestData;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
  * {@link DigitClassifier} runs a frozen graph (weights as constants) for speed; it must give what
@@ -29,8 +36,15 @@ class FrozenGraphParityTest {
     BatchFiller.fillImages(test, order, 0, n, flat, 0);
 
     float[] plain;
-    try (DigitClassifier variables = DigitClassifier.withVariables(weights)) {
-      plain = variables.probabilities(flat, n);
+    try (Graph g = new Graph()) {
+      ModelGraph model = ModelGraph.build(Ops.create(g), arch);
+      try (Session s = new Session(g);
+          TFloat32 x = Tensors.floats(new long[] {n, 28, 28, 1}, flat)) {
+        model.assign(s, weights);
+        try (Result r = s.runner().feed(model.input(), x).fetch(model.probabilities()).run()) {
+          plain = Tensors.toFloats(r.get(0));
+        }
+      }
     }
 
     try (DigitClassifier frozen = DigitClassifier.of(weights)) {

@@ -32,7 +32,7 @@ class KerasModelImporterTest {
       expected = c.probabilities(x, N);
     }
     float[] actual;
-    try (DigitClassifier java = DigitClassifier.withVariables(imported.weights())) {
+    try (DigitClassifier java = DigitClassifier.of(imported.weights())) {
       actual = java.probabilities(x, N);
     }
     double maxDiff = Fixtures.maxAbsDiff(expected, actual);

@@ -22,7 +22,7 @@ class ParityTest {
   private static ParityReport savedModelVsJava(Path dir) {
     ImportedKerasModel imported = KerasModelImporter.fromSavedModel(dir);
     try (SavedModelClassifier py = SavedModelClassifier.open(dir);
-        DigitClassifier java = DigitClassifier.withVariables(imported.weights())) {
+        DigitClassifier java = DigitClassifier.of(imported.weights())) {
       ParityReport r = Parity.compare("SavedModel " + dir.getFileName(), py::probabilities,
           "Java rebuild", java::probabilities, Fixtures.mnistTest(), N);
       r.describe().forEach(l -> System.out.println("[parity] " + l));
@@ -110,7 +110,7 @@ class ParityTest {
     assertEquals(n, golden.count());
     assertEquals("serving_default", golden.signatureName());
     ImportedKerasModel imported = KerasModelImporter.fromSavedModel(Fixtures.cnnMaxpool());
-    try (DigitClassifier java = DigitClassifier.withVariables(imported.weights())) {
+    try (DigitClassifier java = DigitClassifier.of(imported.weights())) {
       ParityReport r = Parity.againstGolden(golden, "Java", java::probabilities, Fixtures.mnistTest(),
           Parity.DEFAULT_TOLERANCE);
       assertTrue(r.passed(), String.join("\n", r.describe()));

@@ -45,7 +45,7 @@ class SavedModelExporterTest {
 
     float[] x = Fixtures.testImages(N);
     float[] expected;
-    try (DigitClassifier java = DigitClassifier.withVariables(weights)) {
+    try (DigitClassifier java = DigitClassifier.of(weights)) {
       expected = java.probabilities(x, N);
     }
     float[] actual;
