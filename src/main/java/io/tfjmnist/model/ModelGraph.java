@@ -60,7 +60,11 @@ public final class ModelGraph {
 
   /** Adds the architecture's variables and forward pass to {@code tf}'s graph. */
   public static ModelGraph build(Ops tf, ModelArchitecture architecture) {
-    Placeholder<TFloat32> input = inputPlaceholder(tf, architecture);
+    long[] inputShape = new long[architecture.inputShape().length + 1];
+    inputShape[0] = -1;
+    System.arraycopy(architecture.inputShape(), 0, inputShape, 1, inputShape.length - 1);
+    Placeholder<TFloat32> input = tf.withName(INPUT)
+        .placeholder(TFloat32.class, Placeholder.shape(Shape.of(inputShape)));
 
     Map<String, VarHandleOp> variables = new LinkedHashMap<>();
     Map<String, ReadVariableOp<TFloat32>> reads = new LinkedHashMap<>();
@@ -79,32 +83,13 @@ public final class ModelGraph {
     }
     Op assignAll = tf.withControlDependencies(assigns).withName("assign_weights").noOp();
 
-    Forward f = forward(tf, architecture, input, reads);
-    return new ModelGraph(architecture, input, variables, reads, feeds, assignAll,
-        f.logits(), f.probabilities(), f.softmaxOutput());
-  }
-
-  /** float32 {@code [batch, ...inputShape]} named {@link #INPUT}. */
-  static Placeholder<TFloat32> inputPlaceholder(Ops tf, ModelArchitecture architecture) {
-    long[] inputShape = new long[architecture.inputShape().length + 1];
-    inputShape[0] = -1;
-    System.arraycopy(architecture.inputShape(), 0, inputShape, 1, inputShape.length - 1);
-    return tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(inputShape)));
-  }
-
-  /** A forward pass: the softmax's input ({@code null} unless the model ends in a softmax) and the output. */
-  record Forward(Operand<TFloat32> logits, Operand<TFloat32> probabilities, boolean softmaxOutput) {}
-
-  /** Adds the architecture's layers from {@code input}, each weight read from {@code weights} by path. */
-  static Forward forward(Ops tf, ModelArchitecture architecture, Operand<TFloat32> input,
-      Map<String, ? extends Operand<TFloat32>> weights) {
     Operand<TFloat32> x = input;
     Operand<TFloat32> logits = null;
     List<Layer> layers = architecture.layers();
     boolean softmaxOutput = false;
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
-      Map<String, Operand<TFloat32>> w = weightsOf(layer, weights);
+      Map<String, Operand<TFloat32>> w = weightsOf(layer, reads);
       if (i == layers.size() - 1 && layer instanceof Dense dense && dense.activation() == Activation.SOFTMAX) {
         // Keep the softmax's input: Keras's cross-entropy on a softmax output uses these logits.
         logits = dense.preActivation(tf, x, w);
@@ -115,10 +100,11 @@ public final class ModelGraph {
       }
     }
     Operand<TFloat32> probabilities = softmaxOutput ? x : tf.withName(PROBABILITIES).identity(x);
-    return new Forward(softmaxOutput ? logits : null, probabilities, softmaxOutput);
+    return new ModelGraph(architecture, input, variables, reads, feeds, assignAll,
+        softmaxOutput ? logits : null, probabilities, softmaxOutput);
   }
 
-  private static Map<String, Operand<TFloat32>> weightsOf(Layer layer, Map<String, ? extends Operand<TFloat32>> reads) {
+  private static Map<String, Operand<TFloat32>> weightsOf(Layer layer, Map<String, ReadVariableOp<TFloat32>> reads) {
     Map<String, Operand<TFloat32>> w = new LinkedHashMap<>();
     for (WeightSpec spec : layer.weights()) {
       w.put(spec.name(), reads.get(spec.path()));
