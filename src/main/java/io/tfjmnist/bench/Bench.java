@@ -278,7 +278,15 @@ public final class Bench {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(err.toFile())
         .start();
-    int rc = p.waitFor();
+    // A benchmark stopped with Ctrl-C must not leave a 'train' running on behind it.
+    Thread reaper = new Thread(p::destroyForcibly);
+    Runtime.getRuntime().addShutdownHook(reaper);
+    int rc;
+    try {
+      rc = p.waitFor();
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    }
     String text = Files.readString(err);
     if (rc != 0) {
       throw new IllegalStateException(String.join(" ", command) + " exited " + rc + ":\n" + text);

@@ -64,9 +64,14 @@ public final class GraphVariantsBenchmark {
       kernels(arch, train);
       return;
     }
-    if (variants.contains("frozen")) {
-      frozenInference(arch, mnist.test());
-      return;
+    for (String v : variants) {
+      if (v.equals("frozen") || v.startsWith("frozen=")) {
+        // frozen=PREFIX: a trained checkpoint's weights instead of Glorot-uniform ones
+        ModelWeights w = v.equals("frozen") ? ModelWeights.glorotUniform(arch, 1)
+            : io.tfjmnist.checkpoint.WeightsCheckpoint.load(Path.of(v.substring(7)), arch).weights();
+        frozenInference(w, mnist.test());
+        return;
+      }
     }
     Map<String, List<Double>> rates = new LinkedHashMap<>();
     for (String v : variants) {
@@ -161,37 +166,66 @@ public final class GraphVariantsBenchmark {
         .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue() / (double) steps.size(), e.getKey()));
   }
 
-  /** Single-image latency of the product's graph (weights in variables) and of a frozen one (weights as constants). */
-  private static void frozenInference(ModelArchitecture arch, Dataset test) {
-    ModelWeights weights = ModelWeights.glorotUniform(arch, 1);
+  /**
+   * The product's variable-backed inference graph against one whose weights are constants (a
+   * frozen graph): build plus first run, single-image p50, batch-1000 throughput.
+   */
+  private static void frozenInference(ModelWeights weights, Dataset test) {
+    ModelArchitecture arch = weights.architecture();
     float[] image = new float[784];
     BatchFiller.fillImages(test, new int[] {0}, 0, 1, image, 0);
-    try (DigitClassifier variables = DigitClassifier.of(weights);
-        Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> input = tf.placeholder(TFloat32.class);
-      Operand<TFloat32> out = input;
-      for (Layer layer : arch.layers()) {
-        Map<String, Operand<TFloat32>> w = new LinkedHashMap<>();
-        for (WeightSpec spec : layer.weights()) {
-          w.put(spec.name(), tf.constant(Shape.of(spec.shape()), DataBuffers.of(weights.view(spec.path()), true, false)));
-        }
-        out = layer.call(tf, out, w);
+    float[] batch = new float[1000 * 784];
+    int[] order = new int[1000];
+    Arrays.setAll(order, i -> i);
+    BatchFiller.fillImages(test, order, 0, 1000, batch, 0);
+    for (int round = 0; round < 2; round++) {
+      long t0 = System.nanoTime();
+      try (DigitClassifier variables = DigitClassifier.of(weights)) {
+        variables.probabilities(image, 1);
+        double build = (System.nanoTime() - t0) / 1e6;
+        report("variables (product)", build, p50(() -> variables.probabilities(image, 1)),
+            rate(() -> variables.probabilities(batch, 1000)));
       }
-      try (Session frozen = new Session(g)) {
+      t0 = System.nanoTime();
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        Placeholder<TFloat32> input = tf.placeholder(TFloat32.class);
+        Operand<TFloat32> out = input;
+        for (Layer layer : arch.layers()) {
+          Map<String, Operand<TFloat32>> w = new LinkedHashMap<>();
+          for (WeightSpec spec : layer.weights()) {
+            w.put(spec.name(), tf.constant(Shape.of(spec.shape()), DataBuffers.of(weights.view(spec.path()), true, false)));
+          }
+          out = layer.call(tf, out, w);
+        }
         Operand<TFloat32> probabilities = out;
-        for (int round = 0; round < 3; round++) {
-          double pv = p50(() -> variables.probabilities(image, 1));
-          double pf = p50(() -> {
-            try (TFloat32 x = Tensors.floats(new long[] {1, 28, 28, 1}, image);
-                Result r = frozen.runner().feed(input, x).fetch(probabilities).run()) {
+        try (Session frozen = new Session(g)) {
+          java.util.function.BiConsumer<float[], Integer> run = (x, n) -> {
+            try (TFloat32 t = Tensors.floats(new long[] {n, 28, 28, 1}, x);
+                Result r = frozen.runner().feed(input, t).fetch(probabilities).run()) {
               Tensors.toFloats(r.get(0));
             }
-          });
-          System.out.printf("single image p50: variables (product) %.3f ms, constants (frozen graph) %.3f ms%n", pv, pf);
+          };
+          run.accept(image, 1);
+          double build = (System.nanoTime() - t0) / 1e6;
+          report("constants (frozen graph)", build, p50(() -> run.accept(image, 1)), rate(() -> run.accept(batch, 1000)));
         }
       }
     }
+  }
+
+  private static void report(String what, double buildMs, double p50Ms, double batchRate) {
+    System.out.printf("%-26s build + first run %6.0f ms, single image p50 %.3f ms, batch of 1,000 %6.0f images/s%n",
+        what, buildMs, p50Ms, batchRate);
+  }
+
+  private static double rate(Runnable batchOf1000) {
+    batchOf1000.run();
+    long t = System.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      batchOf1000.run();
+    }
+    return 10_000 / ((System.nanoTime() - t) / 1e9);
   }
 
   private static double p50(Runnable call) {
