@@ -64,6 +64,10 @@ public final class GraphVariantsBenchmark {
       kernels(arch, train);
       return;
     }
+    if (variants.contains("eval")) {
+      evaluation(arch, mnist.test());
+      return;
+    }
     for (String v : variants) {
       if (v.equals("frozen") || v.startsWith("frozen=")) {
         // frozen=PREFIX: a trained checkpoint's weights instead of Glorot-uniform ones
@@ -209,6 +213,45 @@ public final class GraphVariantsBenchmark {
           run.accept(image, 1);
           double build = (System.nanoTime() - t0) / 1e6;
           report("constants (frozen graph)", build, p50(() -> run.accept(image, 1)), rate(() -> run.accept(batch, 1000)));
+        }
+      }
+    }
+  }
+
+  /**
+   * One evaluation of the 10,000 test images as the seed's loop runs it (a session run per batch of
+   * 32) against the product's ({@link io.tfjmnist.training.Trainer#evaluate}: ~1,024 images per run,
+   * batch-32 means formed in Java), alternately on one graph.
+   */
+  private static void evaluation(ModelArchitecture arch, Dataset test) {
+    try (io.tfjmnist.training.TrainingGraph g = new io.tfjmnist.training.TrainingGraph(arch,
+        io.tfjmnist.training.Adam.kerasDefaults(), null)) {
+      g.load(ModelWeights.glorotUniform(arch, 1), null);
+      int[] order = new int[test.size()];
+      Arrays.setAll(order, i -> i);
+      for (int round = 0; round < 4; round++) {
+        long t0 = System.nanoTime();
+        for (int from = 0; from < test.size(); from += BATCH) {
+          int size = Math.min(BATCH, test.size() - from);
+          float[] x = new float[size * 784];
+          BatchFiller.fillImages(test, order, from, size, x, 0);
+          long[] y = new long[size];
+          for (int i = 0; i < size; i++) {
+            y[i] = test.label(from + i);
+          }
+          try (TFloat32 images = Tensors.floats(new long[] {size, 28, 28, 1}, x);
+              org.tensorflow.types.TInt64 labels = org.tensorflow.types.TInt64.vectorOf(y)) {
+            g.evaluate(images, labels, null);
+          }
+        }
+        double perBatch = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        io.tfjmnist.training.Trainer.evaluate(g, test, BATCH);
+        double chunked = (System.nanoTime() - t0) / 1e9;
+        if (round > 0) {
+          System.out.printf("evaluation of %d images: a run per batch of 32 %.3f s (%.0f images/s), "
+              + "product (~1,024 per run) %.3f s (%.0f images/s)%n", test.size(), perBatch, test.size() / perBatch,
+              chunked, test.size() / chunked);
         }
       }
     }

@@ -145,7 +145,7 @@ public final class Trainer {
    * are formed here from the per-example losses. The only difference from running each batch is
    * float32 summation order inside a batch mean (below 1e-6; {@code EvaluationChunkTest}).
    */
-  static Evaluation evaluate(TrainingGraph graph, Dataset data, int batchSize) {
+  public static Evaluation evaluate(TrainingGraph graph, Dataset data, int batchSize) {
     Mean loss = new Mean();
     SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
     ConfusionMatrix confusion = new ConfusionMatrix(graph.architecture().numClasses());
