@@ -196,36 +196,12 @@ public final class Bench {
     float[] image = new float[784];
     BatchFiller.fillImages(test, new int[] {0}, 0, 1, image, 0);
     try (DigitClassifier c = DigitClassifier.of(weights)) {
-      for (int i = 0; i < 3_000; i++) {
-        c.predict(image);
-      }
-      long[] ns = new long[10_000];
-      for (int i = 0; i < ns.length; i++) {
-        long t = System.nanoTime();
-        c.predict(image);
-        ns[i] = System.nanoTime() - t;
-      }
-      Arrays.sort(ns);
+      long[] ns = PredictBenchmark.singleImageNanos(c, image);
       double p50 = ns[ns.length / 2] / 1e6;
       double p99 = ns[(int) (ns.length * 0.99)] / 1e6;
       row("single image p50 / p99 (DigitClassifier)", String.format("%.3f / %.3f ms", p50, p99), "p50 <= 0.3 ms",
           p50 <= 0.3 ? "yes" : "no");
-
-      int batch = 1000;
-      float[] flat = new float[batch * 784];
-      int[] order = new int[batch];
-      Arrays.setAll(order, i -> i);
-      BatchFiller.fillImages(test, order, 0, batch, flat, 0);
-      for (int i = 0; i < 3; i++) {
-        c.probabilities(flat, batch);
-      }
-      List<Double> rates = new ArrayList<>();
-      for (int r = 0; r < 10; r++) {
-        long t = System.nanoTime();
-        c.probabilities(flat, batch);
-        rates.add(batch / ((System.nanoTime() - t) / 1e9));
-      }
-      double rate = TrainBenchmark.median(rates);
+      double rate = PredictBenchmark.batchRate(c, test, 1000);
       double gflops = rate * flopsPerImage / 1e9;
       row("batch-1000 images/s (median of 10)", String.format("%.0f", rate), "", "");
       row("  as FLOP rate / MatMul rate", String.format("%.0f GFLOP/s = %.0f %%", gflops, 100 * gflops / matmulGflops),

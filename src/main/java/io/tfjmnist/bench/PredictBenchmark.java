@@ -37,30 +37,9 @@ public final class PredictBenchmark {
         weightsPrefix == null ? "random (Glorot)" : weightsPrefix);
 
     try (DigitClassifier c = DigitClassifier.of(weights)) {
-      for (int i = 0; i < 3_000; i++) {
-        c.predict(image);
-      }
-      long[] ns = new long[10_000];
-      for (int i = 0; i < ns.length; i++) {
-        long t = System.nanoTime();
-        c.predict(image);
-        ns[i] = System.nanoTime() - t;
-      }
-      report("single 28x28 image, DigitClassifier.predict", ns);
-
-      int batch = 1000;
-      float[] flat = new float[batch * 784];
-      int[] order = new int[batch];
-      Arrays.setAll(order, i -> i);
-      BatchFiller.fillImages(test, order, 0, batch, flat, 0);
-      c.probabilities(flat, batch);
-      long t = System.nanoTime();
-      int rounds = 10;
-      for (int r = 0; r < rounds; r++) {
-        c.probabilities(flat, batch);
-      }
-      double s = (System.nanoTime() - t) / 1e9;
-      System.out.printf("%-48s %10.0f images/s%n", "batch of 1,000, DigitClassifier.probabilities", rounds * batch / s);
+      report("single 28x28 image, DigitClassifier.predict", singleImageNanos(c, image));
+      System.out.printf("%-48s %10.0f images/s%n", "batch of 1,000, DigitClassifier.probabilities",
+          batchRate(c, test, 1000));
     }
 
     Path photo = Files.createTempFile("digit", ".jpg");
@@ -79,6 +58,39 @@ public final class PredictBenchmark {
     } finally {
       Files.deleteIfExists(photo);
     }
+  }
+
+  /** Latencies of 10,000 single-image predictions after 3,000 for warm-up, sorted, in nanoseconds. */
+  static long[] singleImageNanos(DigitClassifier c, float[] image) {
+    for (int i = 0; i < 3_000; i++) {
+      c.predict(image);
+    }
+    long[] ns = new long[10_000];
+    for (int i = 0; i < ns.length; i++) {
+      long t = System.nanoTime();
+      c.predict(image);
+      ns[i] = System.nanoTime() - t;
+    }
+    Arrays.sort(ns);
+    return ns;
+  }
+
+  /** Images/s of {@code batch} test images in one run: the median of 10 runs after 3 for warm-up. */
+  static double batchRate(DigitClassifier c, Dataset test, int batch) {
+    float[] flat = new float[batch * 784];
+    int[] order = new int[batch];
+    Arrays.setAll(order, i -> i);
+    BatchFiller.fillImages(test, order, 0, batch, flat, 0);
+    for (int i = 0; i < 3; i++) {
+      c.probabilities(flat, batch);
+    }
+    java.util.List<Double> rates = new java.util.ArrayList<>();
+    for (int r = 0; r < 10; r++) {
+      long t = System.nanoTime();
+      c.probabilities(flat, batch);
+      rates.add(batch / ((System.nanoTime() - t) / 1e9));
+    }
+    return TrainBenchmark.median(rates);
   }
 
   private static void report(String what, long[] ns) {

@@ -95,11 +95,7 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** Runs forward, backward and one Adam update on a batch; returns the batch's metrics before the update. */
   public BatchMetrics trainStep(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate) {
-    try (Result r = session.runner()
-        .feed(model.input(), images)
-        .feed(labels, batchLabels)
-        .feed(adam.learningRate(), learningRate)
-        .addTarget(adam.step())
+    try (Result r = stepRunner(images, batchLabels, learningRate)
         .fetch(loss)
         .fetch(correct)
         .run()) {
@@ -112,15 +108,18 @@ public final class TrainingGraph implements AutoCloseable {
    * which kernels ran and for how long); returns TF's run metadata.
    */
   public RunMetadata profiledTrainStep(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate, RunOptions options) {
-    try (Result r = session.runner()
+    try (Result r = stepRunner(images, batchLabels, learningRate).setOptions(options).runAndFetchMetadata()) {
+      return r.getMetadata().orElseThrow();
+    }
+  }
+
+  /** A runner that feeds one batch and runs the Adam update. */
+  private Session.Runner stepRunner(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate) {
+    return session.runner()
         .feed(model.input(), images)
         .feed(labels, batchLabels)
         .feed(adam.learningRate(), learningRate)
-        .addTarget(adam.step())
-        .setOptions(options)
-        .runAndFetchMetadata()) {
-      return r.getMetadata().orElseThrow();
-    }
+        .addTarget(adam.step());
   }
 
   /** Loss and correct count without updating anything; {@code predictions} receives argmax per image if non-null. */
