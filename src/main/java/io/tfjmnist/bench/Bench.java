@@ -14,6 +14,7 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.training.Adam;
+import io.tfjmnist.training.BatchFeeder;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.ProgressBar;
 import io.tfjmnist.training.Trainer;
@@ -32,7 +33,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
@@ -117,8 +117,8 @@ public final class Bench {
       bare.add(TrainBenchmark.bare(arch, train, BATCH));
       product.add(TrainBenchmark.product(arch, train, BATCH));
     }
-    double b = TrainBenchmark.median(bare);
-    double p = TrainBenchmark.median(product);
+    double b = Timing.median(bare);
+    double p = Timing.median(product);
     row("train images/s, bare loop (median of 3)", String.format("%.0f", b), "", "");
     row("train images/s, train (median of 3)", String.format("%.0f", p), "", "");
     row("train / bare loop", String.format("%.3f", p / b), ">= 0.97", p / b >= 0.97 ? "yes" : "no");
@@ -126,7 +126,7 @@ public final class Bench {
     for (int r = 0; r < 3; r++) {
       large.add(TrainBenchmark.product(arch, train, 128));
     }
-    double l = TrainBenchmark.median(large);
+    double l = Timing.median(large);
     row("train --batch-size 128 images/s (median of 3)", String.format("%.0f (%.2fx batch 32)", l, l / p), "", "");
     double assemblyMs = batchAssemblyMs(train);
     double stepMs = 1000.0 * BATCH / p;
@@ -140,25 +140,14 @@ public final class Bench {
    */
   private static double batchAssemblyMs(Dataset train) {
     int[] order = ShuffleBuffer.epochOrder(train.size(), 10_000, 42, 1);
-    long t = 0;
-    int steps = 0;
-    for (int round = 0; round < 3; round++) {
-      long t0 = System.nanoTime();
-      for (int from = 0; from + BATCH <= order.length; from += BATCH) {
-        try (TFloat32 x = TFloat32.tensorOf(Shape.of(BATCH, 28, 28, 1));
-            org.tensorflow.types.TInt64 y = org.tensorflow.types.TInt64.tensorOf(Shape.of(BATCH))) {
-          BatchFiller.fillImages(train, order, from, BATCH, x.asRawTensor().data().asFloats());
-          BatchFiller.fillLabels(train, order, from, BATCH, y.asRawTensor().data().asLongs());
-        }
-        if (round > 0) {
-          steps++;
-        }
-      }
-      if (round > 0) {
-        t += System.nanoTime() - t0;
-      }
-    }
-    return t / 1e6 / steps;
+    BatchFeeder feeder = new BatchFeeder(train);
+    int steps = order.length / BATCH;
+    int[] step = {0};
+    // Each call builds and frees the next batch of the epoch, as Trainer.fit does before a step.
+    long[] ns = Timing.sortedNanos(() -> {
+      feeder.batch(order, (step[0]++ % steps) * BATCH, BATCH).close();
+    }, steps, 2 * steps);
+    return Arrays.stream(ns).average().orElseThrow() / 1e6;
   }
 
   /**
@@ -181,12 +170,12 @@ public final class Bench {
       epochSeconds.add((e.trainNanos() + e.evalNanos()) / 1e9);
       evalRates.add(mnist.test().size() / (e.evalNanos() / 1e9));
     }
-    row("epoch wall time, train (median, incl. test eval)", String.format("%.1f s", TrainBenchmark.median(epochSeconds)), "", "");
+    row("epoch wall time, train (median, incl. test eval)", String.format("%.1f s", Timing.median(epochSeconds)), "", "");
     row("5 epochs, bare loop (training only)", String.format("%.1f s", bareSeconds), "", "");
     row("5 epochs, train (training + 5 test evals)", String.format("%.1f s", productSeconds), "", "");
     double speedUp = bareSeconds / productSeconds;
     row("speed-up of train over the bare loop", String.format("%.3fx", speedUp), ">= 1.15x", speedUp >= 1.15 ? "yes" : "no");
-    row("eval images/s (10,000 test images, median)", String.format("%.0f", TrainBenchmark.median(evalRates)), "", "");
+    row("eval images/s (10,000 test images, median)", String.format("%.0f", Timing.median(evalRates)), "", "");
     row("test accuracy after 5 epochs", String.format("%.2f %%", 100 * r.lastEpoch().testAccuracy()), "~98.2 %", "");
     return r.weights();
   }
@@ -197,8 +186,8 @@ public final class Bench {
     BatchFiller.fillImages(test, new int[] {0}, 0, 1, image, 0);
     try (DigitClassifier c = DigitClassifier.of(weights)) {
       long[] ns = PredictBenchmark.singleImageNanos(c, image);
-      double p50 = ns[ns.length / 2] / 1e6;
-      double p99 = ns[(int) (ns.length * 0.99)] / 1e6;
+      double p50 = Timing.p50Ms(ns);
+      double p99 = Timing.p99Ms(ns);
       row("single image p50 / p99 (DigitClassifier)", String.format("%.3f / %.3f ms", p50, p99), "p50 <= 0.3 ms",
           p50 <= 0.3 ? "yes" : "no");
       double rate = PredictBenchmark.batchRate(c, test, 1000);
@@ -224,7 +213,7 @@ public final class Bench {
         seconds.add((System.nanoTime() - t) / 1e9);
       }
     }
-    double s = TrainBenchmark.median(seconds);
+    double s = Timing.median(seconds);
     row("start-up: predict one photo, end to end", String.format("%.2f s", s), "<= 1.5 s", s <= 1.5 ? "yes" : "no");
   }
 
@@ -291,17 +280,8 @@ public final class Bench {
           xb.setFloat((i % 17) / 17f, i);
           yb.setFloat((i % 13) / 13f, i);
         }
-        List<Double> rates = new ArrayList<>();
-        for (int r = 0; r < 13; r++) {
-          long t = System.nanoTime();
-          try (Result out = s.runner().feed(a, x).feed(b, y).fetch(c).run()) {
-            double seconds = (System.nanoTime() - t) / 1e9;
-            if (r >= 3) {
-              rates.add(2.0 * MATMUL_N * MATMUL_N * MATMUL_N / seconds / 1e9);
-            }
-          }
-        }
-        return TrainBenchmark.median(rates);
+        double flops = 2.0 * MATMUL_N * MATMUL_N * MATMUL_N;
+        return Timing.medianRate(() -> s.runner().feed(a, x).feed(b, y).fetch(c).run().close(), flops, 3, 10) / 1e9;
       }
     }
   }

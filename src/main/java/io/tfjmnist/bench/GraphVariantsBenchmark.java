@@ -11,6 +11,10 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.tensors.Tensors;
+import io.tfjmnist.training.Adam;
+import io.tfjmnist.training.BatchFeeder;
+import io.tfjmnist.training.Trainer;
+import io.tfjmnist.training.TrainingGraph;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,9 +91,9 @@ public final class GraphVariantsBenchmark {
         rates.get(v).add(TrainBenchmark.bare(arch, train, BATCH, 1, config(v)));
       }
     }
-    double base = TrainBenchmark.median(rates.get(variants.get(0)));
+    double base = Timing.median(rates.get(variants.get(0)));
     for (String v : variants) {
-      double r = TrainBenchmark.median(rates.get(v));
+      double r = Timing.median(rates.get(v));
       System.out.printf("bare loop, %-14s %6.0f images/s (median of 3)  x%.3f vs %s%n", v, r, r / base, variants.get(0));
     }
   }
@@ -116,24 +120,16 @@ public final class GraphVariantsBenchmark {
 
   /** Microseconds per kernel, summed over 20 traced steps of the training op and of a single-image inference. */
   private static void kernels(ModelArchitecture arch, Dataset train) {
-    float[] x = new float[BATCH * 784];
     int[] order = new int[BATCH];
     Arrays.setAll(order, i -> i);
-    BatchFiller.fillImages(train, order, 0, BATCH, x, 0);
-    long[] y = new long[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      y[i] = train.label(i);
-    }
     RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
-    try (io.tfjmnist.training.TrainingGraph g = new io.tfjmnist.training.TrainingGraph(arch,
-        io.tfjmnist.training.Adam.kerasDefaults(), null)) {
+    try (TrainingGraph g = new TrainingGraph(arch, Adam.kerasDefaults(), null)) {
       g.load(ModelWeights.glorotUniform(arch, 1), null);
       List<StepStats> steps = new ArrayList<>();
-      try (TFloat32 images = Tensors.floats(new long[] {BATCH, 28, 28, 1}, x);
-          org.tensorflow.types.TInt64 labels = org.tensorflow.types.TInt64.vectorOf(y);
+      try (BatchFeeder.Batch batch = new BatchFeeder(train).batch(order, 0, BATCH);
           TFloat32 lr = TFloat32.scalarOf(1e-3f)) {
         for (int s = 0; s < 70; s++) {
-          RunMetadata md = g.profiledTrainStep(images, labels, lr, trace);
+          RunMetadata md = g.profiledTrainStep(batch.images(), batch.labels(), lr, trace);
           if (s >= 50) {
             steps.add(md.getStepStats());
           }
@@ -142,7 +138,8 @@ public final class GraphVariantsBenchmark {
       print("training step, batch 32", steps);
     }
     try (DigitClassifier c = DigitClassifier.of(ModelWeights.glorotUniform(arch, 1))) {
-      float[] one = Arrays.copyOf(x, 784);
+      float[] one = new float[784];
+      BatchFiller.fillImages(train, order, 0, 1, one, 0);
       List<StepStats> steps = new ArrayList<>();
       for (int s = 0; s < 2_020; s++) {
         if (s >= 2_000) {
@@ -220,33 +217,25 @@ public final class GraphVariantsBenchmark {
 
   /**
    * One evaluation of the 10,000 test images as the seed's loop runs it (a session run per batch of
-   * 32) against the product's ({@link io.tfjmnist.training.Trainer#evaluate}: ~1,024 images per run,
+   * 32) against the product's ({@link Trainer#evaluate}: ~1,024 images per run,
    * batch-32 means formed in Java), alternately on one graph.
    */
   private static void evaluation(ModelArchitecture arch, Dataset test) {
-    try (io.tfjmnist.training.TrainingGraph g = new io.tfjmnist.training.TrainingGraph(arch,
-        io.tfjmnist.training.Adam.kerasDefaults(), null)) {
+    try (TrainingGraph g = new TrainingGraph(arch, Adam.kerasDefaults(), null)) {
       g.load(ModelWeights.glorotUniform(arch, 1), null);
       int[] order = new int[test.size()];
       Arrays.setAll(order, i -> i);
+      BatchFeeder feeder = new BatchFeeder(test);
       for (int round = 0; round < 4; round++) {
         long t0 = System.nanoTime();
         for (int from = 0; from < test.size(); from += BATCH) {
-          int size = Math.min(BATCH, test.size() - from);
-          float[] x = new float[size * 784];
-          BatchFiller.fillImages(test, order, from, size, x, 0);
-          long[] y = new long[size];
-          for (int i = 0; i < size; i++) {
-            y[i] = test.label(from + i);
-          }
-          try (TFloat32 images = Tensors.floats(new long[] {size, 28, 28, 1}, x);
-              org.tensorflow.types.TInt64 labels = org.tensorflow.types.TInt64.vectorOf(y)) {
-            g.evaluate(images, labels, null);
+          try (BatchFeeder.Batch batch = feeder.batch(order, from, Math.min(BATCH, test.size() - from))) {
+            g.evaluate(batch.images(), batch.labels(), null);
           }
         }
         double perBatch = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
-        io.tfjmnist.training.Trainer.evaluate(g, test, BATCH);
+        Trainer.evaluate(g, test, BATCH);
         double chunked = (System.nanoTime() - t0) / 1e9;
         if (round > 0) {
           System.out.printf("evaluation of %d images: a run per batch of 32 %.3f s (%.0f images/s), "
@@ -263,25 +252,10 @@ public final class GraphVariantsBenchmark {
   }
 
   private static double rate(Runnable batchOf1000) {
-    batchOf1000.run();
-    long t = System.nanoTime();
-    for (int i = 0; i < 10; i++) {
-      batchOf1000.run();
-    }
-    return 10_000 / ((System.nanoTime() - t) / 1e9);
+    return Timing.medianRate(batchOf1000, 1000, 1, 10);
   }
 
   private static double p50(Runnable call) {
-    for (int i = 0; i < 2_000; i++) {
-      call.run();
-    }
-    long[] ns = new long[5_000];
-    for (int i = 0; i < ns.length; i++) {
-      long t = System.nanoTime();
-      call.run();
-      ns[i] = System.nanoTime() - t;
-    }
-    Arrays.sort(ns);
-    return ns[ns.length / 2] / 1e6;
+    return Timing.p50Ms(Timing.sortedNanos(call, 2_000, 5_000));
   }
 }

@@ -45,16 +45,7 @@ public final class PredictBenchmark {
     Path photo = Files.createTempFile("digit", ".jpg");
     try (ImageClassifier ic = new ImageClassifier(DigitClassifier.of(weights), Preprocessing.MNIST)) {
       Files.write(photo, PhotoSynth.jpeg(PhotoSynth.photoOf(test.image(0), 1, PhotoSynth.Options.DEFAULT), 0.85f));
-      for (int i = 0; i < 50; i++) {
-        ic.classify(photo);
-      }
-      long[] ns = new long[200];
-      for (int i = 0; i < ns.length; i++) {
-        long t = System.nanoTime();
-        ic.classify(photo);
-        ns[i] = System.nanoTime() - t;
-      }
-      report("one photo file (~400 px JPEG), ImageClassifier", ns);
+      report("one photo file (~400 px JPEG), ImageClassifier", Timing.sortedNanos(() -> ic.classify(photo), 50, 200));
     } finally {
       Files.deleteIfExists(photo);
     }
@@ -62,17 +53,7 @@ public final class PredictBenchmark {
 
   /** Latencies of 10,000 single-image predictions after 3,000 for warm-up, sorted, in nanoseconds. */
   static long[] singleImageNanos(DigitClassifier c, float[] image) {
-    for (int i = 0; i < 3_000; i++) {
-      c.predict(image);
-    }
-    long[] ns = new long[10_000];
-    for (int i = 0; i < ns.length; i++) {
-      long t = System.nanoTime();
-      c.predict(image);
-      ns[i] = System.nanoTime() - t;
-    }
-    Arrays.sort(ns);
-    return ns;
+    return Timing.sortedNanos(() -> c.predict(image), 3_000, 10_000);
   }
 
   /** Images/s of {@code batch} test images in one run: the median of 10 runs after 3 for warm-up. */
@@ -81,22 +62,10 @@ public final class PredictBenchmark {
     int[] order = new int[batch];
     Arrays.setAll(order, i -> i);
     BatchFiller.fillImages(test, order, 0, batch, flat, 0);
-    for (int i = 0; i < 3; i++) {
-      c.probabilities(flat, batch);
-    }
-    java.util.List<Double> rates = new java.util.ArrayList<>();
-    for (int r = 0; r < 10; r++) {
-      long t = System.nanoTime();
-      c.probabilities(flat, batch);
-      rates.add(batch / ((System.nanoTime() - t) / 1e9));
-    }
-    return TrainBenchmark.median(rates);
+    return Timing.medianRate(() -> c.probabilities(flat, batch), batch, 3, 10);
   }
 
   private static void report(String what, long[] ns) {
-    long[] s = ns.clone();
-    Arrays.sort(s);
-    System.out.printf("%-48s p50 %.3f ms, p99 %.3f ms (%d calls)%n", what,
-        s[s.length / 2] / 1e6, s[(int) (s.length * 0.99)] / 1e6, s.length);
+    System.out.printf("%-48s p50 %.3f ms, p99 %.3f ms (%d calls)%n", what, Timing.p50Ms(ns), Timing.p99Ms(ns), ns.length);
   }
 }

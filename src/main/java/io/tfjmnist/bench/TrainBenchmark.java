@@ -1,12 +1,12 @@
 package io.tfjmnist.bench;
 
-import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.training.Adam;
+import io.tfjmnist.training.BatchFeeder;
 import io.tfjmnist.training.ProgressBar;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
@@ -19,10 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * {@code scripts/bench-train}: steady-state training throughput of the product's {@link Trainer}
@@ -52,8 +50,8 @@ public final class TrainBenchmark {
       bareRates.add(bare(arch, train, batch));
       productRates.add(product(arch, train, batch));
     }
-    double bareMedian = median(bareRates);
-    double productMedian = median(productRates);
+    double bareMedian = Timing.median(bareRates);
+    double productMedian = Timing.median(productRates);
     int steps = (images + batch - 1) / batch;
     double bareStepMs = 1000.0 * images / bareMedian / steps;
     double productStepMs = 1000.0 * images / productMedian / steps;
@@ -82,31 +80,25 @@ public final class TrainBenchmark {
    */
   static double bare(ModelArchitecture arch, Dataset train, int batch, int epochs, ConfigProto config) {
     int steps = train.size() / batch;
-    List<TFloat32> xs = new ArrayList<>();
-    List<TInt64> ys = new ArrayList<>();
+    List<BatchFeeder.Batch> batches = new ArrayList<>();
     int[] order = new int[train.size()];
     Arrays.setAll(order, i -> i);
+    BatchFeeder feeder = new BatchFeeder(train);
     try (TrainingGraph g = new TrainingGraph(arch, Adam.kerasDefaults(), config);
         TFloat32 lr = TFloat32.scalarOf(1e-3f)) {
       g.load(ModelWeights.glorotUniform(arch, 1), null);
       for (int s = 0; s < steps; s++) {
-        TFloat32 x = TFloat32.tensorOf(Shape.of(batch, 28, 28, 1));
-        BatchFiller.fillImages(train, order, s * batch, batch, x.asRawTensor().data().asFloats());
-        TInt64 y = TInt64.tensorOf(Shape.of(batch));
-        BatchFiller.fillLabels(train, order, s * batch, batch, y.asRawTensor().data().asLongs());
-        xs.add(x);
-        ys.add(y);
+        batches.add(feeder.batch(order, s * batch, batch));
       }
       long t0 = System.nanoTime();
       for (int e = 0; e < epochs; e++) {
-        for (int s = 0; s < steps; s++) {
-          g.trainStep(xs.get(s), ys.get(s), lr);
+        for (BatchFeeder.Batch b : batches) {
+          g.trainStep(b.images(), b.labels(), lr);
         }
       }
       return (double) epochs * steps * batch / ((System.nanoTime() - t0) / 1e9);
     } finally {
-      xs.forEach(TFloat32::close);
-      ys.forEach(TInt64::close);
+      batches.forEach(BatchFeeder.Batch::close);
     }
   }
 
@@ -116,13 +108,6 @@ public final class TrainBenchmark {
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
     TrainingResult r = new Trainer(config).fit(arch, train, null, List.of(new ProgressBar(nowhere)));
     return train.size() / (r.lastEpoch().trainNanos() / 1e9);
-  }
-
-  static double median(List<Double> xs) {
-    List<Double> s = new ArrayList<>(xs);
-    s.sort(null);
-    int n = s.size();
-    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
   private static String fmt(List<Double> xs) {

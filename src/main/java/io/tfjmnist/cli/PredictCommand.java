@@ -58,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    NativeWarmUp.start(); // TF's native load overlaps the checkpoint read: start-up 1.9 s -> see README
+    NativeWarmUp.start(); // TF's ~1 s native load overlaps reading the checkpoint (README, Performance)
     Preprocessing p = Preprocessing.byName(preprocess);
     List<Path> files = expand(inputs);
     PrintStream out = main.out;

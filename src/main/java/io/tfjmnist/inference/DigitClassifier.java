@@ -89,10 +89,7 @@ public final class DigitClassifier implements ProbabilityModel {
     if (flat.length != count * inputSize) {
       throw new TfjMnistException("Expected " + count * inputSize + " input values for " + count + " images, got " + flat.length + ".");
     }
-    long[] shape = new long[inputShape.length + 1];
-    shape[0] = count;
-    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
-    try (TFloat32 x = Tensors.floats(shape, flat);
+    try (TFloat32 x = Tensors.floats(batchShape(count), flat);
         Result r = session.runner().feed(model.input(), x).fetch(model.probabilities()).run()) {
       return Tensors.toFloats(r.get(0));
     }
@@ -100,14 +97,19 @@ public final class DigitClassifier implements ProbabilityModel {
 
   /** One single-image run with {@code options} ({@code FULL_TRACE}: a per-kernel profile); returns TF's step stats. */
   public StepStats profiledProbabilities(float[] image, RunOptions options) {
-    long[] shape = new long[inputShape.length + 1];
-    shape[0] = 1;
-    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
-    try (TFloat32 x = Tensors.floats(shape, image);
+    try (TFloat32 x = Tensors.floats(batchShape(1), image);
         Result r = session.runner().feed(model.input(), x).fetch(model.probabilities())
             .setOptions(options).runAndFetchMetadata()) {
       return r.getMetadata().orElseThrow().getStepStats();
     }
+  }
+
+  /** {@code [count, ...inputShape]}. */
+  private long[] batchShape(long count) {
+    long[] shape = new long[inputShape.length + 1];
+    shape[0] = count;
+    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+    return shape;
   }
 
   @Override

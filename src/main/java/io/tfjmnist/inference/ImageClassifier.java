@@ -6,16 +6,16 @@ import io.tfjmnist.images.ImageDecoder;
 import io.tfjmnist.images.PreprocessedImage;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.savedmodel.SavedModelClassifier;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.tfjmnist.model.ModelWeights;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.List;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 

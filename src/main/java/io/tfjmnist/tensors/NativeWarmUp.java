@@ -1,14 +1,12 @@
 package io.tfjmnist.tensors;
 
-import javax.imageio.ImageIO;
 import org.tensorflow.TensorFlow;
 
 /**
- * Start-up work that does not depend on the user's input, begun on daemon threads so it overlaps
- * the Java-only work a command does first. Loading TF's native library (a 630 MB {@code dlopen}
- * plus JavaCPP's checks) takes about 1 s on 2 cores, reading a checkpoint about 0.35 s, and
- * ImageIO's plugin scan about 0.1 s: run one after the other they made {@code predict} of one
- * image take 1.8-2 s end to end.
+ * Loads TF's native library on a daemon thread so it overlaps the Java-only work a command does
+ * first. The load (a 630 MB {@code dlopen}, kernel registration, JavaCPP's checks) takes 0.75-1 s
+ * on 2 cores and reading a checkpoint about 0.35 s: one after the other they made {@code predict}
+ * of one image take 1.8 s end to end. (Warming ImageIO the same way measured no gain.)
  *
  * <p>Purely an optimisation: whichever thread touches TF first loads it (the JVM serialises class
  * initialisation), and a failure here surfaces again, with its message, where TF is really used.
@@ -16,20 +14,15 @@ import org.tensorflow.TensorFlow;
 public final class NativeWarmUp {
   private NativeWarmUp() {}
 
-  /** Starts loading TF's natives and ImageIO's readers in the background; returns at once. */
+  /** Starts loading TF's natives in the background; returns at once. */
   public static void start() {
-    daemon("tf-native-load", TensorFlow::version);
-    daemon("imageio-scan", () -> ImageIO.getImageReadersByFormatName("jpeg").hasNext());
-  }
-
-  private static void daemon(String name, Runnable work) {
     Thread t = new Thread(() -> {
       try {
-        work.run();
+        TensorFlow.version();
       } catch (Throwable ignored) {
         // Reported where the library is used for real; a warm-up has nobody to tell.
       }
-    }, name);
+    }, "tf-native-load");
     t.setDaemon(true);
     t.start();
   }

@@ -12,15 +12,15 @@ import org.tensorflow.types.TInt64;
  * tensor's native memory (every element, since {@code tensorOf} does not zero it); the caller
  * closes the returned batch.
  */
-final class BatchFeeder {
+public final class BatchFeeder {
   private final Dataset data;
 
-  BatchFeeder(Dataset data) {
+  public BatchFeeder(Dataset data) {
     this.data = data;
   }
 
   /** A batch built from {@code order[from .. from+size)}. */
-  Batch batch(int[] order, int from, int size) {
+  public Batch batch(int[] order, int from, int size) {
     TFloat32 x = TFloat32.tensorOf(Shape.of(size, Dataset.ROWS, Dataset.COLS, 1));
     TInt64 y = null;
     try {
@@ -38,7 +38,7 @@ final class BatchFeeder {
   }
 
   /** The tensors of one batch; closing it closes both. */
-  record Batch(TFloat32 images, TInt64 labels, int size) implements AutoCloseable {
+  public record Batch(TFloat32 images, TInt64 labels, int size) implements AutoCloseable {
     @Override
     public void close() {
       try {
