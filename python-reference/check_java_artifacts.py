@@ -7,7 +7,7 @@ Usage (from the repository root, where TensorFlow is installed):
 
 1. tf.saved_model.load() on the Java export, serving_default on the 10,000 test images.
 2. tf.train.load_checkpoint() on the Java checkpoint (keys, optimizer/iter), then an object-based
-   restore into the seed's MyModel through tf.train.Checkpoint.
+   restore into the quickstart's MyModel through tf.train.Checkpoint.
 With Keras 2 (tf.keras <= 2.15, or tf_keras) the restore matches every variable. Keras 3 tracks
 a Dense/Conv kernel as `_kernel` instead of `kernel`, so there the kernels stay unmatched
 (reported, not hidden); Keras 3 reads weights from .weights.h5 files instead.
@@ -33,7 +33,7 @@ f = m.signatures['serving_default']
 print("signature inputs", f.structured_input_signature, "outputs", f.structured_outputs)
 p = np.concatenate([f(input=tf.constant(x[i:i+1000]))['probabilities'].numpy() for i in range(0,10000,1000)])
 print("python accuracy of Java SavedModel", (p.argmax(1)==y).mean())
-# 2. Checkpoint written by Java, read by Python's checkpoint reader, then rebuilt as the seed model
+# 2. Checkpoint written by Java, read by Python's checkpoint reader, then rebuilt as the quickstart model
 r = tf.train.load_checkpoint(args.weights)
 keys = sorted(r.get_variable_to_shape_map())
 print(len(keys), "keys; iter =", r.get_tensor('optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE'))

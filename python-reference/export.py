@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Export the trained seed model for the Java port: a SavedModel plus golden outputs.
+"""Export the trained quickstart model for the Java port: a SavedModel plus golden outputs.
 
     python export.py                                     # weights 'mnist' -> saved_models/mnist/1
     python export.py --weights mnist --out saved_models/mnist/1 --golden golden.json --count 100
@@ -21,7 +21,7 @@
 
 2. Golden outputs (``--golden``, default ``golden.json``) for ``java -jar target/tfj-mnist.jar
    parity --golden FILE``: the SavedModel's probabilities for the first ``--count`` MNIST test
-   images, preprocessed like the seed (x / 255.0 -> float32):
+   images, preprocessed like the original (x / 255.0 -> float32):
 
        {"source": str, "tf_version": str, "keras_version": str, "dataset": "mnist",
         "split": "test", "indices": [0, 1, ...], "labels": [7, 2, ...],
@@ -33,7 +33,7 @@
 
 3. Optional (``--step-golden FILE``): one Keras Adam step (fresh Adam(), Keras defaults) from
    the loaded weights on the first ``--step-batch`` (32) *training* images, unshuffled, in the
-   seed's train_step (GradientTape + SparseCategoricalCrossentropy on the softmax output):
+   quickstart's train_step (GradientTape + SparseCategoricalCrossentropy on the softmax output):
    loss before/after and, per tensor (conv1/kernel, conv1/bias, d1/kernel, d1/bias, d2/kernel,
    d2/bias in Keras layout), shape, full sums / sums of |w| before and after, and the values at
    fixed evenly spread flat indices before and after.  It also lists the optimizer's variable

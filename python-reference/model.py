@@ -1,11 +1,11 @@
-"""The seed's MyModel (TF2 "quickstart for experts") plus the small helpers the scripts share.
+"""The quickstart's MyModel (TF2 "quickstart for experts") plus the small helpers the scripts share.
 
 Targets TensorFlow 2.15-2.18.  ``tf.keras`` is Keras 2 up to TF 2.15 and Keras 3 from TF 2.16 on
 (unless ``pip install tf_keras`` and ``TF_USE_LEGACY_KERAS=1``, which brings Keras 2 back).  The
 helpers below hide the two differences that matter here:
 
 * weight files: Keras 2 ``model.save_weights('mnist')`` writes a TensorFlow checkpoint
-  (``mnist.index`` + ``mnist.data-00000-of-00001`` + ``checkpoint``), exactly as the seed did;
+  (``mnist.index`` + ``mnist.data-00000-of-00001`` + ``checkpoint``), exactly as the quickstart did;
   Keras 3 only writes ``*.weights.h5``, so there the file becomes ``mnist.weights.h5``.
 * version detection (``keras_version()``, ``is_keras3()``).
 """
@@ -121,6 +121,6 @@ def load_mnist(datasets_dir=DEFAULT_DATASETS):
 
 
 def preprocess(images):
-    """The seed's preprocessing: x / 255.0 (float64), add the channel axis, cast to float32."""
+    """The quickstart's preprocessing: x / 255.0 (float64), add the channel axis, cast to float32."""
     x = images / 255.0
     return x[..., np.newaxis].astype("float32")

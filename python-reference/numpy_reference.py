@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Pure-numpy (float64) reference of the seed MNIST CNN: forward pass, loss, gradients and two
-Keras-Adam steps.  Writes ``src/test/resources/golden/seed_step.json`` for the Java unit tests.
+"""Pure-numpy (float64) reference of the quickstart MNIST CNN: forward pass, loss, gradients and two
+Keras-Adam steps.  Writes ``src/test/resources/golden/quickstart_step.json`` for the Java unit tests.
 
 Needs only Python 3 + numpy (no TensorFlow).  Run from anywhere:
 
@@ -9,7 +9,7 @@ Needs only Python 3 + numpy (no TensorFlow).  Run from anywhere:
 
 THE SITUATION (the Java tests rebuild exactly this; the same text is stored in the JSON "spec")
 -----------------------------------------------------------------------------------------------
-Model (the seed's MyModel): Conv2D(32, 3, relu) -> Flatten -> Dense(128, relu) -> Dense(10, softmax).
+Model (the quickstart's MyModel): Conv2D(32, 3, relu) -> Flatten -> Dense(128, relu) -> Dense(10, softmax).
 
 Inputs: MNIST *test* images #0..#3 (t10k-images-idx3-ubyte.gz / t10k-labels-idx1-ubyte.gz, read
   with gzip + numpy); labels are 7, 2, 1, 0.  x = (pixels / 255.0).astype(float32), NHWC
@@ -72,7 +72,7 @@ Tolerances: an all-float32 rerun of this very computation, done the way TF does 
   systematic: float32(1 - 0.999f^t) is off by ~1.3e-5 relative, so a float32 Adam's lr_t is
   0.9999933x (step 1) / 0.9999900x (step 2) the exact value; every ~1e-3 update shrinks by
   that factor, which shifts the full d1/kernel sum (~1e6 updates, net -317) by ~2e-3 after
-  step 1 and ~5e-3 after step 2.  Real TF 2.21 / Keras 3.15 (verify_seed_step.py) matched all
+  step 1 and ~5e-3 after step 2.  Real TF 2.21 / Keras 3.15 (verify_quickstart_step.py) matched all
   of this.  Suggested Java tolerances: 1e-5 absolute for logits, probabilities and the initial
   loss, 2e-5 for the losses after steps; 1e-4 * grad_max_abs for gradients; 1e-5 absolute for
   sampled weights, m and updates, relative 1e-4 (+1e-12 absolute) for v; 2e-2 absolute for the
@@ -516,8 +516,8 @@ def main(argv=None):
     ap.add_argument("--datasets", default=os.path.join(REPO_ROOT, "..", "shared", "datasets"),
                     help="folder holding mnist/t10k-*.gz (default: ../shared/datasets from the repo root)")
     ap.add_argument("--out", default=os.path.join(REPO_ROOT, "src", "test", "resources", "golden",
-                                                  "seed_step.json"),
-                    help="output JSON (default: src/test/resources/golden/seed_step.json)")
+                                                  "quickstart_step.json"),
+                    help="output JSON (default: src/test/resources/golden/quickstart_step.json)")
     ap.add_argument("--self-check", action="store_true",
                     help="also verify the backprop by finite differences (slower)")
     args = ap.parse_args(argv)

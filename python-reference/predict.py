@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The seed predict script: classify one image file with the trained weights.
+"""The original predict script: classify one image file with the trained weights.
 
     python predict.py digit.png                      # prints the digit, shows the figure
     python predict.py digit.png --plot out.png       # saves the figure instead (no display)
     python predict.py digit.png --no-plot --probabilities
 
-Preprocessing, exactly as the seed (the Java port's `predict` must match it):
+Preprocessing, exactly as the original (the Java port's `predict` must match it):
     img = Image.open(path)
     gray = img.resize((28, 28)).convert('L')      # resize FIRST, in the file's own mode
                                                   # (Pillow >= 7 default filter: BICUBIC;
@@ -13,7 +13,7 @@ Preprocessing, exactly as the seed (the Java port's `predict` must match it):
                                                   # L = (19595 R + 38470 G + 7471 B + 32768)
                                                   # >> 16 (ITU-R 601-2, alpha ignored)
     x = (255 - np.array(gray)) / 255.0           # invert: MNIST digits are white on black
-    x = x.reshape(1, 28, 28, 1)                  # (cast to float32; the seed relied on Keras
+    x = x.reshape(1, 28, 28, 1)                  # (cast to float32; the original relied on Keras
                                                   # casting the float64 array)
     digit = argmax(model(x))
 

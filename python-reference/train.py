@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The seed training script (TF2 "quickstart for experts"), cleaned up, with flags.
+"""The quickstart training script (TF2 "quickstart for experts"), cleaned up, with flags.
 
     python train.py                         # 5 epochs, batch 32, shuffle buffer 10000 -> 'mnist'
     python train.py --epochs 1 --seed 42 --weights /tmp/mnist
@@ -8,9 +8,9 @@ Same computation as the seed: x / 255.0, channel axis, float32; shuffle(10000).b
 training and batch(32) for testing; SparseCategoricalCrossentropy() on the softmax output (inside
 the tf.function Keras computes it from the logits); Adam() with Keras defaults (lr 1e-3,
 beta_1 0.9, beta_2 0.999, epsilon 1e-7); Mean / SparseCategoricalAccuracy metrics reset every
-epoch; one line per epoch in the seed's format; finally model.save_weights.
+epoch; one line per epoch in the quickstart's format; finally model.save_weights.
 
-Weights: Keras 2 (TF <= 2.15, or TF_USE_LEGACY_KERAS=1 with tf_keras) writes the seed's TF
+Weights: Keras 2 (TF <= 2.15, or TF_USE_LEGACY_KERAS=1 with tf_keras) writes the quickstart's TF
 checkpoint 'mnist' (mnist.index, mnist.data-00000-of-00001, checkpoint); Keras 3 (TF >= 2.16)
 only accepts '.weights.h5', so the file becomes 'mnist.weights.h5'.  export.py reads either.
 
@@ -27,7 +27,7 @@ from model import DEFAULT_DATASETS, MyModel, keras_version, load_mnist, preproce
 
 
 def parse_args(argv=None):
-    ap = argparse.ArgumentParser(description="Train the seed MNIST CNN (TF2 quickstart).")
+    ap = argparse.ArgumentParser(description="Train the quickstart MNIST CNN (TF2 quickstart).")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--shuffle-buffer", type=int, default=10000)
@@ -87,7 +87,7 @@ def main(argv=None):
 
     for epoch in range(args.epochs):
         # Reset the metrics at the start of the next epoch
-        # (reset_state: Keras >= 2.5 and Keras 3; the seed's reset_states is Keras-2-only).
+        # (reset_state: Keras >= 2.5 and Keras 3; the quickstart's reset_states is Keras-2-only).
         train_loss.reset_state()
         train_accuracy.reset_state()
         test_loss.reset_state()

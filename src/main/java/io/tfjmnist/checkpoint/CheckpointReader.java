@@ -79,37 +79,10 @@ public final class CheckpointReader implements AutoCloseable {
     return out;
   }
 
-  public double[] readDoubles(String key) {
-    ByteBuffer b = fixed(key, DataType.DT_DOUBLE);
-    double[] out = new double[b.remaining() / 8];
-    b.asDoubleBuffer().get(out);
-    return out;
-  }
-
-  public int[] readInts(String key) {
-    ByteBuffer b = fixed(key, DataType.DT_INT32);
-    int[] out = new int[b.remaining() / 4];
-    b.asIntBuffer().get(out);
-    return out;
-  }
-
   public long[] readLongs(String key) {
     ByteBuffer b = fixed(key, DataType.DT_INT64);
     long[] out = new long[b.remaining() / 8];
     b.asLongBuffer().get(out);
-    return out;
-  }
-
-  /** Values of a {@code uint8}, {@code int8} or {@code bool} tensor. */
-  public byte[] readBytes(String key) {
-    CheckpointIndex.Entry e = index.entry(key);
-    DataType t = e.dtype();
-    if (t != DataType.DT_UINT8 && t != DataType.DT_INT8 && t != DataType.DT_BOOL) {
-      throw wrongType(e, "uint8, int8 or bool");
-    }
-    ByteBuffer b = fixed(key, t);
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
     return out;
   }
 

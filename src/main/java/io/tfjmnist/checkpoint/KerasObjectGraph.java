@@ -131,19 +131,7 @@ public final class KerasObjectGraph {
           hypers("iter", "beta_1", "beta_2", "decay", "learning_rate"), List.of("m", "v"));
     }
 
-    /** Keras OptimizerV2 {@code RMSprop} (not centered, momentum 0): slot rms. */
-    public static Optimizer rmsprop() {
-      return new Optimizer("RMSprop",
-          hypers("iter", "decay", "learning_rate", "momentum", "rho"), List.of("rms"));
-    }
-
-    /** Keras OptimizerV2 {@code SGD}; slot {@code momentum} only when momentum is non-zero. */
-    public static Optimizer sgd(boolean withMomentumSlot) {
-      return new Optimizer("SGD", hypers("iter", "decay", "learning_rate", "momentum"),
-          withMomentumSlot ? List.of("momentum") : List.of());
-    }
-
-    private static List<Hyper> hypers(String... names) {
+    static List<Hyper> hypers(String... names) {
       List<Hyper> out = new ArrayList<>();
       for (String n : names) {
         out.add(new Hyper(n, n.equals("iter") ? DataType.DT_INT64 : DataType.DT_FLOAT));
@@ -224,34 +212,16 @@ public final class KerasObjectGraph {
   }
 
   /**
-   * The seed script's {@code MyModel} (TF2 "advanced" quickstart): attributes {@code conv1}
+   * The quickstart script's {@code MyModel} (TF2 "advanced" quickstart): attributes {@code conv1}
    * (Conv2D, Python layer name {@code conv2d}), {@code flatten}, {@code d1} ({@code dense}),
    * {@code d2} ({@code dense_1}), inside a model named {@code my_model}.
    */
-  public static List<Layer> seedModelLayers() {
+  public static List<Layer> quickstartModelLayers() {
     return List.of(
         Layer.keras("conv1", "my_model/conv2d", "kernel", "bias"),
         Layer.keras("flatten", "my_model/flatten"),
         Layer.keras("d1", "my_model/dense", "kernel", "bias"),
         Layer.keras("d2", "my_model/dense_1", "kernel", "bias"));
-  }
-
-  /**
-   * Layers of a Sequential model as Keras tracks them: layer {@code i} is {@code layer-i}, and a
-   * layer with weights is tracked first as {@code layer_with_weights-k} (k counting only such
-   * layers). The given layers' own local names are ignored.
-   */
-  public static List<Layer> sequential(List<Layer> layers) {
-    List<Layer> out = new ArrayList<>();
-    int k = 0;
-    for (int i = 0; i < layers.size(); i++) {
-      Layer l = layers.get(i);
-      List<String> names = l.weights().isEmpty()
-          ? List.of("layer-" + i)
-          : List.of("layer_with_weights-" + (k++), "layer-" + i);
-      out.add(new Layer(names, l.weights()));
-    }
-    return out;
   }
 
   public static Builder builder() {

@@ -7,8 +7,8 @@ import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.tensors.TensorMap;
 import io.tfjmnist.tensors.Tensors;
-import io.tfjmnist.training.Adam;
-import io.tfjmnist.training.OptimizerState;
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +44,7 @@ public final class WeightsCheckpoint {
 
   /**
    * Writes only the bundle ({@code .index} + data), atomically, leaving any {@code checkpoint}
-   * state file alone: for a {@link CheckpointManager}, whose state file must change last.
+   * state file alone: for a checkpoint manager (training.CheckpointManager), whose state file must change last.
    */
   public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
     ModelArchitecture arch = weights.architecture();
@@ -94,12 +94,12 @@ public final class WeightsCheckpoint {
 
   /**
    * The object-graph layers of a subclassed model: each layer under its attribute name, its weights
-   * named as Python names them. For the seed's {@code MyModel} these are Keras's auto-generated
+   * named as Python names them. For the quickstart's {@code MyModel} these are Keras's auto-generated
    * layer names ({@code my_model/conv2d/kernel}, {@code my_model/dense_1/bias}).
    */
   static List<KerasObjectGraph.Layer> objectLayers(ModelArchitecture arch) {
     if ("MyModel".equals(arch.className()) && arch.layers().size() == 4) {
-      return KerasObjectGraph.seedModelLayers();
+      return KerasObjectGraph.quickstartModelLayers();
     }
     String scope = snakeCase(arch.className());
     List<KerasObjectGraph.Layer> out = new ArrayList<>();

@@ -38,7 +38,7 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     if (batchSize < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
     }
-    ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.seedCnn()).weights();
+    ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.quickstartCnn()).weights();
     MnistData mnist = data.load();
     Evaluation e = Trainer.evaluate(w, mnist.test(), batchSize, threads);
     spec.commandLine().getOut().print(e.summary());

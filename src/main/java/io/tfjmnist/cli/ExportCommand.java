@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code export}: the trained seed model as a SavedModel for TF Serving and Python. */
+/** {@code export}: the trained quickstart model as a SavedModel for TF Serving and Python. */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Export saved weights as a SavedModel (tag serve, signature serving_default: "
         + "input float32 [-1,28,28,1] -> probabilities float32 [-1,10]).")
@@ -31,7 +31,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.seedCnn()).weights();
+    ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.quickstartCnn()).weights();
     Path dir = SavedModelExporter.export(w, out, overwrite);
     spec.commandLine().getOut().println("Exported SavedModel to " + dir
         + " (signature serving_default: input float32 [-1,28,28,1] -> probabilities float32 [-1,10])");

@@ -8,9 +8,9 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.savedmodel.GoldenOutputs;
 import io.tfjmnist.savedmodel.KerasModelImporter;
-import io.tfjmnist.savedmodel.Parity;
-import io.tfjmnist.savedmodel.ParityReport;
-import io.tfjmnist.savedmodel.SavedModelClassifier;
+import io.tfjmnist.inference.Parity;
+import io.tfjmnist.inference.ParityReport;
+import io.tfjmnist.inference.SavedModelClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -44,7 +44,7 @@ final class ParityCommand implements Callable<Integer> {
   Expected expected;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Java side: a seed-model checkpoint. Default with --saved-model: rebuild the Keras model "
+      description = "Java side: a quickstart-model checkpoint. Default with --saved-model: rebuild the Keras model "
           + "from the SavedModel; with --golden: mnist.")
   Path weights;
 
@@ -70,12 +70,12 @@ final class ParityCommand implements Callable<Integer> {
     if (expected.golden != null) {
       GoldenOutputs golden = GoldenOutputs.read(expected.golden);
       Path prefix = weights == null ? Path.of("mnist") : weights;
-      try (DigitClassifier java = DigitClassifier.of(seedWeights(prefix))) {
+      try (DigitClassifier java = DigitClassifier.of(quickstartWeights(prefix))) {
         report = Parity.againstGolden(golden, "Java graph (" + prefix + ")", java, test, tolerance);
       }
     } else {
       ModelWeights javaWeights = weights != null
-          ? seedWeights(weights)
+          ? quickstartWeights(weights)
           : KerasModelImporter.fromSavedModel(expected.savedModel).weights();
       String javaName = weights != null ? "Java graph (" + weights + ")" : "Java rebuild of the Keras model";
       try (SavedModelClassifier python = SavedModelClassifier.open(expected.savedModel);
@@ -93,7 +93,7 @@ final class ParityCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static ModelWeights seedWeights(Path prefix) {
-    return WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights();
+  private static ModelWeights quickstartWeights(Path prefix) {
+    return WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights();
   }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code predict}: the seed's predict.py for any number of image files, like {@code 7.jpg}. */
+/** {@code predict}: the original's predict.py for any number of image files, like {@code 7.jpg}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Predict the digit in each image (files or folders): one line per image with the digit, "
         + "its probability and the top 3. Exit 1 if any file could not be classified.")
@@ -43,14 +43,14 @@ final class PredictCommand implements Callable<Integer> {
   String signature;
 
   @Option(names = "--preprocess", defaultValue = "mnist", paramLabel = "NAME",
-      description = "mnist (photos of digits on paper; default) or seed (exactly the Python original).")
+      description = "mnist (photos of digits on paper; default) or predict-py (exactly the Python original's predict.py; 'seed' is an old alias).")
   String preprocess;
 
   @Option(names = "--json", description = "One JSON object per line instead of text.")
   boolean json;
 
   @Option(names = "--plot", paramLabel = "PNG",
-      description = "Write the seed's figure (original | gray | input with the prediction); one row per image.")
+      description = "Write the quickstart's figure (original | gray | input with the prediction); one row per image.")
   Path plot;
 
   @CommandLine.ParentCommand

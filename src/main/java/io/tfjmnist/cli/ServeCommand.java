@@ -48,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--preprocessing", defaultValue = "mnist", paramLabel = "NAME",
-      description = "How {\"b64\": ...} images become input: mnist or seed (default: ${DEFAULT-VALUE}).")
+      description = "How {\"b64\": ...} images become input: mnist or predict-py (default: ${DEFAULT-VALUE}).")
   String preprocessing;
 
   @Option(names = "--max-batch", defaultValue = "64",

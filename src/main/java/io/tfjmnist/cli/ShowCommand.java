@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code show}: the seed's {@code np.hstack(x_test[:3])} check: the first images side by side with their labels. */
+/** {@code show}: the quickstart's {@code np.hstack(x_test[:3])} check: the first images side by side with their labels. */
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = "Print the labels of the first test images and draw them side by side (MNIST test: 7 2 1).")
 final class ShowCommand implements Callable<Integer> {

@@ -1,7 +1,7 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.data.MnistData;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.TrainingConfig;
 import io.tfjmnist.training.TrainingJob;
 import java.nio.file.Path;
@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code train}: the seed script's training loop, then {@code model.save_weights('mnist')}. */
+/** {@code train}: the quickstart script's training loop, then {@code model.save_weights('mnist')}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the seed CNN (Conv2D(32,3x3) -> Flatten -> Dense(128) -> Dense(10)) like the Keras script.")
+    description = "Train the quickstart CNN (Conv2D(32,3x3) -> Flatten -> Dense(128) -> Dense(10)) like the Keras script.")
 final class TrainCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;

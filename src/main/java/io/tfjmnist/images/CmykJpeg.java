@@ -13,7 +13,7 @@ import javax.imageio.ImageReader;
  *   <li>YCCK (Adobe transform 2) to CMYK with libjpeg's integer tables (jdcolor.c:
  *       {@code ycck_cmyk_convert}), K passed through;
  *   <li>Adobe's inverted storage: Photoshop writes 255 - ink. Pillow inverts every 4-component
- *       JPEG ({@code rawmode "CMYK;I"}, "assume adobe conventions"), so the seed's view does too.
+ *       JPEG ({@code rawmode "CMYK;I"}, "assume adobe conventions"), so the quickstart's view does too.
  *       For display and the {@code mnist} path we invert only when an Adobe marker says so;
  *   <li>CMYK to RGB with Pillow's {@code cmyk2rgb}: R = (255 - K) - C * (255 - K) / 255.
  * </ol>

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param name what to call the image in messages (usually its path)
  * @param format the format detected from the file's bytes
- * @param pixels the pixels as Pillow would hold them (mode and raw bands), for {@code seed}
+ * @param pixels the pixels as Pillow would hold them (mode and raw bands), for {@code predict-py}
  * @param image the colours as stored, as an sRGB {@code TYPE_INT_ARGB} image, not yet turned
  *     by the EXIF orientation
  * @param exifOrientation the JPEG EXIF orientation, 1..8 (1 = upright as stored)

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Draws the seed script's matplotlib figures with Java2D, headless.
+ * Draws the quickstart script's matplotlib figures with Java2D, headless.
  *
  * <ul>
  *   <li>{@link #figure}: one row of three panels, "do not process" (the image as decoded),
@@ -56,7 +56,7 @@ public final class DigitFigure {
     return (int) Math.round(points * DPI / 72);
   }
 
-  /** The third panel's title for a prediction, as the seed printed it: {@code predict:[7]}. */
+  /** The third panel's title for a prediction, as the original printed it: {@code predict:[7]}. */
   public static String predictTitle(int digit) {
     return "predict:[" + digit + "]";
   }

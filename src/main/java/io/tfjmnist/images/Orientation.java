@@ -5,7 +5,7 @@ import java.awt.image.BufferedImage;
 /**
  * Applies a JPEG's EXIF orientation, because phones store photos sideways and only record how
  * to turn them; a "7" photographed in portrait would otherwise reach the model lying down.
- * (Pillow's {@code Image.open} ignores the tag, so the {@code seed} preprocessing does too.)
+ * (Pillow's {@code Image.open} ignores the tag, so the {@code predict-py} preprocessing does too.)
  */
 final class Orientation {
   private Orientation() {}

@@ -2,7 +2,7 @@ package io.tfjmnist.images;
 
 /**
  * Pillow's integer colour conversions (src/libImaging/Convert.c), reproduced bit for bit.
- * Only the ones the {@code seed} path needs: {@code convert('L')} from every mode a file opens
+ * Only the ones the {@code predict-py} path needs: {@code convert('L')} from every mode a file opens
  * in, and the premultiplication Pillow wraps around resizing RGBA and LA.
  */
 final class PillowConvert {

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Pixels exactly as Pillow's {@code Image.open} would hold them: a Pillow mode and its bands.
  *
- * <p>The {@code seed} preprocessing must reproduce Pillow byte for byte, and Pillow's result
+ * <p>The {@code predict-py} preprocessing must reproduce Pillow byte for byte, and Pillow's result
  * depends on the mode a file opens in (a palette PNG resizes with NEAREST, an RGBA one through
  * premultiplied alpha, a 16-bit grey one in 16-bit arithmetic). Java's {@code BufferedImage}
  * hides those differences, so the decoder records them here instead.

@@ -13,7 +13,7 @@ import java.awt.image.Raster;
  *
  * <p>That last point matters: {@code BufferedImage.getRGB} on a greyscale image converts from
  * linear grey to sRGB (128 comes back as 188), and on 16-bit images it rescales instead of
- * taking the high byte as Pillow does. Both would silently break the seed's arithmetic, so
+ * taking the high byte as Pillow does. Both would silently break the quickstart's arithmetic, so
  * this class reads rasters directly.
  */
 final class PillowView {

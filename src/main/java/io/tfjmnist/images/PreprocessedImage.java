@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param preprocessing which preprocessing made it
  * @param original the image as decoded ({@code TYPE_INT_ARGB}), for the "do not process" panel
  * @param gray the greyscale image the preprocessing worked from ({@code TYPE_BYTE_GRAY}), for
- *     the "process - gray" panel: the 28x28 'L' image for {@code seed}, the full greyscale
+ *     the "process - gray" panel: the 28x28 'L' image for {@code predict-py}, the full greyscale
  *     picture for {@code mnist}
  * @param input the model input: 784 floats in [0, 1], 28x28 row-major, white ink (1.0) on black
  *     (0.0) as in MNIST. Shared, not copied: do not modify it.

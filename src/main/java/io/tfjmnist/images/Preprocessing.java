@@ -12,11 +12,14 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code mnist} (the default): prepares a photo of a digit the way MNIST's own digits were
  *       prepared, so real photos of digits on paper are recognised; see {@link MnistPreprocessing}.
- *   <li>{@code seed}: exactly what the original Python script did, {@code Image.open(p)
+ *   <li>{@code predict-py}: exactly what the original Python {@code predict.py} did, {@code Image.open(p)
  *       .resize((28, 28)).convert('L')} then {@code (255 - x) / 255.0}, byte for byte with
- *       Pillow; see {@link SeedPreprocessing}. It only works for images that already look like
+ *       Pillow; see {@link PredictPyPreprocessing}. It only works for images that already look like
  *       MNIST (dark digit filling a light square).
  * </ul>
+ *
+ * <p>{@code seed} is still accepted for {@code predict-py}: it was that value's name before "seed"
+ * was kept for the random seed alone.
  */
 public enum Preprocessing {
   MNIST("mnist", "normalise a photo like MNIST: ink on paper, cropped, 20 px box, centred by mass") {
@@ -25,10 +28,10 @@ public enum Preprocessing {
       return MnistPreprocessing.apply(image);
     }
   },
-  SEED("seed", "exactly the Python original: Pillow resize to 28x28, greyscale, 255 - x") {
+  PREDICT_PY("predict-py", "exactly the Python original's predict.py: Pillow resize to 28x28, greyscale, 255 - x") {
     @Override
     public PreprocessedImage apply(DecodedImage image) {
-      return SeedPreprocessing.apply(image);
+      return PredictPyPreprocessing.apply(image);
     }
   };
 
@@ -43,7 +46,10 @@ public enum Preprocessing {
     this.description = description;
   }
 
-  /** The name used on the command line: {@code mnist} or {@code seed}. */
+  /** The old name of {@link #PREDICT_PY}, still accepted. */
+  private static final String PREDICT_PY_ALIAS = "seed";
+
+  /** The name used on the command line: {@code mnist} or {@code predict-py}. */
   public String id() {
     return id;
   }
@@ -63,6 +69,9 @@ public enum Preprocessing {
   /** Looks a preprocessing up by its name, ignoring case. */
   public static Preprocessing byName(String name) {
     String wanted = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+    if (wanted.equals(PREDICT_PY_ALIAS)) {
+      return PREDICT_PY;
+    }
     for (Preprocessing p : values()) {
       if (p.id.equals(wanted)) {
         return p;

@@ -9,11 +9,10 @@
  *   <li>{@link io.tfjmnist.images.ImageDecoder}: bytes to pixels, refusing broken, hostile or
  *       unsupported files with one clear {@link io.tfjmnist.TfjMnistException} sentence;
  *   <li>{@link io.tfjmnist.images.Preprocessing}: {@code mnist} (default; photos of digits on
- *       paper, prepared as MNIST's digits were) or {@code seed} (the Python original, byte for
+ *       paper, prepared as MNIST's digits were) or {@code predict-py} (the Python original's predict.py, byte for
  *       byte with Pillow);
  *   <li>{@link io.tfjmnist.images.DigitFigure}: the three-panel figure, a grid of them, and the
  *       strip of test digits, written atomically as PNG, headless;
- *   <li>{@link io.tfjmnist.images.PhotoSynth}: photo-like renderings of MNIST digits for tests.
  * </ul>
  */
 package io.tfjmnist.images;

@@ -7,7 +7,6 @@ import io.tfjmnist.images.PreprocessedImage;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
-import io.tfjmnist.savedmodel.SavedModelClassifier;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,13 +52,13 @@ public final class ImageClassifier implements AutoCloseable {
   }
 
   /**
-   * The seed model with weights from a checkpoint ({@code save_weights} prefix, Java's or Python's).
+   * The quickstart model with weights from a checkpoint ({@code save_weights} prefix, Java's or Python's).
    * The checkpoint is read here, so a missing or corrupt one fails at once; the TF graph and session
    * are built on a background thread, because that waits for TF's native library (about 1 s to load
    * on 2 cores) while the first images can already be decoded and preprocessed in Java.
    */
   public static ImageClassifier fromCheckpoint(Path prefix, Preprocessing preprocessing) {
-    ModelWeights weights = WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights();
+    ModelWeights weights = WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights();
     CompletableFuture<ProbabilityModel> model = new CompletableFuture<>();
     Thread builder = new Thread(() -> {
       try {

@@ -25,11 +25,11 @@ public final class ModelArchitecture {
   }
 
   /**
-   * The seed script's subclassed {@code MyModel}: {@code conv1 = Conv2D(32, 3, activation='relu')},
+   * The quickstart script's subclassed {@code MyModel}: {@code conv1 = Conv2D(32, 3, activation='relu')},
    * {@code flatten = Flatten()}, {@code d1 = Dense(128, activation='relu')},
    * {@code d2 = Dense(10, activation='softmax')}, on 28x28x1 inputs.
    */
-  public static ModelArchitecture seedCnn() {
+  public static ModelArchitecture quickstartCnn() {
     long[] input = {28, 28, 1};
     List<Layer> layers = new ArrayList<>();
     Conv2D conv1 = new Conv2D("conv1", 32, 3, 3, "VALID", Activation.RELU, input);

@@ -9,10 +9,10 @@ import org.tensorflow.proto.FloatList;
  * Serializes images as {@code tf.Example} protos, the input of TF Serving {@code classify} and
  * {@code regress} signatures: one float feature holding the image's values, row-major.
  */
-final class ExampleEncoder {
+public final class ExampleEncoder {
   private ExampleEncoder() {}
 
-  static byte[] encode(String feature, float[] values, int offset, int length) {
+  public static byte[] encode(String feature, float[] values, int offset, int length) {
     FloatList.Builder list = FloatList.newBuilder();
     for (int i = 0; i < length; i++) {
       list.addValue(values[offset + i]);

@@ -32,7 +32,7 @@ public final class MicroBatcher implements AutoCloseable {
     void ran(int images, long nanos);
   }
 
-  /** The most images one model call takes (activations: about 90 KB per image for the seed CNN). */
+  /** The most images one model call takes (activations: about 90 KB per image for the quickstart CNN). */
   static final int CHUNK = 256;
 
   private final ProbabilityModel model;

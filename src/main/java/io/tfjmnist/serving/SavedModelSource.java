@@ -1,7 +1,7 @@
 package io.tfjmnist.serving;
 
 import io.tfjmnist.inference.ProbabilityModel;
-import io.tfjmnist.savedmodel.SavedModelClassifier;
+import io.tfjmnist.inference.SavedModelClassifier;
 import io.tfjmnist.savedmodel.ServingSignature;
 import java.nio.file.Path;
 

@@ -41,10 +41,10 @@ public record ServedModel(String name, long version, ModelSignature signature, P
   }
 
   /**
-   * The seed CNN's signature, with the keys {@code export} writes ({@code input} ->
+   * The quickstart CNN's signature, with the keys {@code export} writes ({@code input} ->
    * {@code probabilities}), so a client works unchanged against TF Serving running that export.
    */
-  public static ModelSignature seedSignature(ModelArchitecture arch) {
+  public static ModelSignature quickstartSignature(ModelArchitecture arch) {
     long[] in = arch.inputShape();
     long[] inputShape = new long[in.length + 1];
     inputShape[0] = -1;
@@ -55,24 +55,24 @@ public record ServedModel(String name, long version, ModelSignature signature, P
   }
 
   /**
-   * Loads a checkpoint of the seed CNN ({@code train}'s output or Python's {@code save_weights})
+   * Loads a checkpoint of the quickstart CNN ({@code train}'s output or Python's {@code save_weights})
    * into one {@link DigitClassifier}: one graph, one session for all requests.
    *
    * @param tfThreads TF intra/inter-op threads; 0 = TF's default
    */
   public static ServedModel fromCheckpoint(String name, long version, Path prefix, int tfThreads) {
     long t0 = System.nanoTime();
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     ModelWeights weights = WeightsCheckpoint.load(prefix, arch).weights();
     DigitClassifier classifier = DigitClassifier.of(weights, tfThreads > 0 ? threads(tfThreads) : null);
-    return loaded(name, version, seedSignature(arch), classifier, t0, "checkpoint " + prefix, 0);
+    return loaded(name, version, quickstartSignature(arch), classifier, t0, "checkpoint " + prefix, 0);
   }
 
   /** Serves in-memory weights (tests, benchmarks). */
   public static ServedModel fromWeights(String name, long version, ModelWeights weights, int tfThreads) {
     long t0 = System.nanoTime();
     DigitClassifier classifier = DigitClassifier.of(weights, tfThreads > 0 ? threads(tfThreads) : null);
-    return loaded(name, version, seedSignature(weights.architecture()), classifier, t0, "in-memory weights", 0);
+    return loaded(name, version, quickstartSignature(weights.architecture()), classifier, t0, "in-memory weights", 0);
   }
 
   /**

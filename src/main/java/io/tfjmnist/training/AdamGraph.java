@@ -1,5 +1,7 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;

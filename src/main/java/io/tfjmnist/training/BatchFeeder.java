@@ -8,7 +8,7 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Turns a batch of dataset indices into the two tensors a step feeds: images {@code [b,28,28,1]}
- * scaled like the seed's {@code x / 255.0} and int64 labels. Pixels are written straight into the
+ * scaled like the quickstart's {@code x / 255.0} and int64 labels. Pixels are written straight into the
  * tensor's native memory (every element, since {@code tensorOf} does not zero it); the caller
  * closes the returned batch.
  */

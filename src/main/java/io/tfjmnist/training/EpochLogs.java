@@ -1,8 +1,8 @@
 package io.tfjmnist.training;
 
 /**
- * What one epoch produced, as the seed prints it. Accuracies are fractions in [0, 1]; {@link #line()}
- * prints them in percent like the seed does. Test values are NaN when no test set was given.
+ * What one epoch produced, as the quickstart prints it. Accuracies are fractions in [0, 1]; {@link #line()}
+ * prints them in percent like the quickstart does. Test values are NaN when no test set was given.
  */
 public record EpochLogs(int epoch, float loss, float accuracy, float testLoss, float testAccuracy,
     long steps, long trainNanos, long evalNanos) {
@@ -12,7 +12,7 @@ public record EpochLogs(int epoch, float loss, float accuracy, float testLoss, f
     return line("Test");
   }
 
-  /** The seed's line with the evaluation set named {@code evalName} ("Test", "Validation"). */
+  /** The quickstart's line with the evaluation set named {@code evalName} ("Test", "Validation"). */
   public String line(String evalName) {
     String s = "Epoch " + epoch + ", Loss: " + loss + ", Accuracy: " + (accuracy * 100f);
     if (!Float.isNaN(testLoss)) {

@@ -3,7 +3,7 @@ package io.tfjmnist.training;
 import io.tfjmnist.training.metrics.ConfusionMatrix;
 
 /**
- * A model's results on a labelled set, as the seed's test loop measures them (mean of batch-mean
+ * A model's results on a labelled set, as the quickstart's test loop measures them (mean of batch-mean
  * losses, per-example accuracy), with the confusion matrix on top.
  */
 public record Evaluation(float loss, float accuracy, long examples, ConfusionMatrix confusion) {

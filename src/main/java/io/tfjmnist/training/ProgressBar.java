@@ -47,7 +47,7 @@ public final class ProgressBar implements TrainingListener {
   @Override
   public void onEpochEnd(EpochLogs logs, Trainer.Snapshot snapshot) {
     if (drawn) {
-      // Clear the bar so the seed's epoch line, printed on stdout, stands alone.
+      // Clear the bar so the quickstart's epoch line, printed on stdout, stands alone.
       out.print("\r\033[2K");
       out.flush();
       drawn = false;

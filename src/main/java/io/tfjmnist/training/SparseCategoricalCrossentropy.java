@@ -9,7 +9,7 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Keras's {@code SparseCategoricalCrossentropy()} (from_logits=False, reduction
- * SUM_OVER_BATCH_SIZE) as the seed evaluates it.
+ * SUM_OVER_BATCH_SIZE) as the quickstart evaluates it.
  *
  * <p>Keras's backend does not take the log of a softmax output: when the output tensor comes
  * straight from a softmax it reaches back to the softmax's input and calls the fused

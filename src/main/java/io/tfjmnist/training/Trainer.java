@@ -1,5 +1,7 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.ShuffleBuffer;
 import io.tfjmnist.model.ModelArchitecture;
@@ -14,7 +16,7 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Trains a model the way the seed script does: per epoch, {@code shuffle(buffer).batch(size)} over
+ * Trains a model the way the quickstart script does: per epoch, {@code shuffle(buffer).batch(size)} over
  * the training set with a fresh shuffle order, one Adam step per batch through TF, the running
  * {@code Mean} loss and {@code SparseCategoricalAccuracy}, then the test set in order with the
  * metrics reset. A Trainer holds only settings; each {@link #fit} owns its graph and session and
@@ -137,11 +139,11 @@ public final class Trainer {
   }
 
   /**
-   * The seed's test loop: batches in order, the mean of the batch-mean losses, per-example accuracy.
+   * The quickstart's test loop: batches in order, the mean of the batch-mean losses, per-example accuracy.
    *
    * <p>Those numbers depend only on each example's loss and prediction, so the forward pass runs
    * {@link #evaluationChunk} images at a time (1/32 of the session runs at batch 32, and larger
-   * matmuls: one evaluation of 10,000 images 0.44-0.53 s -> 0.21-0.22 s on 2 cores) and the seed's batch means
+   * matmuls: one evaluation of 10,000 images 0.44-0.53 s -> 0.21-0.22 s on 2 cores) and the quickstart's batch means
    * are formed here from the per-example losses. The only difference from running each batch is
    * float32 summation order inside a batch mean (below 1e-6; {@code EvaluationChunkTest}).
    */

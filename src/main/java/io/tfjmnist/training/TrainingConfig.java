@@ -1,7 +1,9 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
+
 /**
- * The seed's recipe as settings: {@code shuffle(10000).batch(32)}, {@code Adam()}, 5 epochs.
+ * The quickstart's recipe as settings: {@code shuffle(10000).batch(32)}, {@code Adam()}, 5 epochs.
  *
  * @param seed fixes the initial weights and the shuffle order of every epoch
  * @param threads TF intra- and inter-op threads; 0 keeps TF's defaults (all cores)
@@ -30,8 +32,8 @@ public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam 
     this(epochs, batchSize, shuffleBuffer, adam, seed, threads, null);
   }
 
-  /** The seed script's settings, with seed 42. */
-  public static TrainingConfig seedDefaults() {
+  /** The quickstart script's settings, with seed 42. */
+  public static TrainingConfig quickstartDefaults() {
     return new TrainingConfig(5, 32, 10_000, Adam.kerasDefaults(), 42L, 0, null);
   }
 

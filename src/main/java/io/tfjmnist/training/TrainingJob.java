@@ -1,8 +1,9 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.CheckpointManager;
-import io.tfjmnist.checkpoint.TrainingProgress;
+import io.tfjmnist.training.CheckpointManager;
+import io.tfjmnist.training.TrainingProgress;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.MnistData;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code train} command's work as a library call: the seed's training run plus what Keras
+ * The {@code train} command's work as a library call: the quickstart's training run plus what Keras
  * callbacks add (resumable checkpoints, TensorBoard, CSV history, curves, early stopping, Ctrl-C),
  * then {@code save_weights}. Kept out of the CLI so a service can run the same job.
  */
@@ -33,7 +34,7 @@ public final class TrainingJob {
    * @param weights where to save the final weights ({@code save_weights} prefix)
    * @param checkpointDir where to keep per-epoch checkpoints; null for none
    * @param validationSplit fraction of the training set held out (Keras's last fraction); 0 for none,
-   *     in which case the seed's test set is evaluated each epoch
+   *     in which case the quickstart's test set is evaluated each epoch
    * @param handleCtrlC whether SIGINT stops training after the current step (the CLI); tests pass false
    */
   public record Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history,
@@ -55,7 +56,7 @@ public final class TrainingJob {
   }
 
   public Outcome run(MnistData data) {
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     Dataset train = data.train();
     Dataset eval = data.test();
     String evalName = "Test";

@@ -1,5 +1,7 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
+
 /**
  * Where a run stands: {@code completedEpochs} whole epochs done, plus {@code stepsInEpoch} steps of
  * the next one with the running metric sums of those steps. Because the shuffle order of an epoch

@@ -44,7 +44,7 @@ class KerasObjectGraphTest {
   void subclassedMlpWithRmspropIsIdenticalToPythonsGraph() {
     KerasObjectGraph built = KerasObjectGraph.builder()
         .layers(subclassedMlpLayers())
-        .optimizer(KerasObjectGraph.Optimizer.rmsprop())
+        .optimizer(KerasObjectGraphFixtures.rmsprop())
         .build();
     TrackableObjectGraph expected = fixtureGraph(CheckpointFixtures.subclassedMlp());
     assertEquals(expected, built.proto());
@@ -91,7 +91,7 @@ class KerasObjectGraphTest {
       layers.add(KerasObjectGraph.Layer.keras(name, name, "kernel", "bias"));
     }
     KerasObjectGraph built = KerasObjectGraph.builder()
-        .layers(KerasObjectGraph.sequential(layers))
+        .layers(KerasObjectGraphFixtures.sequential(layers))
         .optimizer(KerasObjectGraph.Optimizer.adam())
         .build();
     TrackableObjectGraph expected = fixtureGraph(CheckpointFixtures.sequentialAdam());
@@ -106,9 +106,9 @@ class KerasObjectGraphTest {
   }
 
   @Test
-  void seedMyModelWithAdam() {
+  void quickstartMyModelWithAdam() {
     KerasObjectGraph built = KerasObjectGraph.builder()
-        .layers(KerasObjectGraph.seedModelLayers())
+        .layers(KerasObjectGraph.quickstartModelLayers())
         .optimizer(KerasObjectGraph.Optimizer.adam())
         .build();
     TrackableObjectGraph g = built.proto();
@@ -179,7 +179,7 @@ class KerasObjectGraphTest {
   @Test
   void hasCheckpointValuesIsOptional() {
     TrackableObjectGraph g = KerasObjectGraph.builder()
-        .layers(KerasObjectGraph.seedModelLayers())
+        .layers(KerasObjectGraph.quickstartModelLayers())
         .optimizer(KerasObjectGraph.Optimizer.adam())
         .hasCheckpointValues(true).build().proto();
     for (int id = 0; id < g.getNodesCount(); id++) {
@@ -188,7 +188,7 @@ class KerasObjectGraphTest {
       // Only the weightless Flatten (node 2) holds nothing, as MaxPooling2D/Flatten in the TF 2.11 fixture.
       assertEquals(id != 2, n.getHasCheckpointValues().getValue(), "node " + id);
     }
-    TrackableObjectGraph plain = KerasObjectGraph.builder().layers(KerasObjectGraph.seedModelLayers()).build().proto();
+    TrackableObjectGraph plain = KerasObjectGraph.builder().layers(KerasObjectGraph.quickstartModelLayers()).build().proto();
     assertTrue(plain.getNodesList().stream().noneMatch(TrackableObject::hasHasCheckpointValues));
   }
 

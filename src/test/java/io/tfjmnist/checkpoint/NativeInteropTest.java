@@ -34,7 +34,7 @@ class NativeInteropTest {
   @Test
   void readsWhatSaveV2Writes(@TempDir Path tmp) {
     KerasObjectGraph graph = KerasObjectGraph.builder()
-        .layers(KerasObjectGraph.seedModelLayers())
+        .layers(KerasObjectGraph.quickstartModelLayers())
         .optimizer(KerasObjectGraph.Optimizer.adam())
         .build();
     Random rnd = new Random(42);

@@ -9,8 +9,8 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
-import io.tfjmnist.training.Adam;
-import io.tfjmnist.training.OptimizerState;
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Saving through TF's SaveV2 and reading back: keys as Keras names them, values bit for bit. */
 class WeightsCheckpointTest {
-  private static final ModelArchitecture ARCH = ModelArchitecture.seedCnn();
+  private static final ModelArchitecture ARCH = ModelArchitecture.quickstartCnn();
 
   @TempDir
   Path dir;

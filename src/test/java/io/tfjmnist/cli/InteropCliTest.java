@@ -14,7 +14,7 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.Cli;
 import io.tfjmnist.testing.Cli.Outcome;
 import io.tfjmnist.testing.TestData;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +34,7 @@ class InteropCliTest {
   static void checkpoint() {
     data = TestData.datasetsDir().toString();
     prefix = dir.resolve("mnist");
-    WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 11), null, Adam.kerasDefaults());
+    WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 11), null, Adam.kerasDefaults());
   }
 
   @Test
@@ -83,7 +83,7 @@ class InteropCliTest {
 
     Outcome other = Cli.run("parity", "--saved-model", cnn.toString(), "--weights", prefix.toString(),
         "--count", "100", "--data-dir", data);
-    assertEquals(1, other.exitCode(), "an untrained seed model is not the fixture: " + other.out());
+    assertEquals(1, other.exitCode(), "an untrained quickstart model is not the fixture: " + other.out());
     assertTrue(other.errLines().get(0).startsWith("error: Parity failed"), other.err());
   }
 
@@ -99,7 +99,7 @@ class InteropCliTest {
       }
     }
     float[] probs;
-    try (DigitClassifier c = DigitClassifier.of(WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights())) {
+    try (DigitClassifier c = DigitClassifier.of(WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights())) {
       probs = c.probabilities(flat, n);
     }
     ObjectMapper json = new ObjectMapper();

@@ -13,7 +13,7 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.Cli;
 import io.tfjmnist.testing.Cli.Outcome;
 import io.tfjmnist.testing.TestData;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * predict and show from the command line: every bad input gets its own line while the good files
- * in the same call are still classified; JSON lines; the seed's figure read back.
+ * in the same call are still classified; JSON lines; the quickstart's figure read back.
  */
 class PredictCliTest {
   @TempDir
@@ -41,7 +41,7 @@ class PredictCliTest {
   @BeforeAll
   static void setUp() throws Exception {
     weights = dir.resolve("mnist");
-    WeightsCheckpoint.save(weights, ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 3), null, Adam.kerasDefaults());
+    WeightsCheckpoint.save(weights, ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 3), null, Adam.kerasDefaults());
     Dataset test = TestData.mnist().test();
     good1 = dir.resolve("seven.jpg");
     Files.write(good1, PhotoSynth.jpeg(PhotoSynth.photoOf(test.image(0), 1, PhotoSynth.Options.DEFAULT), 0.9f));
@@ -105,7 +105,7 @@ class PredictCliTest {
   }
 
   @Test
-  void theSeedFigureHasThreePanels() throws Exception {
+  void thePredictPyFigureHasThreePanels() throws Exception {
     Path png = dir.resolve("figure.png");
     Outcome o = predict("--plot", png.toString(), "--preprocess", "seed", good1.toString());
     assertEquals(0, o.exitCode(), o.err());

@@ -98,9 +98,9 @@ class DigitFigureTest {
   }
 
   @Test
-  void seedFigureToo() {
+  void predictPyFigureToo() {
     BufferedImage photo = TestImages.photoOfDrawnDigit(120, 120, 20, 20, 80, 12);
-    PreprocessedImage seed = Preprocessing.SEED.apply(ImageDecoder.decode(TestImages.write(photo, "png"), "s.png"));
+    PreprocessedImage seed = Preprocessing.PREDICT_PY.apply(ImageDecoder.decode(TestImages.write(photo, "png"), "s.png"));
     BufferedImage fig = DigitFigure.figure(seed, 7);
     assertEquals(3, panelColumns(fig).length);
   }

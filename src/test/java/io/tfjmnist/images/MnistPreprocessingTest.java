@@ -181,7 +181,7 @@ class MnistPreprocessingTest {
   @Test
   void transparencyCountsAsWhitePaper() {
     // Black strokes on a fully transparent canvas whose invisible pixels are stored as black:
-    // seed sees a black square; mnist must see ink on white paper.
+    // predict-py sees a black square; mnist must see ink on white paper.
     BufferedImage img = new BufferedImage(100, 100, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = img.createGraphics();
     g.setColor(Color.BLACK);

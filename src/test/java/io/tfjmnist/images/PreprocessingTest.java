@@ -13,15 +13,16 @@ class PreprocessingTest {
   @Test
   void selectableByName() {
     assertEquals(Preprocessing.MNIST, Preprocessing.byName("mnist"));
-    assertEquals(Preprocessing.SEED, Preprocessing.byName(" Seed "));
+    assertEquals(Preprocessing.PREDICT_PY, Preprocessing.byName(" Seed "));
     assertEquals(Preprocessing.MNIST, Preprocessing.DEFAULT);
-    assertEquals(List.of("mnist", "seed"), Preprocessing.ids());
+    assertEquals(List.of("mnist", "predict-py"), Preprocessing.ids());
+    assertEquals(Preprocessing.PREDICT_PY, Preprocessing.byName("seed"), "the old name stays an alias");
   }
 
   @Test
   void unknownNameIsOneSentence() {
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> Preprocessing.byName("fancy"));
-    assertEquals("Unknown preprocessing 'fancy'; choose one of mnist, seed.", e.getMessage());
+    assertEquals("Unknown preprocessing 'fancy'; choose one of mnist, predict-py.", e.getMessage());
   }
 
   @Test
@@ -38,9 +39,9 @@ class PreprocessingTest {
   @Test
   void preprocessedImageValidatesItsInput() {
     java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-    assertThrows(IllegalArgumentException.class, () -> new PreprocessedImage(Preprocessing.SEED, img, img, new float[10]));
+    assertThrows(IllegalArgumentException.class, () -> new PreprocessedImage(Preprocessing.PREDICT_PY, img, img, new float[10]));
     float[] bad = new float[784];
     bad[3] = 1.5f;
-    assertThrows(IllegalArgumentException.class, () -> new PreprocessedImage(Preprocessing.SEED, img, img, bad));
+    assertThrows(IllegalArgumentException.class, () -> new PreprocessedImage(Preprocessing.PREDICT_PY, img, img, bad));
   }
 }

@@ -14,7 +14,7 @@ import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.TestData;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ class BackgroundModelBuildTest {
 
   @Test
   void sameAnswersAsAModelBuiltUpFrontAndErrorsWhereTheyWere() throws Exception {
-    ModelWeights weights = ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 9);
+    ModelWeights weights = ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 9);
     Path prefix = dir.resolve("mnist");
     WeightsCheckpoint.save(prefix, weights, null, Adam.kerasDefaults());
     Dataset test = TestData.mnist().test();

@@ -29,7 +29,7 @@ class ConcurrentClassifierTest {
       BatchFiller.fillImages(test, new int[] {i}, 0, 1, x, 0);
       images.add(x);
     }
-    ModelWeights w = ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 4);
+    ModelWeights w = ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 4);
     try (ImageClassifier classifier = new ImageClassifier(DigitClassifier.of(w), Preprocessing.MNIST)) {
       List<Prediction> expected = new ArrayList<>();
       for (float[] x : images) {

@@ -50,14 +50,14 @@ class NativeLeakTest {
   /** The measured workload, in its own JVM. Prints "rss LABEL KB" lines. */
   public static final class Probe {
     public static void main(String[] args) throws Exception {
-      ModelArchitecture arch = ModelArchitecture.seedCnn();
+      ModelArchitecture arch = ModelArchitecture.quickstartCnn();
       ModelWeights weights = ModelWeights.glorotUniform(arch, 1);
       float[] image = new float[784];
       for (int i = 0; i < image.length; i++) {
         image[i] = (i % 7) / 7f;
       }
       Dataset train = DatasetLocator.fromEnvironment(Path.of(args[0])).offline().load(DatasetName.MNIST).train().take(3200);
-      TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(1).withShuffleBuffer(100);
+      TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(1).withShuffleBuffer(100);
       try (DigitClassifier c = DigitClassifier.of(weights)) {
         for (int i = 0; i < 20_000; i++) {
           c.predict(image); // warm-up: the JIT and TF's allocator settle

@@ -13,7 +13,7 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.Cli;
 import io.tfjmnist.testing.TestData;
 import io.tfjmnist.testing.TrainedModel;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Photos of digits on paper, made from the first 1,000 MNIST test digits (inverted to dark ink,
  * upscaled to a few hundred pixels, off-centre, tinted and unevenly lit paper, noise, JPEG), go
- * through the default {@code mnist} preprocessing and the trained seed model: at least 97 % must be
+ * through the default {@code mnist} preprocessing and the trained quickstart model: at least 97 % must be
  * read correctly. Then {@code predict} classifies the same photos as a folder, from the real jar.
  */
 class PhotoAccuracyIT {

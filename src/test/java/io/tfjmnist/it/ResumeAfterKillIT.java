@@ -3,7 +3,7 @@ package io.tfjmnist.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.checkpoint.CheckpointManager;
+import io.tfjmnist.training.CheckpointManager;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
@@ -43,7 +43,7 @@ class ResumeAfterKillIT {
     Path work = dir.resolve("reference");
     Cli.Outcome o = Cli.exec(dir, 600, args(work).toArray(String[]::new));
     assertEquals(0, o.exitCode(), o.err());
-    reference = WeightsCheckpoint.load(work.resolve("out/mnist"), ModelArchitecture.seedCnn()).weights();
+    reference = WeightsCheckpoint.load(work.resolve("out/mnist"), ModelArchitecture.quickstartCnn()).weights();
   }
 
   @Test
@@ -120,7 +120,7 @@ class ResumeAfterKillIT {
     Cli.Outcome o = Cli.exec(work, 600, a.toArray(String[]::new));
     assertEquals(0, o.exitCode(), o.err());
     assertTrue(o.out().contains("Epoch 3, "), o.out());
-    ModelWeights resumed = WeightsCheckpoint.load(work.resolve("out/mnist"), ModelArchitecture.seedCnn()).weights();
+    ModelWeights resumed = WeightsCheckpoint.load(work.resolve("out/mnist"), ModelArchitecture.quickstartCnn()).weights();
     assertEquals(0.0, reference.maxAbsDifference(resumed), "resumed run must end where the uninterrupted one did");
     assertAllCheckpointsLoad(work);
   }
@@ -128,7 +128,7 @@ class ResumeAfterKillIT {
   private static void assertAllCheckpointsLoad(Path work) {
     CheckpointManager m = new CheckpointManager(work.resolve("ckpt"));
     for (Path prefix : m.checkpoints()) {
-      WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()); // throws if unreadable
+      WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()); // throws if unreadable
     }
   }
 

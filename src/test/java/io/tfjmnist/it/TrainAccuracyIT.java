@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's main command, {@code java -jar target/tfj-mnist.jar train}, with the seed's defaults
+ * The README's main command, {@code java -jar target/tfj-mnist.jar train}, with the quickstart's defaults
  * on the full data sets: 5 epochs must reach 98.0 % test accuracy on MNIST (the Python original:
  * 98.20 %) and 89 % on Fashion-MNIST. Prints the figures and wall times the README quotes.
  */

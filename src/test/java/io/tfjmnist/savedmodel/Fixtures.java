@@ -7,47 +7,47 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The Python-written SavedModels and checkpoints in ../shared/fixtures, and MNIST test images. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
-  static Path savedModels() {
+  public static Path savedModels() {
     return TestData.fixturesDir().resolve("savedmodels").toAbsolutePath().normalize();
   }
 
-  static Path cnnMaxpool() {
+  public static Path cnnMaxpool() {
     return savedModels().resolve("keras-cnn-maxpool-tf2.11");
   }
 
-  static Path mlp128() {
+  public static Path mlp128() {
     return savedModels().resolve("keras-mlp128-tf2.2");
   }
 
-  static Path tf1Softmax() {
+  public static Path tf1Softmax() {
     return savedModels().resolve("tf1-softmax-regression-tf1.0");
   }
 
-  static List<Path> allSavedModels() {
+  public static List<Path> allSavedModels() {
     return List.of(cnnMaxpool(), mlp128(), tf1Softmax());
   }
 
-  static List<Path> kerasSavedModels() {
+  public static List<Path> kerasSavedModels() {
     return List.of(cnnMaxpool(), mlp128());
   }
 
-  static Path subclassedMlpCheckpoint() {
+  public static Path subclassedMlpCheckpoint() {
     return TestData.fixturesDir().resolve("checkpoints/keras-subclassed-mlp-tf2.0/path_to_my_weights");
   }
 
-  static Path sequentialAdamCheckpoint() {
+  public static Path sequentialAdamCheckpoint() {
     return TestData.fixturesDir().resolve("checkpoints/keras-sequential-adam-tf2/cp.ckpt");
   }
 
-  static Dataset mnistTest() {
+  public static Dataset mnistTest() {
     return TestData.mnist().test();
   }
 
-  /** The first {@code count} MNIST test images, scaled /255 as the seed does, packed row-major. */
-  static float[] testImages(int count) {
+  /** The first {@code count} MNIST test images, scaled /255 as the quickstart does, packed row-major. */
+  public static float[] testImages(int count) {
     Dataset test = mnistTest();
     float[] flat = new float[count * Dataset.PIXELS];
     int[] order = new int[count];
@@ -58,7 +58,7 @@ final class Fixtures {
     return flat;
   }
 
-  static int[] argmax(float[] probs, int count) {
+  public static int[] argmax(float[] probs, int count) {
     int n = probs.length / count;
     int[] out = new int[count];
     for (int i = 0; i < count; i++) {
@@ -73,7 +73,7 @@ final class Fixtures {
     return out;
   }
 
-  static double maxAbsDiff(float[] a, float[] b) {
+  public static double maxAbsDiff(float[] a, float[] b) {
     double max = 0;
     for (int i = 0; i < a.length; i++) {
       max = Math.max(max, Math.abs((double) a[i] - b[i]));

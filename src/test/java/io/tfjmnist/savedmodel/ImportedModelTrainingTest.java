@@ -13,7 +13,7 @@ import io.tfjmnist.testing.TestData;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Imported Keras models go through the project's Trainer like the seed model: same weight paths, same graph builder. */
+/** Imported Keras models go through the project's Trainer like the quickstart model: same weight paths, same graph builder. */
 class ImportedModelTrainingTest {
 
   @Test
@@ -25,7 +25,7 @@ class ImportedModelTrainingTest {
 
     // One short epoch from fresh weights: gradients flow through MaxPooling2D and the Keras-named layers.
     ModelArchitecture arch = m.architecture();
-    TrainingResult r = new Trainer(TrainingConfig.seedDefaults().withEpochs(1).withShuffleBuffer(64))
+    TrainingResult r = new Trainer(TrainingConfig.quickstartDefaults().withEpochs(1).withShuffleBuffer(64))
         .fit(arch, TestData.mnist().train().take(128), test.take(64), List.of());
     assertEquals(arch.weights().size(), r.weights().asMap().size());
     assertTrue(r.weights().maxAbsDifference(io.tfjmnist.model.ModelWeights.glorotUniform(arch, 42)) > 0);

@@ -1,5 +1,6 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -174,7 +175,7 @@ class KerasModelImporterTest {
   @Test
   void architectureThatDoesNotMatchIsRefusedWithTheKeysItHolds() {
     TfjMnistException e = assertThrows(TfjMnistException.class,
-        () -> KerasModelImporter.weightsFromCheckpoint(Fixtures.subclassedMlpCheckpoint(), ModelArchitecture.seedCnn()));
+        () -> KerasModelImporter.weightsFromCheckpoint(Fixtures.subclassedMlpCheckpoint(), ModelArchitecture.quickstartCnn()));
     assertTrue(e.getMessage().contains("conv1/kernel") && e.getMessage().contains("pred_layer/kernel"), e.getMessage());
     // Two weighted layers where the Sequential checkpoint has four.
     long[] in = {28, 28, 1};

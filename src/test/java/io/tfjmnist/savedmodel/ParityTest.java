@@ -1,5 +1,8 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.inference.Parity;
+import io.tfjmnist.inference.ParityReport;
+import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

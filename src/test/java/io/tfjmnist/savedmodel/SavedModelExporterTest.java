@@ -1,5 +1,6 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +34,7 @@ class SavedModelExporterTest {
 
   @Test
   void exportedModelMatchesDigitClassifierExactly(@TempDir Path tmp) throws Exception {
-    ModelWeights weights = ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 7);
+    ModelWeights weights = ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 7);
     Path dir = SavedModelExporter.export(weights, tmp.resolve("mnist/1"));
 
     assertTrue(Files.isRegularFile(dir.resolve("saved_model.pb")));
@@ -61,7 +62,7 @@ class SavedModelExporterTest {
       }
     }
     double maxDiff = Fixtures.maxAbsDiff(expected, actual);
-    System.out.printf("[parity] exported seed CNN vs DigitClassifier on %d images: max |diff| = %.3e%n", N, maxDiff);
+    System.out.printf("[parity] exported quickstart CNN vs DigitClassifier on %d images: max |diff| = %.3e%n", N, maxDiff);
     assertTrue(maxDiff <= 1e-7, "max |diff| " + maxDiff);
 
     // Reading the variables back by name gives the exported weights bit for bit.
@@ -72,7 +73,7 @@ class SavedModelExporterTest {
 
   @Test
   void exportedGraphIsInferenceOnlyAndStamped(@TempDir Path tmp) {
-    Path dir = SavedModelExporter.export(ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 1), tmp.resolve("m/1"));
+    Path dir = SavedModelExporter.export(ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 1), tmp.resolve("m/1"));
     var mg = SavedModelFiles.metaGraph(SavedModelFiles.read(dir), dir, "serve");
     assertEquals(List.of(), InferenceGraphCheck.trainingOps(mg.getGraphDef()));
     assertFalse(mg.getMetaInfoDef().getTensorflowVersion().isEmpty());
@@ -83,8 +84,8 @@ class SavedModelExporterTest {
 
   @Test
   void refusesToOverwriteUnlessAsked(@TempDir Path tmp) throws Exception {
-    ModelWeights a = ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 1);
-    ModelWeights b = ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 2);
+    ModelWeights a = ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 1);
+    ModelWeights b = ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 2);
     Path target = tmp.resolve("v1");
     Files.createDirectories(target); // an empty version folder is fine
     SavedModelExporter.export(a, target);

@@ -155,10 +155,10 @@ class ModelServerApiTest {
   }
 
   @Test
-  void b64PngThroughSeedPreprocessingEqualsTheRawPixels() {
-    // 'seed' preprocessing is Pillow's (255 - x) / 255 on a 28x28 greyscale image: exact for this PNG
+  void b64PngThroughPredictPyPreprocessingEqualsTheRawPixels() {
+    // 'predict-py' preprocessing is Pillow's (255 - x) / 255 on a 28x28 greyscale image: exact for this PNG
     try (ModelServer seed = ModelServer.start(ServedModel.fromWeights("mnist", 1, ServingFixtures.trained(), 1),
-        ServingFixtures.localConfig().withPreprocessing(Preprocessing.SEED))) {
+        ServingFixtures.localConfig().withPreprocessing(Preprocessing.PREDICT_PY))) {
       float[] x = pixels(0);
       String png = Base64.getEncoder().encodeToString(ServingFixtures.imageFile(x, 1, true, "png"));
       JsonNode p = post(seed.uri(), "v1/models/mnist:predict", "{\"instances\": [{\"b64\": \"" + png + "\"}]}")

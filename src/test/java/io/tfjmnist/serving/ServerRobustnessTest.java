@@ -131,7 +131,7 @@ class ServerRobustnessTest {
         ServingFixtures.localConfig())) {
       SlowModel model = new SlowModel();
       model.delayMillis = 0;
-      ServedModel second = ServedModel.of("mnist", 1, ServedModel.seedSignature(ServingFixtures.random().architecture()), model);
+      ServedModel second = ServedModel.of("mnist", 1, ServedModel.quickstartSignature(ServingFixtures.random().architecture()), model);
       io.tfjmnist.TfjMnistException e = org.junit.jupiter.api.Assertions.assertThrows(io.tfjmnist.TfjMnistException.class,
           () -> ModelServer.start(second, ServingFixtures.localConfig().withPort(first.port())));
       assertTrue(e.getMessage().startsWith("Cannot listen on 127.0.0.1:" + first.port()), e.getMessage());
@@ -180,7 +180,7 @@ class ServerRobustnessTest {
   void shutdownLetsInFlightRequestsFinishAndRefusesNewOnes() throws Exception {
     SlowModel slow = new SlowModel();
     slow.delayMillis = 0; // the warm-up call at load time is quick
-    ServedModel model = ServedModel.of("mnist", 1, ServedModel.seedSignature(ServingFixtures.random().architecture()), slow);
+    ServedModel model = ServedModel.of("mnist", 1, ServedModel.quickstartSignature(ServingFixtures.random().architecture()), slow);
     slow.delayMillis = 1500;
     ModelServer server = ModelServer.start(model, ServingFixtures.localConfig().withStopTimeoutMillis(10_000));
     URI base = server.uri();

@@ -40,14 +40,14 @@ final class ServingFixtures {
   /** Weights that classify MNIST well enough (about 90 %), trained once per test JVM. */
   static synchronized ModelWeights trained() {
     if (trained == null) {
-      trained = new Trainer(TrainingConfig.seedDefaults().withEpochs(1))
-          .fit(ModelArchitecture.seedCnn(), TestData.mnist().train().take(3000), null, List.of()).weights();
+      trained = new Trainer(TrainingConfig.quickstartDefaults().withEpochs(1))
+          .fit(ModelArchitecture.quickstartCnn(), TestData.mnist().train().take(3000), null, List.of()).weights();
     }
     return trained;
   }
 
   static ModelWeights random() {
-    return ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 3);
+    return ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 3);
   }
 
   /** A server on 127.0.0.1 with a free port. */

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A seed model trained on the full MNIST training set (2 epochs, seed 42, about 99 % on the
+ * A quickstart model trained on the full MNIST training set (2 epochs, seed 42, about 99 % on the
  * test set), for tests that need a model that really recognises digits. Trained once per build
  * and cached as a checkpoint under {@code target/test-model/}, so later test classes and runs
  * load it instead of training again.
@@ -31,12 +31,12 @@ public final class TrainedModel {
     if (weights == null) {
       Path prefix = checkpointPrefix();
       if (Files.exists(prefix.resolveSibling(prefix.getFileName() + ".index"))) {
-        weights = WeightsCheckpoint.load(prefix, ModelArchitecture.seedCnn()).weights();
+        weights = WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights();
       } else {
         MnistData mnist = TestData.mnist();
-        TrainingResult r = new Trainer(TrainingConfig.seedDefaults().withEpochs(EPOCHS))
-            .fit(ModelArchitecture.seedCnn(), mnist.train(), null, List.of());
-        WeightsCheckpoint.save(prefix, r.weights(), r.optimizerState(), TrainingConfig.seedDefaults().adam());
+        TrainingResult r = new Trainer(TrainingConfig.quickstartDefaults().withEpochs(EPOCHS))
+            .fit(ModelArchitecture.quickstartCnn(), mnist.train(), null, List.of());
+        WeightsCheckpoint.save(prefix, r.weights(), r.optimizerState(), TrainingConfig.quickstartDefaults().adam());
         weights = r.weights();
       }
     }

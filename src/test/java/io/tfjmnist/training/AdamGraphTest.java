@@ -1,5 +1,6 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class AdamGraphTest {
   @Test
   void threeStepsMatchKerasAdamAndNotEpsilon1e8() throws Exception {
     JsonNode golden;
-    try (InputStream in = getClass().getResourceAsStream("/golden/seed_step.json")) {
+    try (InputStream in = getClass().getResourceAsStream("/golden/quickstart_step.json")) {
       golden = new ObjectMapper().readTree(in).get("adam_standalone");
     }
     float[] w0 = floats(golden.get("w0"));

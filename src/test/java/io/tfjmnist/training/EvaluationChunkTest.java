@@ -1,5 +1,6 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tfjmnist.data.Dataset;
@@ -13,20 +14,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Evaluation runs ~1,024 images per session run and forms the seed's batch means itself
- * ({@link Trainer#evaluate}); it must report what running the seed's batches one by one through
+ * Evaluation runs ~1,024 images per session run and forms the quickstart's batch means itself
+ * ({@link Trainer#evaluate}); it must report what running the quickstart's batches one by one through
  * the same graph reports: loss within 1e-5, the same accuracy and confusion matrix.
  */
 class EvaluationChunkTest {
-  private static final ModelArchitecture ARCH = ModelArchitecture.seedCnn();
+  private static final ModelArchitecture ARCH = ModelArchitecture.quickstartCnn();
 
   @ParameterizedTest
   @ValueSource(ints = {32, 100, 1500})
-  void chunkedEvaluationMatchesTheSeedsBatchByBatchLoop(int batchSize) {
+  void chunkedEvaluationMatchesTheQuickstartsBatchByBatchLoop(int batchSize) {
     // 2,050 images: partial last chunk, partial last batch (2 images at batch 32, 50 at 100).
     Dataset test = TestData.mnist().test().take(2050);
     // Briefly trained weights, so losses are spread out rather than all near ln(10).
-    ModelWeights weights = new Trainer(TrainingConfig.seedDefaults().withEpochs(1).withShuffleBuffer(500))
+    ModelWeights weights = new Trainer(TrainingConfig.quickstartDefaults().withEpochs(1).withShuffleBuffer(500))
         .fit(ARCH, TestData.mnist().train().take(1600), null, java.util.List.of()).weights();
     try (TrainingGraph graph = new TrainingGraph(ARCH, Adam.kerasDefaults(), null)) {
       graph.load(weights, null);

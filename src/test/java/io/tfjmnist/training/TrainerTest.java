@@ -1,5 +1,6 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /** Short training runs on MNIST subsets: learning happens, seeds repeat, resuming changes nothing. */
 class TrainerTest {
-  private static final ModelArchitecture ARCH = ModelArchitecture.seedCnn();
+  private static final ModelArchitecture ARCH = ModelArchitecture.quickstartCnn();
 
   @Test
   void oneEpochOnASubsetLearnsTheDigits() {
     MnistData mnist = TestData.mnist();
-    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(1).withShuffleBuffer(1000);
+    TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(1).withShuffleBuffer(1000);
     List<String> events = new ArrayList<>();
     TrainingResult r = new Trainer(config).fit(ARCH, mnist.train().take(6000), mnist.test().take(2000),
         List.of(new TrainingListener() {
@@ -43,7 +44,7 @@ class TrainerTest {
   @Test
   void sameSeedAndThreadsGiveTheSameWeightsAndResumingMatchesAnUninterruptedRun() {
     Dataset train = TestData.mnist().train().take(640);
-    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(2).withShuffleBuffer(100).withThreads(1);
+    TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(2).withShuffleBuffer(100).withThreads(1);
     TrainingResult a = new Trainer(config).fit(ARCH, train, null, List.of());
     TrainingResult b = new Trainer(config).fit(ARCH, train, null, List.of());
     assertEquals(0.0, a.weights().maxAbsDifference(b.weights()), "same seed, same threads");
@@ -64,7 +65,7 @@ class TrainerTest {
   @Test
   void aListenerCanStopTrainingAfterTheCurrentStep() {
     Dataset train = TestData.mnist().train().take(320);
-    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(3).withThreads(1);
+    TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(3).withThreads(1);
     TrainingResult r = new Trainer(config).fit(ARCH, train, null, List.of(new TrainingListener() {
       int steps;
 
@@ -89,7 +90,7 @@ class TrainerTest {
   void stoppingMidEpochAndResumingGivesTheSameWeightsAndNumbers() {
     Dataset train = TestData.mnist().train().take(640);
     Dataset test = TestData.mnist().test().take(64);
-    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(2).withShuffleBuffer(100).withThreads(1);
+    TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(2).withShuffleBuffer(100).withThreads(1);
     TrainingResult whole = new Trainer(config).fit(ARCH, train, test, List.of());
 
     TrainingListener stopAfter27 = new TrainingListener() {

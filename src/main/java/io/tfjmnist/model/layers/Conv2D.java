@@ -23,7 +23,7 @@ public final class Conv2D implements Layer {
   private final Activation activation;
   private final long[] inputShape;
 
-  /** Stride 1, as the seed's {@code Conv2D(32, 3, activation='relu')}. */
+  /** Stride 1, as the quickstart's {@code Conv2D(32, 3, activation='relu')}. */
   public Conv2D(String name, int filters, int kernelHeight, int kernelWidth, String padding,
       Activation activation, long[] inputShape) {
     this(name, filters, kernelHeight, kernelWidth, 1, 1, padding, activation, inputShape);

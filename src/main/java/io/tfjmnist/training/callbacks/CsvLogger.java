@@ -21,7 +21,7 @@ import java.util.List;
  * Keras's {@code CSVLogger(filename, append)}: one row per epoch,
  * {@code epoch,accuracy,loss,test_accuracy,test_loss} (Keras sorts the metric names; ours are
  * named {@code test_*} where Keras would write {@code val_*}). As in Keras, {@code epoch} is the
- * 0-based epoch index: the seed's "Epoch 1" line is row {@code 0}.
+ * 0-based epoch index: the quickstart's "Epoch 1" line is row {@code 0}.
  *
  * <p>Values are float32 in Java's shortest round-trip form ({@code 0.9593833}; Keras prints the
  * float64 widening, {@code 0.9593833088874817}, of the same number). Test columns hold {@code NA}

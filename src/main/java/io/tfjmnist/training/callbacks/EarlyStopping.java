@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code val_loss} / {@code val_accuracy} are accepted as the test ones). Mode {@code AUTO} minimises
  * losses and maximises accuracies, as Keras's auto mode does. A NaN value never improves.
  *
- * <p>Epoch numbers here are the seed's 1-based ones ({@link EpochLogs#epoch()}).
+ * <p>Epoch numbers here are the quickstart's 1-based ones ({@link EpochLogs#epoch()}).
  */
 public final class EarlyStopping implements TrainingListener {
   public enum Mode { AUTO, MIN, MAX }

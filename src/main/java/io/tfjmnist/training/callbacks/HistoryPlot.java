@@ -35,7 +35,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * The two plots people draw from Keras's {@code history.history}: loss per epoch (left) and accuracy
  * per epoch (right), train and test, as one PNG. Drawn with JFreeChart into an image, never a
  * window, so it works on servers (the AWT headless mode is switched on unless the JVM was told
- * otherwise). The x axis is the seed's 1-based epoch number; accuracy is in percent, as the seed
+ * otherwise). The x axis is the quickstart's 1-based epoch number; accuracy is in percent, as the quickstart
  * prints it.
  *
  * <p>As a listener it redraws the file after every epoch, so it can be watched during a long run

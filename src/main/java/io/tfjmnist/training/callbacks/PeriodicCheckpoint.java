@@ -1,7 +1,7 @@
 package io.tfjmnist.training.callbacks;
 
-import io.tfjmnist.checkpoint.CheckpointManager;
-import io.tfjmnist.checkpoint.TrainingProgress;
+import io.tfjmnist.training.CheckpointManager;
+import io.tfjmnist.training.TrainingProgress;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;

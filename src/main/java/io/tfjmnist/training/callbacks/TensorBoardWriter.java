@@ -18,7 +18,7 @@ import java.nio.file.Path;
  *       = number of Adam updates so far (Adam's {@code iterations});
  *   <li>{@code train/}: {@code epoch_loss}, {@code epoch_accuracy}, {@code epoch_learning_rate} and
  *       {@code validation/}: {@code epoch_loss}, {@code epoch_accuracy} of the test set, at step =
- *       the 0-based epoch index, as Keras's {@code on_epoch_end(epoch)} numbers them (the seed's
+ *       the 0-based epoch index, as Keras's {@code on_epoch_end(epoch)} numbers them (the quickstart's
  *       "Epoch 1" line is step 0).
  * </ul>
  *

@@ -1,7 +1,7 @@
 package io.tfjmnist.training.metrics;
 
 /**
- * Keras's {@code tf.keras.metrics.Mean}: a running float32 total and count. The seed feeds it one
+ * Keras's {@code tf.keras.metrics.Mean}: a running float32 total and count. The quickstart feeds it one
  * batch-mean loss per step, so the epoch's loss is the mean of batch means (the last, partial batch
  * weighs as much as a full one). Accumulating in float32 reproduces Keras's rounding.
  */

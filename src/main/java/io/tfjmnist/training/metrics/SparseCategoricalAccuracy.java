@@ -13,7 +13,7 @@ public final class SparseCategoricalAccuracy {
     count += batchSize;
   }
 
-  /** In [0, 1]; the seed prints it times 100. */
+  /** In [0, 1]; the quickstart prints it times 100. */
   public float result() {
     return count == 0f ? 0f : correct / count;
   }

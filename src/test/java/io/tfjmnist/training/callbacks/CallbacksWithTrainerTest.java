@@ -3,7 +3,7 @@ package io.tfjmnist.training.callbacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.checkpoint.CheckpointManager;
+import io.tfjmnist.training.CheckpointManager;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.layers.Activation;
@@ -50,7 +50,7 @@ class CallbacksWithTrainerTest {
 
   @Test
   void allCallbacksRecordTheSameRun() throws Exception {
-    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(3).withShuffleBuffer(256).withThreads(1);
+    TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(3).withShuffleBuffer(256).withThreads(1);
     CheckpointManager manager = new CheckpointManager(dir.resolve("ckpts"));
     EarlyStopping early = new EarlyStopping("test_loss", 5);
     TrainingResult result;
@@ -90,7 +90,7 @@ class CallbacksWithTrainerTest {
 
   @Test
   void aStopRequestMidEpochEndsTheRunAfterThatStep() {
-    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(3).withThreads(1);
+    TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(3).withThreads(1);
     try (InterruptHandler interrupt = InterruptHandler.none()) {
       TrainingListener ctrlC = new TrainingListener() {
         @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Keras's CSVLogger layout, appending on resume, and never a half-written row. */
 class CsvLoggerTest {
-  private static final TrainingConfig CONFIG = TrainingConfig.seedDefaults();
+  private static final TrainingConfig CONFIG = TrainingConfig.quickstartDefaults();
 
   @TempDir
   Path dir;

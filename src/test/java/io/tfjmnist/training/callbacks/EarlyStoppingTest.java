@@ -9,7 +9,7 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.training.EpochLogs;
-import io.tfjmnist.training.OptimizerState;
+import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.training.Trainer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -90,7 +90,7 @@ class EarlyStoppingTest {
 
   @Test
   void keepsTheBestEpochsWeights() {
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     EarlyStopping es = new EarlyStopping("test_loss", 1, 0f, EarlyStopping.Mode.AUTO, true);
     float[] losses = {0.5f, 0.2f, 0.3f};
     for (int e = 1; e <= 3; e++) {

@@ -57,7 +57,7 @@ class EventFileInteropTest {
   void tensorFlowReadsOurRecords() throws Exception {
     Path file;
     try (TensorBoardWriter tb = new TensorBoardWriter(dir, 5)) {
-      FakeRun.run(List.of(tb), TrainingConfig.seedDefaults(), 10, 0.5f, 0.25f);
+      FakeRun.run(List.of(tb), TrainingConfig.quickstartDefaults(), 10, 0.5f, 0.25f);
       file = tb.trainFile();
     }
     List<byte[]> ours = EventFileReader.readRecords(file);

@@ -41,7 +41,7 @@ class HistoryPlotTest {
   void drawsLossAndAccuracyPanelsAsAPng() throws Exception {
     Path png = dir.resolve("plots/history.png");
     HistoryPlot plot = new HistoryPlot(png, List.of(FakeRun.logs(1, 0.3f)));
-    List<EpochLogs> run = FakeRun.run(List.of(plot), TrainingConfig.seedDefaults(), 1, 0.3f, 0.2f, 0.25f, 0.1f);
+    List<EpochLogs> run = FakeRun.run(List.of(plot), TrainingConfig.quickstartDefaults(), 1, 0.3f, 0.2f, 0.25f, 0.1f);
     BufferedImage img = ImageIO.read(png.toFile());
     assertEquals(HistoryPlot.WIDTH, img.getWidth());
     assertEquals(HistoryPlot.HEIGHT, img.getHeight());

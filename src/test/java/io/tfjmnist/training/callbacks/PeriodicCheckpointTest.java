@@ -2,14 +2,14 @@ package io.tfjmnist.training.callbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tfjmnist.checkpoint.CheckpointManager;
+import io.tfjmnist.training.CheckpointManager;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Activation;
 import io.tfjmnist.model.layers.Dense;
 import io.tfjmnist.model.layers.Flatten;
-import io.tfjmnist.training.OptimizerState;
+import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class PeriodicCheckpointTest {
     }
     CheckpointManager manager = new CheckpointManager(dir, 2);
     PeriodicCheckpoint pc = new PeriodicCheckpoint(manager, "mnist", List.of(FakeRun.logs(1, 0.3f)));
-    TrainingConfig config = TrainingConfig.seedDefaults();
+    TrainingConfig config = TrainingConfig.quickstartDefaults();
     pc.onTrainBegin(config, 320, 10);
     for (int e = 2; e <= 4; e++) {
       ModelWeights w = ModelWeights.glorotUniform(arch, e);

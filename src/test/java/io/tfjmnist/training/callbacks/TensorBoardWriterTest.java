@@ -25,7 +25,7 @@ class TensorBoardWriterTest {
   @TempDir
   Path dir;
 
-  private static final TrainingConfig CONFIG = TrainingConfig.seedDefaults().withEpochs(2);
+  private static final TrainingConfig CONFIG = TrainingConfig.quickstartDefaults().withEpochs(2);
 
   private Map<String, Map<Long, Float>> byTag(Path file) {
     Map<String, Map<Long, Float>> out = new TreeMap<>();

@@ -13,8 +13,8 @@ import java.awt.image.BufferedImage;
  * orientation and, for RGBA, drops alpha after resizing (a transparent background counts as
  * whatever colour the transparent pixels store, often black).
  */
-final class SeedPreprocessing {
-  private SeedPreprocessing() {}
+final class PredictPyPreprocessing {
+  private PredictPyPreprocessing() {}
 
   static PreprocessedImage apply(DecodedImage image) {
     int side = PreprocessedImage.SIDE;
@@ -27,6 +27,6 @@ final class SeedPreprocessing {
       input[i] = (float) ((255 - v) / 255.0);
       gray.getRaster().setSample(i % side, i / side, 0, v);
     }
-    return new PreprocessedImage(Preprocessing.SEED, image.image(), gray, input);
+    return new PreprocessedImage(Preprocessing.PREDICT_PY, image.image(), gray, input);
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent numpy re-implementation of the seed's preprocessing, used to produce the
+"""Independent numpy re-implementation of the quickstart's preprocessing, used to produce the
 expected bytes in this folder (Pillow itself is not installed where the tests are written).
 
     Image.open(p).resize((28, 28)).convert('L')      then  (255 - L) / 255.0
@@ -239,7 +239,7 @@ def write_case(name, mode, bands, color_type, bit_depth, palette=None):
 
 def main():
     rng = np.random.default_rng(20240601)
-    # 1. 56x56 gray step edge: hand-checkable (see SeedPreprocessingTest).
+    # 1. 56x56 gray step edge: hand-checkable (see PredictPyPreprocessingTest).
     step = np.zeros((56, 56), dtype=np.int64)
     step[:, 28:] = 255
     write_case("step56_gray", "L", [step], 0, 8)

@@ -1,4 +1,4 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.inference;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +27,7 @@ import java.util.List;
  * @param lossCount running {@code Mean} count of the partial epoch
  * @param correct running accuracy numerator of the partial epoch
  * @param count running accuracy denominator (examples) of the partial epoch
- * @param history one entry per completed epoch, 1-based epochs as the seed prints them
+ * @param history one entry per completed epoch, 1-based epochs as the quickstart prints them
  * @param dataset the data set's Keras name ({@code mnist}, {@code fashion_mnist})
  * @param created when the checkpoint was written, ISO-8601 UTC
  */

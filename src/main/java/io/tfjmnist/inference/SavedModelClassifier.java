@@ -1,9 +1,11 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.inference;
 
-import io.tfjmnist.inference.ProbabilityModel;
 
+import io.tfjmnist.savedmodel.ExampleEncoder;
+import io.tfjmnist.savedmodel.SavedModelExporter;
+import io.tfjmnist.savedmodel.SavedModelFiles;
+import io.tfjmnist.savedmodel.ServingSignature;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.inference.Prediction;
 import io.tfjmnist.tensors.Tensors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -10,18 +10,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code seed} preprocessing must equal Pillow's {@code resize((28, 28)).convert('L')}
+ * The {@code predict-py} preprocessing must equal Pillow's {@code resize((28, 28)).convert('L')}
  * byte for byte. Two kinds of evidence:
  * <ul>
  *   <li>cases derived by hand here (a 2x step edge, whose bicubic weights are exact binary
  *       fractions, and NEAREST on a palette image);
- *   <li>cases in {@code src/test/resources/images/seed/}, whose expected bytes come from
+ *   <li>cases in {@code src/test/resources/images/predict_py/}, whose expected bytes come from
  *       {@code pillow_reference.py}, an independent numpy transcription of Pillow's C code
  *       (Resample.c, Geometry.c, Convert.c), covering RGB, RGBA, LA, P, I;16, up- and
  *       non-integer downscaling.
  * </ul>
  */
-class SeedPreprocessingTest {
+class PredictPyPreprocessingTest {
 
   private static int[] grayBytes(PreprocessedImage p) {
     int[] out = new int[28 * 28];
@@ -30,12 +30,12 @@ class SeedPreprocessingTest {
   }
 
   private static int[] expected(String name) {
-    String text = new String(TestImages.resource("seed/expected_" + name + ".txt"), StandardCharsets.US_ASCII);
+    String text = new String(TestImages.resource("predict_py/expected_" + name + ".txt"), StandardCharsets.US_ASCII);
     return Arrays.stream(text.trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
   }
 
   private static PreprocessedImage seed(String resource) {
-    return Preprocessing.SEED.apply(ImageDecoder.decode(TestImages.resource(resource), resource));
+    return Preprocessing.PREDICT_PY.apply(ImageDecoder.decode(TestImages.resource(resource), resource));
   }
 
   private static void assertInputIsInvertedGray(PreprocessedImage p) {
@@ -62,7 +62,7 @@ class SeedPreprocessingTest {
     Arrays.fill(row, 15, 28, 255);
     row[13] = 17;
     row[14] = 238;
-    PreprocessedImage p = seed("seed/step56_gray.png");
+    PreprocessedImage p = seed("predict_py/step56_gray.png");
     int[] gray = grayBytes(p);
     for (int y = 0; y < 28; y++) {
       assertArrayEquals(row, Arrays.copyOfRange(gray, 28 * y, 28 * y + 28), "row " + y);
@@ -84,7 +84,7 @@ class SeedPreprocessingTest {
     // Pillow resizes P images with NEAREST: ImagingScaleAffine starts at 56/28 * 0.5 = 1.0 and
     // adds 2.0, so output (x, y) takes input (2x + 1, 2y + 1); convert('L') then maps the
     // palette entry through L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16.
-    DecodedImage d = ImageDecoder.decode(TestImages.resource("seed/palette56_p.png"), "p");
+    DecodedImage d = ImageDecoder.decode(TestImages.resource("predict_py/palette56_p.png"), "p");
     PillowImage in = d.pixels();
     int[] expected = new int[28 * 28];
     for (int y = 0; y < 28; y++) {
@@ -96,7 +96,7 @@ class SeedPreprocessingTest {
         expected[y * 28 + x] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
       }
     }
-    PreprocessedImage p = Preprocessing.SEED.apply(d);
+    PreprocessedImage p = Preprocessing.PREDICT_PY.apply(d);
     assertArrayEquals(expected, grayBytes(p));
     assertArrayEquals(expected, expected("palette56_p"), "the numpy reference agrees");
   }
@@ -107,7 +107,7 @@ class SeedPreprocessingTest {
     "la50_la", "palette56_p", "gray16_45x33_i16"
   })
   void matchesTheIndependentReferenceByteForByte(String name) {
-    PreprocessedImage p = seed("seed/" + name + ".png");
+    PreprocessedImage p = seed("predict_py/" + name + ".png");
     assertArrayEquals(expected(name), grayBytes(p), name);
     assertInputIsInvertedGray(p);
   }
@@ -129,17 +129,17 @@ class SeedPreprocessingTest {
         rows[y][x] = (x * 9 + y * 3) % 256;
       }
     }
-    PreprocessedImage p = Preprocessing.SEED.apply(
+    PreprocessedImage p = Preprocessing.PREDICT_PY.apply(
         ImageDecoder.decode(TestImages.png(28, 28, 8, 0, rows, null, null), "mnist-sized.png"));
     assertEquals((float) ((255 - 30) / 255.0), p.at(4, 2), 0f); // 2*9 + 4*3 = 30
   }
 
   @Test
-  void seedIgnoresAlphaAsPillowDoes() {
+  void predictPyIgnoresAlphaAsPillowDoes() {
     // A fully transparent black image: convert('L') of RGBA ignores alpha, so it is black,
     // i.e. all ones after 255 - x. (The mnist preprocessing composites onto white instead.)
     int[][] rows = new int[40][40 * 4];
-    PreprocessedImage p = Preprocessing.SEED.apply(
+    PreprocessedImage p = Preprocessing.PREDICT_PY.apply(
         ImageDecoder.decode(TestImages.png(40, 40, 8, 6, rows, null, null), "clear.png"));
     for (float v : p.input()) {
       assertEquals(1f, v, 0f);

@@ -1,10 +1,13 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.training;
 
+import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.checkpoint.CheckpointSaver;
+import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
-import io.tfjmnist.training.Adam;
-import io.tfjmnist.training.OptimizerState;
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.OptimizerState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

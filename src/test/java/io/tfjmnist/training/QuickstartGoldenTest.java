@@ -1,5 +1,7 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.OptimizerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,13 +24,13 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The seed model's forward pass, Keras loss and two Keras-Adam steps through TF, checked against
+ * The quickstart model's forward pass, Keras loss and two Keras-Adam steps through TF, checked against
  * {@code python-reference/numpy_reference.py}'s float64 values in
- * {@code src/test/resources/golden/seed_step.json} (its "spec" field describes the situation).
+ * {@code src/test/resources/golden/quickstart_step.json} (its "spec" field describes the situation).
  * The tolerance 1e-6 is an order above what float32 arithmetic costs here (the generator reports
  * float32 emulation deviations up to 7e-7 for d1/kernel after two steps).
  */
-class SeedGoldenTest {
+class QuickstartGoldenTest {
   private static final double TOL = 1e-6;
   private static JsonNode golden;
   private static TrainingGraph graph;
@@ -38,10 +40,10 @@ class SeedGoldenTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    try (InputStream in = SeedGoldenTest.class.getResourceAsStream("/golden/seed_step.json")) {
+    try (InputStream in = QuickstartGoldenTest.class.getResourceAsStream("/golden/quickstart_step.json")) {
       golden = new ObjectMapper().readTree(in);
     }
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     Map<String, float[]> values = new LinkedHashMap<>();
     for (JsonNode t : golden.get("tensors")) {
       float[] v = new float[t.get("size").asInt()];

@@ -15,7 +15,7 @@ import java.util.Locale;
  * A training history read back from a {@link CsvLogger} file (or from Keras's {@code CSVLogger},
  * whose {@code val_loss}/{@code val_accuracy} columns are read as the test columns). Columns are
  * found by name, so their order does not matter. Each row becomes an {@link EpochLogs} with the
- * 1-based epoch number the seed prints (CSV epoch index + 1); step counts and timings are not in
+ * 1-based epoch number the quickstart prints (CSV epoch index + 1); step counts and timings are not in
  * the file and read as 0. Missing values ({@code NA}, empty, absent column) read as NaN.
  */
 public record CsvHistory(List<EpochLogs> epochs) {

@@ -1,5 +1,7 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.training;
 
+import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,9 +14,9 @@ import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Activation;
 import io.tfjmnist.model.layers.Dense;
 import io.tfjmnist.model.layers.Flatten;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.EpochLogs;
-import io.tfjmnist.training.OptimizerState;
+import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.training.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointManagerTest {
   /** A small model so that each save is a few kilobytes: Flatten -> Dense(10, softmax). */
   private static final ModelArchitecture ARCH = tiny();
-  private static final TrainingConfig CONFIG = TrainingConfig.seedDefaults();
+  private static final TrainingConfig CONFIG = TrainingConfig.quickstartDefaults();
   private static final int STEPS = 1875;
 
   @TempDir

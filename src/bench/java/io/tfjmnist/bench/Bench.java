@@ -13,7 +13,7 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.BatchFeeder;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.ProgressBar;
@@ -86,7 +86,7 @@ public final class Bench {
 
   private void run(Path dataDir, Path jar, boolean quick) throws Exception {
     MnistData mnist = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST);
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     double matmulGflops = matmulGflops();
     row("MatMul 2048x2048x2048 float32", String.format("%.0f GFLOP/s", matmulGflops), "", "");
 
@@ -151,17 +151,17 @@ public final class Bench {
   }
 
   /**
-   * The seed's whole job in the library (5 epochs, shuffling, metrics, progress bar, a test
+   * The quickstart's whole job in the library (5 epochs, shuffling, metrics, progress bar, a test
    * evaluation per epoch) against 5 epochs of the bare loop, one after the other.
    */
   private ModelWeights fullRuns(ModelArchitecture arch, MnistData mnist) {
     progress("5 epochs of the bare loop (training only)");
     double bareRate = TrainBenchmark.bare(arch, mnist.train(), BATCH, 5, null);
     double bareSeconds = 5.0 * mnist.train().size() / bareRate;
-    progress("5 epochs of Trainer.fit with the seed's defaults (training + test evaluation)");
+    progress("5 epochs of Trainer.fit with the quickstart's defaults (training + test evaluation)");
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
     long t0 = System.nanoTime();
-    TrainingResult r = new Trainer(TrainingConfig.seedDefaults())
+    TrainingResult r = new Trainer(TrainingConfig.quickstartDefaults())
         .fit(arch, mnist.train(), mnist.test(), List.of(new ProgressBar(nowhere)));
     double productSeconds = (System.nanoTime() - t0) / 1e9;
     List<Double> epochSeconds = new ArrayList<>();

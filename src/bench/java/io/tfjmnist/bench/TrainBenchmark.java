@@ -5,7 +5,7 @@ import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.BatchFeeder;
 import io.tfjmnist.training.ProgressBar;
 import io.tfjmnist.training.Trainer;
@@ -37,7 +37,7 @@ public final class TrainBenchmark {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 32;
     Dataset train = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST).train().take(images);
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     System.out.printf("cores: %d, TF %s, batch %d, %d images per measurement, %d rounds%n",
         Runtime.getRuntime().availableProcessors(), TensorFlow.version(), batch, images, rounds);
 
@@ -104,7 +104,7 @@ public final class TrainBenchmark {
 
   /** One epoch of {@link Trainer#fit} with its progress bar drawing into a null stream. */
   static double product(ModelArchitecture arch, Dataset train, int batch) {
-    TrainingConfig config = TrainingConfig.seedDefaults().withEpochs(1).withBatchSize(batch);
+    TrainingConfig config = TrainingConfig.quickstartDefaults().withEpochs(1).withBatchSize(batch);
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
     TrainingResult r = new Trainer(config).fit(arch, train, null, List.of(new ProgressBar(nowhere)));
     return train.size() / (r.lastEpoch().trainNanos() / 1e9);

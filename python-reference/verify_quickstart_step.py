@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Cross-checks src/test/resources/golden/seed_step.json (written by numpy_reference.py) against
-real TensorFlow/Keras: the seed's MyModel with the deterministic weights, the seed's
+"""Cross-checks src/test/resources/golden/quickstart_step.json (written by numpy_reference.py) against
+real TensorFlow/Keras: the quickstart's MyModel with the deterministic weights, the quickstart's
 loss_object (SparseCategoricalCrossentropy on the softmax output) and train_step with
 tf.keras.optimizers.Adam(), two steps on MNIST test images #0..#3.
 
-    python verify_seed_step.py [--golden PATH] [--datasets DIR]
+    python verify_quickstart_step.py [--golden PATH] [--datasets DIR]
 
 Prints the largest deviations and exits non-zero when one exceeds the tolerances suggested in
 the JSON's spec.  Needs TensorFlow (any 2.15+, Keras 2 or 3).
@@ -25,7 +25,7 @@ import numpy_reference as ref
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--golden", default=os.path.join(REPO_ROOT, "src", "test", "resources",
-                                                     "golden", "seed_step.json"))
+                                                     "golden", "quickstart_step.json"))
     ap.add_argument("--datasets", default=DEFAULT_DATASETS)
     args = ap.parse_args(argv)
     with open(args.golden, encoding="utf-8") as f:
@@ -112,7 +112,7 @@ def main(argv=None):
         flag = "ok" if d <= tol else "EXCEEDS"
         ok &= d <= tol
         print(f"  {what:32s} max |diff| {d:.2e}  (tol {tol:.1e}) {flag}")
-    print("seed_step.json vs TensorFlow:", "AGREE" if ok else "DISAGREE")
+    print("quickstart_step.json vs TensorFlow:", "AGREE" if ok else "DISAGREE")
     return 0 if ok else 1
 
 

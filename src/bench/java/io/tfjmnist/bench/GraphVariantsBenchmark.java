@@ -11,7 +11,7 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.tensors.Tensors;
-import io.tfjmnist.training.Adam;
+import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.BatchFeeder;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingGraph;
@@ -62,7 +62,7 @@ public final class GraphVariantsBenchmark {
     List<String> variants = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("default", "remapper-off");
     MnistData mnist = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST);
     Dataset train = mnist.train().take(12_800);
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
 
     if (variants.contains("kernels")) {
       kernels(arch, train);
@@ -216,7 +216,7 @@ public final class GraphVariantsBenchmark {
   }
 
   /**
-   * One evaluation of the 10,000 test images as the seed's loop runs it (a session run per batch of
+   * One evaluation of the 10,000 test images as the quickstart's loop runs it (a session run per batch of
    * 32) against the product's ({@link Trainer#evaluate}: ~1,024 images per run,
    * batch-32 means formed in Java), alternately on one graph.
    */

@@ -27,7 +27,7 @@ public final class PredictBenchmark {
   public static void main(String[] args) throws Exception {
     Path dataDir = Path.of(args.length > 0 ? args[0] : "../shared/datasets");
     Path weightsPrefix = args.length > 1 ? Path.of(args[1]) : null;
-    ModelArchitecture arch = ModelArchitecture.seedCnn();
+    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     ModelWeights weights = weightsPrefix == null ? ModelWeights.glorotUniform(arch, 1)
         : WeightsCheckpoint.load(weightsPrefix, arch).weights();
     Dataset test = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST).test();

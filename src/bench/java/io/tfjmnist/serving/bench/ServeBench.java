@@ -28,7 +28,7 @@ import picocli.CommandLine;
  * Helpers for {@code scripts/bench-serve} (a benchmark, not a test):
  *
  * <ul>
- *   <li>{@code weights PREFIX}: a Glorot-initialised checkpoint of the seed CNN (speed does not
+ *   <li>{@code weights PREFIX}: a Glorot-initialised checkpoint of the quickstart CNN (speed does not
  *       depend on the values);
  *   <li>{@code request OUT [DATA_DIR]}: a {@code :predict} body with one 28x28 instance (MNIST
  *       test image #0 when the data is found);
@@ -49,7 +49,7 @@ public final class ServeBench {
     switch (args[0]) {
       case "weights" -> {
         Path prefix = Path.of(args[1]);
-        WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(ModelArchitecture.seedCnn(), 42), null, null);
+        WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 42), null, null);
         System.out.println("wrote random weights to " + prefix);
       }
       case "request" -> request(Path.of(args[1]), args.length > 2 ? Path.of(args[2]) : null);

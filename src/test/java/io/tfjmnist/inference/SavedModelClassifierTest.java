@@ -1,5 +1,7 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.inference;
 
+import io.tfjmnist.savedmodel.Fixtures;
+import io.tfjmnist.savedmodel.ServingSignature;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.tfjmnist.training;
+package io.tfjmnist.optimizers;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.tfjmnist.training;
+package io.tfjmnist.optimizers;
 
 /**
  * Keras's {@code tf.keras.optimizers.Adam()} hyperparameters. The defaults are Keras's, not TF

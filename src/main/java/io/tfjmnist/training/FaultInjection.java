@@ -1,4 +1,4 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.training;
 
 /**
  * Named crash points for the kill-and-resume tests: when the environment variable

@@ -1,0 +1,95 @@
+package io.tfjmnist.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies run one way: cli -> serving -> inference / training -> savedmodel / checkpoint ->
+ * model / optimizers / images / data -> tensors (the README's Architecture section). Read from the
+ * product's own sources, so a new import that points upwards fails here with the file named.
+ */
+class ArchitectureTest {
+  private static final Path MAIN = Path.of("src/main/java/io/tfjmnist");
+
+  /** Each layer and the layers it may import (besides itself, its sub-packages and io.tfjmnist). */
+  private static final Map<String, Set<String>> MAY_IMPORT = Map.ofEntries(
+      Map.entry("tensors", Set.of()),
+      Map.entry("data", Set.of("tensors")),
+      Map.entry("images", Set.of("tensors")),
+      Map.entry("model", Set.of("tensors")),
+      Map.entry("optimizers", Set.of("tensors")),
+      Map.entry("checkpoint", Set.of("model", "optimizers", "tensors")),
+      Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors")),
+      Map.entry("training", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors")),
+      Map.entry("inference", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors")),
+      Map.entry("serving", Set.of("inference", "savedmodel", "checkpoint", "model", "optimizers", "data", "images",
+          "tensors")),
+      Map.entry("cli", Set.of("serving", "inference", "training", "savedmodel", "checkpoint", "model", "optimizers",
+          "data", "images", "tensors")));
+
+  private static final Pattern PACKAGE = Pattern.compile("^package io\\.tfjmnist(?:\\.(\\w+))?[\\w.]*;", Pattern.MULTILINE);
+  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.tfjmnist\\.(\\w+)\\.", Pattern.MULTILINE);
+
+  @Test
+  void everyImportPointsDownTheLayers() throws IOException {
+    List<String> violations = new ArrayList<>();
+    Map<String, Set<String>> seen = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String src = read(f);
+        Matcher pm = PACKAGE.matcher(src);
+        assertTrue(pm.find(), f + " has no package line");
+        String layer = pm.group(1);
+        if (layer == null) {
+          continue; // io.tfjmnist itself: TfjMnistException, importable from everywhere
+        }
+        assertTrue(MAY_IMPORT.containsKey(layer), "package io.tfjmnist." + layer + " (" + f
+            + ") is in no layer: add it to the README's Architecture section and to this test");
+        Matcher im = IMPORT.matcher(src);
+        while (im.find()) {
+          String target = im.group(1);
+          if (!target.equals(layer) && !target.equals("TfjMnistException")) {
+            seen.computeIfAbsent(layer, k -> new TreeSet<>()).add(target);
+            if (!MAY_IMPORT.get(layer).contains(target)) {
+              violations.add(MAIN.relativize(f) + " (" + layer + ") imports io.tfjmnist." + target);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), violations, "imports against the layering; what each layer imports now: " + seen);
+  }
+
+  @Test
+  void theProductHoldsNoBenchmarks() throws IOException {
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      List<String> bench = files.filter(Files::isRegularFile).map(MAIN::relativize).map(Path::toString)
+          .filter(p -> p.startsWith("bench") || p.contains("/bench/") || p.endsWith("Benchmark.java"))
+          .toList();
+      assertEquals(List.of(), bench, "benchmarks belong in src/bench/java");
+    }
+  }
+
+  private static String read(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
