@@ -202,7 +202,9 @@ public final class IdxReader {
         } else {
           checkGzipBudget(size);
         }
-        byte[] payload = readPayload(in, payloadBytes);
+        // A count pinned by a known data set is the real size: allocate it once, not by doubling.
+        boolean exact = !gzip || (expected != null && expected.count() != ANY_COUNT);
+        byte[] payload = readPayload(in, payloadBytes, exact);
         long extra = drain(in);
         if (extra > DRAIN_LIMIT) {
           throw fail("is longer than its header says: its header declares " + declared + ", so it should hold "
@@ -300,15 +302,15 @@ public final class IdxReader {
       }
     }
 
-    private byte[] readPayload(InputStream in, int payloadBytes) throws IOException {
+    private byte[] readPayload(InputStream in, int payloadBytes, boolean exact) throws IOException {
       String what = "Reading " + file + " (" + declared + ")";
       byte[] payload =
-          HeapLimit.bytes(gzip ? Math.min(payloadBytes, INITIAL_GZIP_BUFFER) : payloadBytes, what);
+          HeapLimit.bytes(exact ? payloadBytes : Math.min(payloadBytes, INITIAL_GZIP_BUFFER), payloadBytes, what);
       int filled = 0;
       while (filled < payloadBytes) {
         if (filled == payload.length) {
           // Grows only as real data arrives, so a truncated stream never costs its declared size.
-          byte[] grown = HeapLimit.bytes(Math.min(payloadBytes, 2L * payload.length), what);
+          byte[] grown = HeapLimit.bytes(Math.min(payloadBytes, 2L * payload.length), payloadBytes, what);
           System.arraycopy(payload, 0, grown, 0, filled);
           payload = grown;
         }

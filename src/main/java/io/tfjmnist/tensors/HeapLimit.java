@@ -23,17 +23,25 @@ public final class HeapLimit {
    * train-images-idx3-ubyte.gz"), or a {@link TfjMnistException} saying how much heap it needs.
    */
   public static byte[] bytes(long bytes, String what) {
+    return bytes(bytes, bytes, what);
+  }
+
+  /**
+   * As {@link #bytes(long, String)}, for one step of a buffer that grows towards {@code needed}
+   * bytes: a refusal names what the whole needs, not the step.
+   */
+  public static byte[] bytes(long bytes, long needed, String what) {
     if (bytes < 0 || bytes > Integer.MAX_VALUE - 8) {
       throw new TfjMnistException(what + " would need " + megabytes(bytes)
           + ", more than one Java array can hold (2 GiB).");
     }
     if (bytes > maxHeap()) {
-      throw tooLarge(bytes, what); // certain to fail: say so without trying
+      throw tooLarge(Math.max(bytes, needed), what); // certain to fail: say so without trying
     }
     try {
       return new byte[(int) bytes];
     } catch (OutOfMemoryError e) {
-      throw tooLarge(bytes, what);
+      throw tooLarge(Math.max(bytes, needed), what);
     }
   }
 
