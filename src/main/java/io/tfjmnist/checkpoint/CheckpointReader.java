@@ -303,7 +303,13 @@ public final class CheckpointReader implements AutoCloseable {
       throw wrongType(e, CheckpointIndex.dtypeName(expected));
     }
     requireWhole(e);
-    long expectedBytes = e.numElements() * CheckpointIndex.elementSize(expected);
+    long expectedBytes;
+    try {
+      expectedBytes = Math.multiplyExact(e.numElements(), CheckpointIndex.elementSize(expected));
+    } catch (ArithmeticException overflow) {
+      throw new TfjMnistException("Checkpoint index " + index.indexFile() + " is corrupt: tensor \"" + key
+          + "\" of shape " + e.shapeString() + " would take more bytes than 64 bits can count.");
+    }
     if (e.size() != expectedBytes) {
       throw new TfjMnistException(
           "Checkpoint index " + index.indexFile() + " is corrupt: tensor \"" + key + "\" of shape "
