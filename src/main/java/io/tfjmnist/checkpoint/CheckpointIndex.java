@@ -71,11 +71,21 @@ public final class CheckpointIndex {
       int crc32c,
       BundleEntryProto proto) {
 
-    /** Number of elements: the product of the dimensions, 1 for a scalar. */
+    /**
+     * Number of elements: the product of the dimensions, 1 for a scalar.
+     *
+     * @throws TfjMnistException when the product does not fit in 64 bits (a corrupt shape such as
+     *     {@code [1099511627776,1099511627776]}), rather than wrapping around to a small number
+     */
     public long numElements() {
       long n = 1;
-      for (long d : shape) {
-        n *= d;
+      try {
+        for (long d : shape) {
+          n = Math.multiplyExact(n, d);
+        }
+      } catch (ArithmeticException overflow) {
+        throw new TfjMnistException("Tensor \"" + key + "\" has shape " + shapeString()
+            + ", more elements than 64 bits can count, so its checkpoint is corrupt.");
       }
       return n;
     }

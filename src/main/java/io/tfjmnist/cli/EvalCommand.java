@@ -6,7 +6,11 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.training.Evaluation;
 import io.tfjmnist.training.Trainer;
+import io.tfjmnist.data.IdxFile;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.LongConsumer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,9 +44,46 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     }
     ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.quickstartCnn()).weights();
     MnistData mnist = data.load();
-    Evaluation e = Trainer.evaluate(w, mnist.test(), batchSize, threads);
+    int known = IdxFile.TEST_IMAGES.knownCount();
+    int size = mnist.test().size();
+    LongConsumer progress = done -> {};
+    if (size > known) {
+      // The known test sets take well under a second; a larger one could take minutes in silence.
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf(Locale.ROOT, "Evaluating %,d test images from %s (the %s test set has %,d); progress follows.%n",
+          size, mnist.origin(), mnist.name(), known);
+      err.flush();
+      progress = new Progress(err, size);
+    }
+    Evaluation e = Trainer.evaluate(w, mnist.test(), batchSize, threads, progress);
     spec.commandLine().getOut().print(e.summary());
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** One stderr line at most every {@link #EVERY_NANOS}, and one when done. */
+  static final class Progress implements LongConsumer {
+    static final long EVERY_NANOS = 2_000_000_000L;
+    private final PrintWriter err;
+    private final long total;
+    private final long start = System.nanoTime();
+    private long last = start;
+
+    Progress(PrintWriter err, long total) {
+      this.err = err;
+      this.total = total;
+    }
+
+    @Override
+    public void accept(long done) {
+      long now = System.nanoTime();
+      if (done < total && now - last < EVERY_NANOS) {
+        return;
+      }
+      last = now;
+      double seconds = (now - start) / 1e9;
+      err.printf(Locale.ROOT, "  %,d/%,d images (%.0f %%), %.1f s%n", done, total, 100.0 * done / total, seconds);
+      err.flush();
+    }
   }
 }

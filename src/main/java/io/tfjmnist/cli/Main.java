@@ -1,6 +1,7 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.tensors.HeapLimit;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -40,6 +41,17 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // An OutOfMemoryError on a pool thread (image decoding, TF's callbacks) would otherwise be
+    // printed by the JVM as a stack trace; it ends the command with the same one line instead.
+    Thread.setDefaultUncaughtExceptionHandler((thread, t) -> {
+      if (t instanceof OutOfMemoryError oom) {
+        System.err.println(outOfMemory(oom));
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_FAILURE);
+      }
+      System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+      t.printStackTrace();
+    });
     System.exit(run(args, System.out, System.err));
   }
 
@@ -59,17 +71,47 @@ public final class Main implements Runnable {
       if (System.getenv("TFJ_MNIST_DEBUG") != null) {
         t.printStackTrace(err);
       }
+      OutOfMemoryError oom = outOfMemoryCause(t);
       if (t instanceof TfjMnistException) {
         err.println("error: " + t.getMessage());
-      } else if (t instanceof OutOfMemoryError) {
-        err.println("error: out of memory; give the JVM more with -Xmx or use a smaller --batch-size.");
+      } else if (oom != null) {
+        err.println(outOfMemory(oom));
       } else {
         err.println("error: unexpected " + t.getClass().getSimpleName() + ": " + t.getMessage()
             + " (set TFJ_MNIST_DEBUG=1 for details)");
       }
       return EXIT_FAILURE;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands only Exceptions to the handler above; an Error leaves execute() as it is.
+      if (System.getenv("TFJ_MNIST_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      err.println(outOfMemory(e));
+      return EXIT_FAILURE;
+    }
+  }
+
+  /**
+   * The one line for an OutOfMemoryError that no reader turned into a sentence naming its file (they
+   * do for the arrays a file declares): the heap there was, and the next size up to try.
+   */
+  static String outOfMemory(OutOfMemoryError e) {
+    long max = HeapLimit.maxHeap();
+    String what = e.getMessage() == null || e.getMessage().isBlank() ? "" : " (" + e.getMessage() + ")";
+    return "error: Java ran out of memory" + what + ": its heap is limited to " + HeapLimit.megabytes(max)
+        + "; run it with a larger heap, e.g. java " + HeapLimit.xmxFor(max) + " -jar ..., or use a smaller --batch-size.";
+  }
+
+  private static OutOfMemoryError outOfMemoryCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof OutOfMemoryError oom) {
+        return oom;
+      }
+    }
+    return null;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

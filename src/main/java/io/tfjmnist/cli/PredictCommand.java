@@ -124,17 +124,27 @@ final class PredictCommand implements Callable<Integer> {
     return o.toString();
   }
 
-  /** Files as given; folders become their regular files in name order (not recursive, hidden files skipped). */
+  /**
+   * Files as given; folders become their regular files in name order (not recursive, hidden files
+   * skipped). A folder with nothing to classify is an error before the model is loaded: exiting 0
+   * with no output would look like success.
+   */
   static List<Path> expand(List<Path> inputs) {
     List<Path> files = new ArrayList<>();
     for (Path in : inputs) {
       if (Files.isDirectory(in)) {
+        List<Path> listed;
         try (Stream<Path> s = Files.list(in)) {
-          s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-              .sorted().forEach(files::add);
+          listed = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+              .sorted().toList();
         } catch (IOException e) {
-          throw new TfjMnistException("Cannot list folder " + in + ": " + e.getMessage());
+          throw new TfjMnistException("Cannot list folder " + in + ": " + e.getMessage() + ".");
         }
+        if (listed.isEmpty()) {
+          throw new TfjMnistException("Folder " + in + " holds no image files (hidden files and subfolders are"
+              + " skipped), so there is nothing to classify.");
+        }
+        files.addAll(listed);
       } else {
         files.add(in);
       }

@@ -87,9 +87,9 @@ public sealed interface DatasetSource permits DatasetSource.IdxFiles, DatasetSou
     private Dataset read(IdxFile images, IdxFile labels, boolean verify) {
       return IdxReader.read(
           path(images),
-          verify ? dataset.idxSha256(images) : null,
+          verify ? IdxReader.Expected.of(dataset, images) : null,
           path(labels),
-          verify ? dataset.idxSha256(labels) : null);
+          verify ? IdxReader.Expected.of(dataset, labels) : null);
     }
   }
 

@@ -11,17 +11,33 @@ import java.util.Optional;
  * location and, when checksums are verified, by its contents.
  */
 public enum IdxFile {
-  TRAIN_IMAGES("train-images-idx3-ubyte", true),
-  TRAIN_LABELS("train-labels-idx1-ubyte", false),
-  TEST_IMAGES("t10k-images-idx3-ubyte", true),
-  TEST_LABELS("t10k-labels-idx1-ubyte", false);
+  TRAIN_IMAGES("train-images-idx3-ubyte", true, 60_000),
+  TRAIN_LABELS("train-labels-idx1-ubyte", false, 60_000),
+  TEST_IMAGES("t10k-images-idx3-ubyte", true, 10_000),
+  TEST_LABELS("t10k-labels-idx1-ubyte", false, 10_000);
 
   private final String fileName;
   private final boolean images;
+  private final int knownCount;
 
-  IdxFile(String fileName, boolean images) {
+  IdxFile(String fileName, boolean images, int knownCount) {
     this.fileName = fileName;
     this.images = images;
+    this.knownCount = knownCount;
+  }
+
+  /**
+   * How many examples this file holds in both MNIST and Fashion-MNIST (60,000 train, 10,000 test):
+   * a file verified against their checksums can hold no other count, so a header saying otherwise
+   * is refused before anything is read.
+   */
+  public int knownCount() {
+    return knownCount;
+  }
+
+  /** Uncompressed size of this file in both data sets: header plus payload. */
+  public long knownBytes() {
+    return images ? 16 + (long) knownCount * Dataset.PIXELS : 8 + knownCount;
   }
 
   /** The uncompressed file name, e.g. {@code train-images-idx3-ubyte}. */

@@ -1,6 +1,7 @@
 package io.tfjmnist.data;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.tensors.HeapLimit;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -34,12 +34,40 @@ public final class IdxReader {
   private static final int LABELS_HEADER_BYTES = 8;
   /** gzip gives no reliable size up front, so its buffer starts here and doubles as needed. */
   private static final int INITIAL_GZIP_BUFFER = 8 << 20;
+  /**
+   * How many times its compressed size a gzip IDX file may declare beyond the size of the known
+   * data sets' files. The real files compress 2x (Fashion-MNIST) to 5x (MNIST images); only long
+   * runs of identical bytes go further, which is what a corrupt header over a decompression bomb
+   * looks like.
+   */
+  static final int GZIP_RATIO_LIMIT = 16;
+  /** How much data past the declared end is read to say how long the file is. */
+  private static final int DRAIN_LIMIT = 1 << 20;
 
   private IdxReader() {}
 
+  /**
+   * What a known data set's file must be, checked before its payload is read: the example count
+   * its header must declare ({@link #ANY_COUNT} when not known) and the SHA-256 of its uncompressed
+   * bytes (null when not checked).
+   */
+  public record Expected(int count, String sha256) {
+    /** {@code file} of {@code dataset}: its fixed count and published checksum. */
+    public static Expected of(DatasetName dataset, IdxFile file) {
+      return new Expected(file.knownCount(), dataset.idxSha256(file));
+    }
+
+    static Expected checksumOnly(String sha256) {
+      return sha256 == null ? null : new Expected(ANY_COUNT, sha256);
+    }
+  }
+
+  /** {@link Expected#count()} when any count is acceptable. */
+  public static final int ANY_COUNT = -1;
+
   /** Reads both files of a split and checks they describe the same number of examples. */
   public static Dataset read(Path images, Path labels) {
-    return read(images, null, labels, null);
+    return read(images, (Expected) null, labels, null);
   }
 
   /**
@@ -48,8 +76,13 @@ public final class IdxReader {
    */
   public static Dataset read(
       Path images, String imagesSha256, Path labels, String labelsSha256) {
-    byte[] pixels = readImages(images, imagesSha256);
-    byte[] labelBytes = readLabels(labels, labelsSha256);
+    return read(images, Expected.checksumOnly(imagesSha256), labels, Expected.checksumOnly(labelsSha256));
+  }
+
+  /** Reads both files of a split, each checked against what it is expected to be (null: anything valid). */
+  public static Dataset read(Path images, Expected imagesExpected, Path labels, Expected labelsExpected) {
+    byte[] pixels = readImages(images, imagesExpected);
+    byte[] labelBytes = readLabels(labels, labelsExpected);
     int imageCount = pixels.length / Dataset.PIXELS;
     if (imageCount != labelBytes.length) {
       throw new TfjMnistException(
@@ -67,22 +100,32 @@ public final class IdxReader {
 
   /** The pixels of an IDX image file: {@code n * 784} bytes, image after image, row-major. */
   public static byte[] readImages(Path file) {
-    return readImages(file, null);
+    return readImages(file, (Expected) null);
   }
 
   /** As {@link #readImages(Path)}, also verifying the SHA-256 of the uncompressed file. */
   public static byte[] readImages(Path file, String expectedSha256) {
-    return new Reading(file, true).read(expectedSha256);
+    return readImages(file, Expected.checksumOnly(expectedSha256));
+  }
+
+  /** As {@link #readImages(Path)}, checked against what the file is expected to be (null: anything valid). */
+  public static byte[] readImages(Path file, Expected expected) {
+    return new Reading(file, true).read(expected);
   }
 
   /** The labels of an IDX label file, one byte each, checked to be 0..9. */
   public static byte[] readLabels(Path file) {
-    return readLabels(file, null);
+    return readLabels(file, (Expected) null);
   }
 
   /** As {@link #readLabels(Path)}, also verifying the SHA-256 of the uncompressed file. */
   public static byte[] readLabels(Path file, String expectedSha256) {
-    byte[] labels = new Reading(file, false).read(expectedSha256);
+    return readLabels(file, Expected.checksumOnly(expectedSha256));
+  }
+
+  /** As {@link #readLabels(Path)}, checked against what the file is expected to be (null: anything valid). */
+  public static byte[] readLabels(Path file, Expected expected) {
+    byte[] labels = new Reading(file, false).read(expected);
     Dataset.checkLabels(labels, file.toString());
     return labels;
   }
@@ -105,7 +148,7 @@ public final class IdxReader {
       this.expectedBytes = headerBytes;
     }
 
-    byte[] read(String expectedSha256) {
+    byte[] read(Expected expected) {
       try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
         raw.mark(2);
         int b0 = raw.read();
@@ -140,21 +183,38 @@ public final class IdxReader {
         int count = parseHeader(header);
         int payloadBytes = images ? count * Dataset.PIXELS : count;
         expectedBytes = headerBytes + (long) payloadBytes;
-
+        // Everything below is checked before the payload is allocated: a header is one corrupt
+        // int away from asking for gigabytes.
+        if (expected != null && expected.count() != ANY_COUNT && count != expected.count()) {
+          throw fail(
+              "declares "
+                  + declared
+                  + ", but the data set's file holds exactly "
+                  + expected.count()
+                  + ", so it is corrupt or another data set's file (delete it or download it again)");
+        }
+        long size = Files.size(file);
         if (!gzip) {
-          // A plain file's size is known up front: fail before allocating anything.
-          long size = Files.size(file);
+          // A plain file's size is known up front.
           if (size != expectedBytes) {
             throw wrongSize(size);
           }
+        } else {
+          checkGzipBudget(size);
         }
-        byte[] payload = readPayload(in, payloadBytes);
+        // A count pinned by a known data set is the real size: allocate it once, not by doubling.
+        boolean exact = !gzip || (expected != null && expected.count() != ANY_COUNT);
+        byte[] payload = readPayload(in, payloadBytes, exact);
         long extra = drain(in);
+        if (extra > DRAIN_LIMIT) {
+          throw fail("is longer than its header says: its header declares " + declared + ", so it should hold "
+              + expectedBytes + " bytes" + uncompressed() + ", but it holds more than " + bytesRead);
+        }
         if (extra > 0) {
           throw wrongSize(bytesRead);
         }
-        if (expectedSha256 != null) {
-          verify(header, payload, expectedSha256);
+        if (expected != null && expected.sha256() != null) {
+          verify(header, payload, expected.sha256());
         }
         return payload;
       } catch (NoSuchFileException e) {
@@ -216,12 +276,43 @@ public final class IdxReader {
       return count;
     }
 
-    private byte[] readPayload(InputStream in, int payloadBytes) throws IOException {
-      byte[] payload = new byte[gzip ? Math.min(payloadBytes, INITIAL_GZIP_BUFFER) : payloadBytes];
+    /**
+     * A gzip header's word on the uncompressed size is not evidence: its payload may take up to
+     * the known data sets' size for this kind of file, or {@link #GZIP_RATIO_LIMIT} times the
+     * compressed size, whichever is larger.
+     */
+    private void checkGzipBudget(long compressedSize) {
+      long known = images ? IdxFile.TRAIN_IMAGES.knownBytes() : IdxFile.TRAIN_LABELS.knownBytes();
+      long budget = Math.max(known, GZIP_RATIO_LIMIT * compressedSize);
+      if (expectedBytes > budget) {
+        throw fail(
+            "declares "
+                + declared
+                + " ("
+                + expectedBytes
+                + " bytes uncompressed), more than "
+                + GZIP_RATIO_LIMIT
+                + " times its "
+                + compressedSize
+                + " bytes of gzip data (real IDX files compress 2 to 5 times) and more than the "
+                + known
+                + " bytes of the known data sets' largest "
+                + kind()
+                + " file, so its header is taken to be corrupt");
+      }
+    }
+
+    private byte[] readPayload(InputStream in, int payloadBytes, boolean exact) throws IOException {
+      String what = "Reading " + file + " (" + declared + ")";
+      byte[] payload =
+          HeapLimit.bytes(exact ? payloadBytes : Math.min(payloadBytes, INITIAL_GZIP_BUFFER), payloadBytes, what);
       int filled = 0;
       while (filled < payloadBytes) {
         if (filled == payload.length) {
-          payload = Arrays.copyOf(payload, (int) Math.min(payloadBytes, 2L * payload.length));
+          // Grows only as real data arrives, so a truncated stream never costs its declared size.
+          byte[] grown = HeapLimit.bytes(Math.min(payloadBytes, 2L * payload.length), payloadBytes, what);
+          System.arraycopy(payload, 0, grown, 0, filled);
+          payload = grown;
         }
         int want = payload.length - filled;
         int n = fill(in, payload, filled, want);
@@ -259,12 +350,16 @@ public final class IdxReader {
       }
     }
 
-    /** Counts what follows the declared data; reading to the end also checks gzip's CRC. */
+    /**
+     * Counts what follows the declared data; reading to the end also checks gzip's CRC. Stops
+     * after {@link #DRAIN_LIMIT} extra bytes: the file is wrong either way, and a gzip stream
+     * could go on for gigabytes.
+     */
     private long drain(InputStream in) throws IOException {
       byte[] scratch = new byte[8192];
       long extra = 0;
       int n;
-      while ((n = fill(in, scratch, 0, scratch.length)) > 0) {
+      while (extra <= DRAIN_LIMIT && (n = fill(in, scratch, 0, scratch.length)) > 0) {
         extra += n;
       }
       return extra;

@@ -1,6 +1,7 @@
 package io.tfjmnist.data;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.tensors.HeapLimit;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,8 @@ public record NpyArray(String descr, boolean fortranOrder, long[] shape, byte[] 
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   /** numpy writes headers of a few hundred bytes; anything huge is a corrupt length field. */
   private static final int MAX_HEADER_BYTES = 1 << 20;
+  /** How much data past the declared end is read to say how long the array is. */
+  private static final int MAX_SURPLUS = 1 << 20;
 
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
@@ -60,6 +63,25 @@ public record NpyArray(String descr, boolean fortranOrder, long[] shape, byte[] 
    * {@code what} names the array in error messages, e.g. {@code "x_train.npy in mnist.npz"}.
    */
   public static NpyArray read(InputStream in, String what) throws IOException {
+    return read(in, what, (descr, shape, headerBytes, dataBytes) -> {});
+  }
+
+  /**
+   * What a caller checks between the header and the data, against what it knows of the stream
+   * (a zip entry's sizes): the header's word alone must not decide how much is allocated.
+   */
+  @FunctionalInterface
+  interface DataCheck {
+    /**
+     * Throws if {@code dataBytes} cannot be right.
+     *
+     * @param headerBytes how many bytes preamble and header took, i.e. where the data starts
+     */
+    void check(String descr, long[] shape, long headerBytes, long dataBytes);
+  }
+
+  /** As {@link #read(InputStream, String)}, calling {@code check} before the data is allocated. */
+  static NpyArray read(InputStream in, String what, DataCheck check) throws IOException {
     byte[] prefix = readExactly(in, 8, what, "its .npy preamble");
     if (!Arrays.equals(Arrays.copyOf(prefix, 6), MAGIC)) {
       throw bad(what, "is not a .npy array: it does not start with the \\x93NUMPY magic");
@@ -111,31 +133,54 @@ public record NpyArray(String descr, boolean fortranOrder, long[] shape, byte[] 
     if (dataBytes > Integer.MAX_VALUE - 8) {
       throw bad(what, "is too large to load: shape " + formatShape(shape) + " needs more than 2 GiB");
     }
-    byte[] data = in.readNBytes((int) dataBytes);
-    if (data.length < dataBytes) {
-      throw bad(
-          what,
-          "is truncated: its header declares "
-              + descr
-              + " data of shape "
-              + formatShape(shape)
-              + ", which is "
-              + dataBytes
-              + " bytes, but only "
-              + data.length
-              + " follow");
+    long preamble = (major == 1 ? 10 : 12) + headerLength;
+    check.check(descr, shape, preamble, dataBytes);
+    byte[] data = HeapLimit.bytes(dataBytes, "Reading " + what + " (shape " + formatShape(shape) + ")");
+    int filled = 0;
+    while (filled < data.length) {
+      int n = in.read(data, filled, data.length - filled);
+      if (n < 0) {
+        break;
+      }
+      filled += n;
     }
-    long extra = in.transferTo(java.io.OutputStream.nullOutputStream());
+    if (filled < dataBytes) {
+      throw truncated(what, descr, shape, dataBytes, filled);
+    }
+    // Reading to the end lets a zip entry's CRC be checked; past a megabyte of surplus the
+    // answer is known and a compressed stream could go on for gigabytes.
+    long extra = 0;
+    byte[] scratch = new byte[8192];
+    int n;
+    while (extra <= MAX_SURPLUS && (n = in.read(scratch)) > 0) {
+      extra += n;
+    }
     if (extra > 0) {
       throw bad(
           what,
           "is longer than its header says: "
               + dataBytes
               + " data bytes are declared but "
+              + (extra > MAX_SURPLUS ? "more than " : "")
               + (dataBytes + extra)
               + " follow");
     }
     return new NpyArray(descr, "True".equals(fortranMatch.group(1)), shape, data);
+  }
+
+  /** The message for data that ends before the size its header declares. */
+  static TfjMnistException truncated(String what, String descr, long[] shape, long dataBytes, long present) {
+    return bad(
+        what,
+        "is truncated: its header declares "
+            + descr
+            + " data of shape "
+            + formatShape(shape)
+            + ", which is "
+            + dataBytes
+            + " bytes, but only "
+            + present
+            + " follow");
   }
 
   private static long[] parseShape(String text, String what, String header) {

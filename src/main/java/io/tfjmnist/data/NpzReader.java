@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -23,6 +25,10 @@ import java.util.zip.ZipFile;
 public final class NpzReader {
   /** numpy spells a one-byte unsigned dtype with any byte-order mark; all mean the same. */
   private static final Set<String> UINT8 = Set.of("|u1", "<u1", ">u1", "=u1", "u1");
+  /** MNIST's x_train: 60,000 images of 28x28 bytes. */
+  private static final long LARGEST_KNOWN_ARRAY = (long) IdxFile.TRAIN_IMAGES.knownCount() * Dataset.PIXELS;
+  /** The most a deflated array may expand beyond {@link #LARGEST_KNOWN_ARRAY}: real data goes 2 to 6 times. */
+  static final int DEFLATE_RATIO_LIMIT = 16;
 
   private NpzReader() {}
 
@@ -124,8 +130,51 @@ public final class NpzReader {
               + (names.isEmpty() ? "nothing" : String.join(", ", names))
               + "), but a Keras MNIST .npz holds x_train, y_train, x_test and y_test.");
     }
-    try (InputStream in = zip.getInputStream(entry)) {
-      return NpyArray.read(in, name + ".npy in " + npz);
+    String what = name + ".npy in " + npz;
+    long fileSize = Files.size(npz);
+    if (entry.getCompressedSize() > fileSize) {
+      throw new TfjMnistException(
+          what + " is corrupt: the zip directory says it takes " + entry.getCompressedSize()
+              + " bytes, but the whole file has " + fileSize + ".");
+    }
+    // ZipFile, unlike ZipInputStream, never checks an entry's CRC-32: without this a flipped byte
+    // in a stored entry would be read as data.
+    CRC32 crc = new CRC32();
+    NpyArray array;
+    try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
+      array = NpyArray.read(in, what, (descr, shape, headerBytes, dataBytes) ->
+          checkDeclaredSize(entry, what, descr, shape, headerBytes, dataBytes));
+    }
+    if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+      throw new TfjMnistException(String.format(
+          "%s is corrupt: the CRC-32 of its bytes is %08x, but the zip directory says %08x"
+              + " (the file was damaged; delete it or download it again).",
+          what, crc.getValue(), entry.getCrc()));
+    }
+    return array;
+  }
+
+  /**
+   * Checks the size an array's header declares against what its zip entry can hold, before the
+   * data is allocated. A stored entry's size is its size in the file; a deflated one may expand at
+   * most {@link #DEFLATE_RATIO_LIMIT} times, or to the size of Keras's largest array.
+   */
+  private static void checkDeclaredSize(
+      ZipEntry entry, String what, String descr, long[] shape, long headerBytes, long dataBytes) {
+    long size = entry.getSize();
+    if (size >= 0 && headerBytes + dataBytes > size) {
+      throw NpyArray.truncated(what, descr, shape, dataBytes, Math.max(0, size - headerBytes));
+    }
+    long compressed = entry.getCompressedSize();
+    if (entry.getMethod() == ZipEntry.DEFLATED && compressed >= 0) {
+      long budget = Math.max(LARGEST_KNOWN_ARRAY, DEFLATE_RATIO_LIMIT * compressed);
+      if (dataBytes > budget) {
+        throw new TfjMnistException(
+            what + " declares " + descr + " data of shape " + NpyArray.formatShape(shape) + ", which is "
+                + dataBytes + " bytes, more than " + DEFLATE_RATIO_LIMIT + " times its " + compressed
+                + " compressed bytes (Keras's mnist.npz compresses about 5 times) and more than the "
+                + LARGEST_KNOWN_ARRAY + " bytes of MNIST's x_train, so the file is taken to be corrupt.");
+      }
     }
   }
 }

@@ -62,6 +62,7 @@ public final class SavedModelInspector {
   /** Inspects a checkpoint (prefix, {@code .index} file, folder with a {@code checkpoint} file). */
   public static CheckpointInfo inspectCheckpoint(Path prefix) {
     try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+      reader.verifyAll(); // a listing must not show as valid what eval would refuse
       List<String> graph = reader.hasObjectGraph()
           ? KerasObjectGraph.describe(reader.objectGraph())
           : List.of("(no object graph: a name-based checkpoint)");

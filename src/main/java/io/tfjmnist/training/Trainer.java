@@ -11,6 +11,7 @@ import io.tfjmnist.training.metrics.Mean;
 import io.tfjmnist.training.metrics.SparseCategoricalAccuracy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
@@ -148,6 +149,11 @@ public final class Trainer {
    * float32 summation order inside a batch mean (below 1e-6; {@code EvaluationChunkTest}).
    */
   public static Evaluation evaluate(TrainingGraph graph, Dataset data, int batchSize) {
+    return evaluate(graph, data, batchSize, done -> {});
+  }
+
+  /** As {@link #evaluate(TrainingGraph, Dataset, int)}, telling {@code progress} how many examples are done after each session run. */
+  public static Evaluation evaluate(TrainingGraph graph, Dataset data, int batchSize, LongConsumer progress) {
     Mean loss = new Mean();
     SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
     ConfusionMatrix confusion = new ConfusionMatrix(graph.architecture().numClasses());
@@ -177,15 +183,21 @@ public final class Trainer {
         loss.update(sum / (end - b));
         accuracy.update(correct, end - b);
       }
+      progress.accept(from + size);
     }
     return new Evaluation(loss.result(), accuracy.result(), data.size(), confusion);
   }
 
   /** Evaluates {@code weights} on {@code data} in a session of its own. */
   public static Evaluation evaluate(ModelWeights weights, Dataset data, int batchSize, int threads) {
+    return evaluate(weights, data, batchSize, threads, done -> {});
+  }
+
+  /** As {@link #evaluate(ModelWeights, Dataset, int, int)}, reporting the examples done to {@code progress}. */
+  public static Evaluation evaluate(ModelWeights weights, Dataset data, int batchSize, int threads, LongConsumer progress) {
     try (TrainingGraph graph = new TrainingGraph(weights.architecture(), Adam.kerasDefaults(), sessionConfig(threads))) {
       graph.load(weights, null);
-      return evaluate(graph, data, batchSize);
+      return evaluate(graph, data, batchSize, progress);
     }
   }
 

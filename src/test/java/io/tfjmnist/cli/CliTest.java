@@ -3,14 +3,24 @@ package io.tfjmnist.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.testing.Cli;
+import io.tfjmnist.testing.IndexWriter;
 import io.tfjmnist.testing.Cli.Outcome;
 import io.tfjmnist.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.BundleEntryProto;
+import org.tensorflow.proto.TensorShapeProto;
 
 /** The CLI in-process: bad input gives one clear line and a non-zero exit; a short train and eval work. */
 class CliTest {
@@ -50,6 +60,30 @@ class CliTest {
     assertOneErrorLine(Cli.run("eval", "--data-dir", data, "--weights", dir.resolve("missing").toString()), 1, "missing");
     Files.write(dir.resolve("junk.index"), "not a checkpoint".getBytes());
     assertOneErrorLine(Cli.run("eval", "--data-dir", data, "--weights", dir.resolve("junk").toString()), 1, "junk");
+  }
+
+  @Test
+  void inspectRefusesWhatEvalRefuses() throws Exception {
+    Path good = dir.resolve("good/mnist");
+    WeightsCheckpoint.save(good, ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 1), null, Adam.kerasDefaults());
+    assertEquals(0, Cli.run("inspect", good.toString()).exitCode());
+    String kernel = "d1/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+    CheckpointIndex index = CheckpointIndex.open(good);
+    Map<String, BundleEntryProto> entries = new LinkedHashMap<>();
+    index.entries().forEach(e -> entries.put(e.key(), e.proto()));
+    entries.put(kernel, entries.get(kernel).toBuilder().setShape(TensorShapeProto.newBuilder()
+        .addDim(TensorShapeProto.Dim.newBuilder().setSize(1099511627776L))
+        .addDim(TensorShapeProto.Dim.newBuilder().setSize(1099511627776L))).build());
+    Path bad = dir.resolve("bad/mnist");
+    Files.createDirectories(bad.getParent());
+    Files.write(CheckpointIndex.indexPath(bad), IndexWriter.write(index.header(), entries));
+    Files.copy(index.dataFile(0), CheckpointIndex.dataPath(bad, 0, 1));
+
+    Outcome o = Cli.run("inspect", bad.toString());
+    assertOneErrorLine(o, 1, "Checkpoint " + bad + " is corrupt (1 problem): tensor \"" + kernel
+        + "\" (float32 [1099511627776,1099511627776]) has more elements than 64 bits can count.");
+    assertEquals("", o.out());
+    assertOneErrorLine(Cli.run("eval", "--data-dir", TestData.datasetsDir().toString(), "--weights", bad.toString()), 1, kernel);
   }
 
   @Test

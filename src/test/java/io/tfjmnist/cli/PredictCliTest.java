@@ -105,6 +105,31 @@ class PredictCliTest {
   }
 
   @Test
+  void aFolderWithNothingToClassifyIsAnError() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty-folder"));
+    Outcome o = predict(empty.toString());
+    assertEquals(1, o.exitCode(), o.err());
+    assertEquals(List.of("error: Folder " + empty + " holds no image files (hidden files and subfolders are skipped),"
+        + " so there is nothing to classify."), o.errLines());
+    assertEquals("", o.out());
+
+    // Hidden files and subfolders do not count; a good file beside the empty folder does not excuse it.
+    Files.writeString(empty.resolve(".DS_Store"), "x");
+    Files.createDirectories(empty.resolve("sub"));
+    Outcome mixed = predict(good1.toString(), empty.toString());
+    assertEquals(1, mixed.exitCode(), mixed.err());
+    assertTrue(mixed.errLines().get(0).startsWith("error: Folder " + empty + " holds no image files"), mixed.err());
+
+    // A folder of files that are not images: one line for each, exit 1.
+    Path notImages = Files.createDirectories(dir.resolve("no-images"));
+    Files.writeString(notImages.resolve("readme.txt"), "digits go here\n");
+    Outcome none = predict(notImages.toString());
+    assertEquals(1, none.exitCode(), none.err());
+    assertEquals("", none.out());
+    assertTrue(none.errLines().get(0).startsWith("error: ") && none.errLines().get(0).contains("readme.txt"), none.err());
+  }
+
+  @Test
   void thePredictPyFigureHasThreePanels() throws Exception {
     Path png = dir.resolve("figure.png");
     Outcome o = predict("--plot", png.toString(), "--preprocess", "seed", good1.toString());
