@@ -68,6 +68,7 @@ public final class TfShuffle implements AutoCloseable {
   private final Graph graph;
   private final Session session;
   private final IteratorGetNext next;
+  private final Op release;
   private final int n;
 
   /**
@@ -95,6 +96,12 @@ public final class TfShuffle implements AutoCloseable {
       var iterator = tf.data.iterator("tfj_mnist_tf_shuffle", "", types, epochShape);
       Op make = tf.data.makeIterator(skipped, iterator);
       next = tf.data.iteratorGetNext(iterator, types, epochShape);
+      // Points the iterator at an empty dataset, which frees the shuffle dataset while the session's
+      // resource container still exists; freed at session close instead, TF warns "Failed to delete
+      // RNG resource: NOT_FOUND: Container localhost does not exist".
+      var empty = tf.data.rangeDataset(tf.constant(0L), tf.constant(0L), tf.constant(1L), types, List.of(Shape.scalar()));
+      release = tf.data.makeIterator(tf.data.batchDataset(empty, tf.constant(1L), tf.constant(false), types, epochShape),
+          iterator);
       session = new Session(graph);
       session.runner().addTarget(make).run().close();
     } catch (RuntimeException e) {
@@ -120,6 +127,14 @@ public final class TfShuffle implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      session.runner().addTarget(release).run().close();
+    } finally {
+      closeSession();
+    }
+  }
+
+  private void closeSession() {
     try {
       session.close();
     } finally {
