@@ -122,6 +122,9 @@ def main(argv=None):
         fig, ax = plt.subplots(figsize=(10, 4))
         shown_diff = np.where(diff > 0, diff, np.nan)
         ax.semilogy(ps, shown_diff, ".", markersize=2, label="|python loss - java loss| (identical steps not drawn)")
+        if len(differs) == 0:   # a log axis with nothing on it would look like a failed plot
+            ax.set_ylim(1e-9, 1)
+            ax.text(0.5, 0.5, f"all {n} step losses identical (|Δ loss| = 0)", transform=ax.transAxes, ha="center")
         ax.set_xlabel("step")
         ax.set_ylabel("|Δ loss|")
         ax.set_title(f"Java replay vs Python: {n - len(differs)} of {n} step losses identical")
