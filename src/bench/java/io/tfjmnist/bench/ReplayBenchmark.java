@@ -26,6 +26,54 @@ import java.util.Map;
 public final class ReplayBenchmark {
   private ReplayBenchmark() {}
 
+  /**
+   * Keras 2's fused Adam against Keras 3's separate ops on the same batches: two graphs in one JVM,
+   * alternating blocks of 20 steps, so that load from other processes hits both alike; the median of
+   * the per-pair time ratios is what is reported.
+   */
+  static void pairedAdamSteps(ModelArchitecture arch, Dataset train) {
+    int batch = 32;
+    int block = 20;
+    int pairs = 12;
+    int[] order = new int[train.size()];
+    java.util.Arrays.setAll(order, i -> i);
+    io.tfjmnist.training.BatchFeeder feeder = new io.tfjmnist.training.BatchFeeder(train);
+    List<io.tfjmnist.training.BatchFeeder.Batch> batches = new ArrayList<>();
+    try (io.tfjmnist.training.TrainingGraph k2 = new io.tfjmnist.training.TrainingGraph(arch,
+            io.tfjmnist.optimizers.Adam.kerasDefaults(), AdamArithmetic.KERAS2, null, null);
+        io.tfjmnist.training.TrainingGraph k3 = new io.tfjmnist.training.TrainingGraph(arch,
+            io.tfjmnist.optimizers.Adam.kerasDefaults(), AdamArithmetic.KERAS3, null, null);
+        org.tensorflow.types.TFloat32 lr = org.tensorflow.types.TFloat32.scalarOf(1e-3f)) {
+      io.tfjmnist.model.ModelWeights w = io.tfjmnist.model.ModelWeights.glorotUniform(arch, 1);
+      k2.load(w, null);
+      k3.load(w, null);
+      for (int s = 0; s < block; s++) {
+        batches.add(feeder.batch(order, s * batch, batch));
+      }
+      List<Double> ratios = new ArrayList<>();
+      List<Double> k2ms = new ArrayList<>();
+      List<Double> k3ms = new ArrayList<>();
+      for (int p = -2; p < pairs; p++) { // two warm-up pairs
+        long t0 = System.nanoTime();
+        batches.forEach(b -> k2.trainStep(b.images(), b.labels(), lr));
+        long t1 = System.nanoTime();
+        batches.forEach(b -> k3.trainStep(b.images(), b.labels(), lr));
+        long t2 = System.nanoTime();
+        if (p >= 0) {
+          k2ms.add((t1 - t0) / 1e6 / block);
+          k3ms.add((t2 - t1) / 1e6 / block);
+          ratios.add((double) (t2 - t1) / (t1 - t0));
+        }
+      }
+      java.util.Collections.sort(ratios);
+      System.out.printf("training step, median ms: keras2 Adam %.2f, keras3 Adam %.2f; keras3/keras2 per pair of "
+          + "%d-step blocks: median %.3f, range %.3f-%.3f (%d pairs)%n", Timing.median(k2ms), Timing.median(k3ms),
+          block, Timing.median(ratios), ratios.get(0), ratios.get(ratios.size() - 1), pairs);
+    } finally {
+      batches.forEach(io.tfjmnist.training.BatchFeeder.Batch::close);
+    }
+  }
+
   public static void main(String[] args) {
     Path dataDir = args.length > 0 ? Path.of(args[0]) : null;
     int images = args.length > 1 ? Integer.parseInt(args[1]) : 6400;
@@ -55,6 +103,7 @@ public final class ReplayBenchmark {
 
     Dataset train = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST).train().take(images);
     ModelArchitecture arch = ModelArchitecture.quickstartCnn();
+    pairedAdamSteps(arch, train);
     TrainingConfig base = TrainingConfig.quickstartDefaults().withEpochs(1);
     Map<String, TrainingConfig> variants = new LinkedHashMap<>();
     variants.put("Java order, keras2 Adam (default)", base);
