@@ -1,7 +1,10 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.data.MnistData;
+import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.AdamArithmetic;
+import io.tfjmnist.training.TfShuffle;
 import io.tfjmnist.training.TrainingConfig;
 import io.tfjmnist.training.TrainingJob;
 import java.nio.file.Path;
@@ -75,6 +78,25 @@ final class TrainCommand implements Callable<Integer> {
       description = "Hold out the last FRACTION of the training set and evaluate on it instead of the test set.")
   double validationSplit;
 
+  @Option(names = "--tf-shuffle", paramLabel = "GLOBAL:OP",
+      description = "Python's batch order: TF's own shuffle kernel seeded as tf.random.set_seed(GLOBAL) + shuffle(..., seed=OP).")
+  String tfShuffle;
+
+  @Option(names = "--adam", defaultValue = "keras2", paramLabel = "keras2|keras3",
+      description = "Adam's float32 arithmetic: keras2 (TF's fused ApplyAdam) or keras3 (Keras 3's separate ops) (default: ${DEFAULT-VALUE}).")
+  String adamArithmetic;
+
+  @Option(names = "--initial-weights", paramLabel = "FILE",
+      description = "Start from these weights (TF checkpoint prefix) instead of the Glorot draw from --seed.")
+  Path initialWeights;
+
+  @Option(names = "--step-log", paramLabel = "CSV", description = "Every step's loss as CSV: step,epoch,step_in_epoch,loss.")
+  Path stepLog;
+
+  @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N",
+      description = "Stop after N optimizer steps in all (0 = no limit); the weights are saved.")
+  long maxSteps;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
   boolean quiet;
 
@@ -87,16 +109,20 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainingConfig config;
+    TrainingJob.Replay replay;
     try {
       config = new TrainingConfig(epochs, batchSize, shuffleBuffer,
-          Adam.kerasDefaults().withLearningRate(learningRate), seed, deterministic ? 1 : threads, device);
-    } catch (IllegalArgumentException e) {
+          Adam.kerasDefaults().withLearningRate(learningRate), seed, deterministic ? 1 : threads, device)
+          .withTfShuffle(tfShuffle == null ? null : TfShuffle.Seeds.parse(tfShuffle))
+          .withAdamArithmetic(AdamArithmetic.parse(adamArithmetic));
+      replay = new TrainingJob.Replay(initialWeights, stepLog, maxSteps);
+    } catch (IllegalArgumentException | TfjMnistException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     MnistData mnist = data.load();
     boolean bar = !quiet && System.console() != null;
     TrainingJob.Options options = new TrainingJob.Options(weights, checkpointDir, resume, logdir, history,
         plotHistory, earlyStopping, validationSplit, bar, true);
-    return new TrainingJob(config, options, main.out, main.err).run(mnist).exitCode();
+    return new TrainingJob(config, options, main.out, main.err).withReplay(replay).run(mnist).exitCode();
   }
 }

@@ -16,7 +16,8 @@ import io.tfjmnist.TfjMnistException;
  *
  * <p>TensorFlow draws from a Philox generator seeded through its own seed-derivation rules, so
  * the exact order cannot match Python's; the semantics, and therefore the statistics of the
- * orders, do. The generator here is SplitMix64 with unbiased bounded draws (Lemire's method),
+ * orders, do. (Python's exact order comes from TF's own kernel: {@code training.TfShuffle},
+ * {@code train --tf-shuffle}.) The generator here is SplitMix64 with unbiased bounded draws (Lemire's method),
  * written out rather than taken from {@code java.util.Random*} so an order is reproducible across
  * JDK versions: same (seed, epoch), same order, forever.
  *

@@ -65,7 +65,10 @@ public final class Trainer {
     }
     List<EpochLogs> history = new ArrayList<>();
     TrainingPosition where = position;
-    try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), Device.sessionConfig(config.threads(), config.device()), config.device());
+    try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), config.adamArithmetic(),
+            Device.sessionConfig(config.threads(), config.device()), config.device());
+        TfShuffle tfShuffle = config.tfShuffle() == null ? null
+            : new TfShuffle(train.size(), config.shuffleBuffer(), config.tfShuffle(), position.completedEpochs());
         TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
       graph.load(initial, state);
       listeners.forEach(l -> l.onTrainBegin(config, train.size(), steps));
@@ -84,18 +87,24 @@ public final class Trainer {
           loss.restore(position.lossTotal(), position.lossCount());
           accuracy.restore(position.correct(), position.seen());
         }
-        int[] order = ShuffleBuffer.epochOrder(train.size(), config.shuffleBuffer(), config.seed(), epoch);
+        int[] order = tfShuffle != null ? tfShuffle.nextEpoch()
+            : ShuffleBuffer.epochOrder(train.size(), config.shuffleBuffer(), config.seed(), epoch);
         long start = System.nanoTime();
         long images = (long) step * config.batchSize();
         for (int from = step * config.batchSize(); from < order.length; from += config.batchSize()) {
           int size = Math.min(config.batchSize(), order.length - from);
+          float batchLoss;
           try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
             TrainingGraph.BatchMetrics m = graph.trainStep(batch.images(), batch.labels(), learningRate);
+            batchLoss = m.loss();
             loss.update(m.loss());
             accuracy.update(m.correct(), size);
           }
           images += size;
           step++;
+          for (TrainingListener l : listeners) {
+            l.onBatchLoss(epoch, step, batchLoss);
+          }
           long elapsed = System.nanoTime() - start;
           for (TrainingListener l : listeners) {
             l.onBatchEnd(epoch, step, steps, loss.result(), accuracy.result(), images, elapsed);

@@ -1,6 +1,7 @@
 package io.tfjmnist.training;
 
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.AdamArithmetic;
 
 /**
  * The quickstart's recipe as settings: {@code shuffle(10000).batch(32)}, {@code Adam()}, 5 epochs.
@@ -8,9 +9,12 @@ import io.tfjmnist.optimizers.Adam;
  * @param seed fixes the initial weights and the shuffle order of every epoch
  * @param threads TF intra- and inter-op threads; 0 keeps TF's defaults (all cores)
  * @param device a device to pin the graph to ({@code /GPU:0}), or null for TF's placement
+ * @param tfShuffle Python's shuffle seeds: the batch order then comes from TF's own shuffle kernel
+ *     ({@link TfShuffle}) instead of Java's {@code ShuffleBuffer} drawn from {@code seed}; null for Java's
+ * @param adamArithmetic how Adam's update is computed in float32 (null: Keras 2's fused kernel)
  */
 public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads,
-    String device) {
+    String device, TfShuffle.Seeds tfShuffle, AdamArithmetic adamArithmetic) {
 
   public TrainingConfig {
     if (epochs < 1) {
@@ -26,6 +30,12 @@ public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam 
       throw new IllegalArgumentException("threads must be 0 (TF's default) or more, got " + threads);
     }
     device = Device.parse(device);
+    adamArithmetic = adamArithmetic == null ? AdamArithmetic.KERAS2 : adamArithmetic;
+  }
+
+  public TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads,
+      String device) {
+    this(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, null, null);
   }
 
   public TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads) {
@@ -38,30 +48,39 @@ public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam 
   }
 
   public TrainingConfig withEpochs(int e) {
-    return new TrainingConfig(e, batchSize, shuffleBuffer, adam, seed, threads, device);
+    return new TrainingConfig(e, batchSize, shuffleBuffer, adam, seed, threads, device, tfShuffle, adamArithmetic);
   }
 
   public TrainingConfig withBatchSize(int b) {
-    return new TrainingConfig(epochs, b, shuffleBuffer, adam, seed, threads, device);
+    return new TrainingConfig(epochs, b, shuffleBuffer, adam, seed, threads, device, tfShuffle, adamArithmetic);
   }
 
   public TrainingConfig withShuffleBuffer(int s) {
-    return new TrainingConfig(epochs, batchSize, s, adam, seed, threads, device);
+    return new TrainingConfig(epochs, batchSize, s, adam, seed, threads, device, tfShuffle, adamArithmetic);
   }
 
   public TrainingConfig withAdam(Adam a) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads, device);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads, device, tfShuffle, adamArithmetic);
   }
 
   public TrainingConfig withSeed(long s) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, s, threads, device);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, s, threads, device, tfShuffle, adamArithmetic);
   }
 
   public TrainingConfig withDevice(String d) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, d);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, d, tfShuffle, adamArithmetic);
+  }
+
+  /** Python's batch order from TF's shuffle kernel with these seeds; null returns to Java's own order. */
+  public TrainingConfig withTfShuffle(TfShuffle.Seeds seeds) {
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, seeds, adamArithmetic);
+  }
+
+  public TrainingConfig withAdamArithmetic(AdamArithmetic a) {
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, tfShuffle, a);
   }
 
   public TrainingConfig withThreads(int t) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, t, device);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, t, device, tfShuffle, adamArithmetic);
   }
 }

@@ -1,6 +1,7 @@
 package io.tfjmnist.training;
 
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.AdamArithmetic;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelGraph;
@@ -51,6 +52,12 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** @param device pins every op to this device ({@code /GPU:0}); null leaves placement to TF */
   public TrainingGraph(ModelArchitecture architecture, Adam optimizer, ConfigProto config, String device) {
+    this(architecture, optimizer, AdamArithmetic.KERAS2, config, device);
+  }
+
+  /** @param arithmetic how Adam's update is computed: Keras 2's fused kernel or Keras 3's separate ops */
+  public TrainingGraph(ModelArchitecture architecture, Adam optimizer, AdamArithmetic arithmetic, ConfigProto config,
+      String device) {
     this.device = device;
     graph = new Graph();
     try {
@@ -73,7 +80,7 @@ public final class TrainingGraph implements AutoCloseable {
       Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits.asOutput()},
           reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits.asOutput()});
       List<VarHandleOp> vars = new ArrayList<>(model.variables().values());
-      adam = new AdamGraph(tf, optimizer, architecture.weights(), vars, Arrays.asList(grads));
+      adam = new AdamGraph(tf, optimizer, arithmetic, architecture.weights(), vars, Arrays.asList(grads));
       session = config == null ? new Session(graph) : new Session(graph, config);
     } catch (RuntimeException e) {
       graph.close();

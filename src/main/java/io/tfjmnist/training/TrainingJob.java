@@ -14,6 +14,8 @@ import io.tfjmnist.training.callbacks.EarlyStopping;
 import io.tfjmnist.training.callbacks.HistoryPlot;
 import io.tfjmnist.training.callbacks.InterruptHandler;
 import io.tfjmnist.training.callbacks.PeriodicCheckpoint;
+import io.tfjmnist.training.callbacks.StepLimit;
+import io.tfjmnist.training.callbacks.StepLossLog;
 import io.tfjmnist.training.callbacks.TensorBoardWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,6 +42,23 @@ public final class TrainingJob {
   public record Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history,
       Path plotHistory, String earlyStopping, double validationSplit, boolean progressBar, boolean handleCtrlC) {}
 
+  /**
+   * What replaying a Python run adds (see README, "Replaying a Python run").
+   *
+   * @param initialWeights weights to start from instead of Java's Glorot draw (a TF checkpoint prefix); null for none
+   * @param stepLog where to write every step's loss as CSV ({@link StepLossLog}); null for none
+   * @param maxSteps stop after this many optimizer steps in all; 0 for no limit
+   */
+  public record Replay(Path initialWeights, Path stepLog, long maxSteps) {
+    public static final Replay NONE = new Replay(null, null, 0);
+
+    public Replay {
+      if (maxSteps < 0) {
+        throw new TfjMnistException("--max-steps must be 1 or more, got " + maxSteps + ".");
+      }
+    }
+  }
+
   /** What the job did: the result of the training call and how the process should exit. */
   public record Outcome(TrainingResult result, int exitCode, Path savedWeights) {}
 
@@ -47,12 +66,37 @@ public final class TrainingJob {
   private final Options options;
   private final PrintStream out;
   private final PrintStream err;
+  private final Replay replay;
 
   public TrainingJob(TrainingConfig config, Options options, PrintStream out, PrintStream err) {
+    this(config, options, out, err, Replay.NONE);
+  }
+
+  private TrainingJob(TrainingConfig config, Options options, PrintStream out, PrintStream err, Replay replay) {
     this.config = config;
     this.options = options;
     this.out = out;
     this.err = err;
+    this.replay = replay;
+  }
+
+  /** The same job with a replay's additions: initial weights, step log, step limit. */
+  public TrainingJob withReplay(Replay r) {
+    return new TrainingJob(config, options, out, err, r == null ? Replay.NONE : r);
+  }
+
+  /**
+   * The weights a run starts from when given a file. Reads TF checkpoints (Java's, or Python's for this
+   * model); the Keras 3 {@code .weights.h5} / {@code .keras} formats come with their reader.
+   */
+  static ModelWeights readInitialWeights(Path file, ModelArchitecture arch) {
+    String name = file.toString();
+    if (name.endsWith(".h5") || name.endsWith(".keras")) {
+      throw new TfjMnistException("Cannot start from " + file + ": this build reads initial weights from TF checkpoints "
+          + "(a prefix such as 'mnist', or its .index file) only.");
+    }
+    Path prefix = name.endsWith(".index") ? Path.of(name.substring(0, name.length() - ".index".length())) : file;
+    return WeightsCheckpoint.load(prefix, arch).weights();
   }
 
   public Outcome run(MnistData data) {
@@ -78,7 +122,8 @@ public final class TrainingJob {
           + "): both keep a 'checkpoint' state file there.");
     }
 
-    ModelWeights initial = ModelWeights.glorotUniform(arch, config.seed());
+    ModelWeights initial = replay.initialWeights() == null ? ModelWeights.glorotUniform(arch, config.seed())
+        : readInitialWeights(replay.initialWeights(), arch);
     OptimizerState state = null;
     TrainingPosition position = TrainingPosition.start();
     List<EpochLogs> previous = List.of();
@@ -143,6 +188,12 @@ public final class TrainingJob {
       }
       if (earlyStopping != null) {
         listeners.add(earlyStopping);
+      }
+      if (replay.stepLog() != null) {
+        listeners.add(new StepLossLog(replay.stepLog()));
+      }
+      if (replay.maxSteps() > 0) {
+        listeners.add(new StepLimit(replay.maxSteps()));
       }
       if (manager != null) {
         listeners.add(new PeriodicCheckpoint(manager, data.name(), previous)); // last: after every other epoch-end

@@ -15,6 +15,12 @@ public interface TrainingListener {
    */
   default void onBatchEnd(int epoch, int step, int steps, float loss, float accuracy, long images, long elapsedNanos) {}
 
+  /**
+   * After each step, with that step's own loss (the batch mean before the update, which Keras's
+   * {@code train_step} computes), not the running epoch mean. {@code step} counts from 1 in the epoch.
+   */
+  default void onBatchLoss(int epoch, int step, float batchLoss) {}
+
   /** Before the test set is evaluated at the end of an epoch. */
   default void onEvaluateBegin(int epoch) {}
 

@@ -30,6 +30,8 @@ import java.util.List;
  * @param history one entry per completed epoch, 1-based epochs as the quickstart prints them
  * @param dataset the data set's Keras name ({@code mnist}, {@code fashion_mnist})
  * @param created when the checkpoint was written, ISO-8601 UTC
+ * @param tfShuffle Python's shuffle seeds {@code GLOBAL:OP} when the batch order came from TF's kernel
+ *     ({@code --tf-shuffle}); null for Java's own order
  */
 public record TrainingProgress(
     int completedEpochs,
@@ -44,7 +46,8 @@ public record TrainingProgress(
     float count,
     List<EpochLogs> history,
     String dataset,
-    String created) {
+    String created,
+    String tfShuffle) {
 
   // NaN (no test set) is written as the string "NaN", which Jackson reads back into a float.
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -63,7 +66,8 @@ public record TrainingProgress(
   public static TrainingProgress atEpochEnd(TrainingConfig config, String dataset, int completedEpochs,
       int stepsPerEpoch, List<EpochLogs> history) {
     return new TrainingProgress(completedEpochs, 0, (long) completedEpochs * stepsPerEpoch, config.seed(),
-        config.shuffleBuffer(), config.batchSize(), 0f, 0f, 0f, 0f, history, dataset, Instant.now().toString());
+        config.shuffleBuffer(), config.batchSize(), 0f, 0f, 0f, 0f, history, dataset, Instant.now().toString(),
+        tfShuffleOf(config));
   }
 
   /** After {@code step} steps of epoch {@code completedEpochs + 1}, with that epoch's running metric sums. */
@@ -71,7 +75,11 @@ public record TrainingProgress(
       int stepsPerEpoch, float lossTotal, float lossCount, float correct, float count, List<EpochLogs> history) {
     return new TrainingProgress(completedEpochs, step, (long) completedEpochs * stepsPerEpoch + step, config.seed(),
         config.shuffleBuffer(), config.batchSize(), lossTotal, lossCount, correct, count, history, dataset,
-        Instant.now().toString());
+        Instant.now().toString(), tfShuffleOf(config));
+  }
+
+  private static String tfShuffleOf(TrainingConfig config) {
+    return config.tfShuffle() == null ? null : config.tfShuffle().toString();
   }
 
   public boolean atEpochBoundary() {
@@ -87,6 +95,11 @@ public record TrainingProgress(
       return "The checkpoint was trained with seed " + seed + ", shuffle buffer " + shuffleBuffer + " and batch size "
           + batchSize + ", but this run uses seed " + config.seed() + ", shuffle buffer " + config.shuffleBuffer()
           + " and batch size " + config.batchSize() + ".";
+    }
+    String thisShuffle = tfShuffleOf(config);
+    if (!java.util.Objects.equals(tfShuffle, thisShuffle)) {
+      return "The checkpoint's batch order came from " + (tfShuffle == null ? "Java's shuffle" : "--tf-shuffle " + tfShuffle)
+          + ", but this run uses " + (thisShuffle == null ? "Java's shuffle" : "--tf-shuffle " + thisShuffle) + ".";
     }
     if (dataset != null && datasetName != null && !dataset.equals(datasetName)) {
       return "The checkpoint was trained on " + dataset + ", but this run uses " + datasetName + ".";
