@@ -46,7 +46,7 @@ class CliTest {
 
   @Test
   void unreadableCheckpointsAreReported() throws Exception {
-    String data = TestData.datasetsDir().toString();
+    String data = TestData.mnistDataDir().toString();
     assertOneErrorLine(Cli.run("eval", "--data-dir", data, "--weights", dir.resolve("missing").toString()), 1, "missing");
     Files.write(dir.resolve("junk.index"), "not a checkpoint".getBytes());
     assertOneErrorLine(Cli.run("eval", "--data-dir", data, "--weights", dir.resolve("junk").toString()), 1, "junk");
@@ -54,7 +54,7 @@ class CliTest {
 
   @Test
   void shortTrainThenEval() throws Exception {
-    String data = TestData.datasetsDir().toString();
+    String data = TestData.mnistDataDir().toString();
     Path prefix = dir.resolve("mnist");
     Outcome t = Cli.run("train", "--data-dir", data, "--epochs", "1", "--train-size", "2000", "--test-size", "500",
         "--weights", prefix.toString(), "--quiet", "--threads", "2");

@@ -134,7 +134,7 @@ class PredictCliTest {
     assertTrue(bad.errLines().get(0).contains("magic"), bad.err());
 
     Path strip = dir.resolve("first3.png");
-    Outcome show = Cli.run("show", "--count", "3", "--plot", strip.toString(), "--data-dir", TestData.datasetsDir().toString());
+    Outcome show = Cli.run("show", "--count", "3", "--plot", strip.toString(), "--data-dir", TestData.mnistDataDir().toString());
     assertEquals(0, show.exitCode(), show.err());
     assertEquals("7 2 1", show.out().lines().findFirst().orElseThrow());
     BufferedImage img = ImageIO.read(strip.toFile());

@@ -26,7 +26,7 @@ class TrainCallbacksCliTest {
   Path dir;
 
   private String[] train(String... extra) {
-    List<String> a = new java.util.ArrayList<>(List.of("train", "--data-dir", TestData.datasetsDir().toString(),
+    List<String> a = new java.util.ArrayList<>(List.of("train", "--data-dir", TestData.mnistDataDir().toString(),
         "--train-size", "1000", "--test-size", "200", "--shuffle-buffer", "500", "--quiet", "--deterministic"));
     a.addAll(List.of(extra));
     return a.toArray(String[]::new);
