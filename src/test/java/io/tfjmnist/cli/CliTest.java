@@ -32,7 +32,7 @@ class CliTest {
     assertOneErrorLine(Cli.run("train", "--epochs", "0"), 2, "epochs must be at least 1");
     assertOneErrorLine(Cli.run("train", "--batch-size", "-3"), 2, "batch size must be at least 1");
     assertOneErrorLine(Cli.run("train", "--learning-rate", "-1"), 2, "learning rate");
-    assertOneErrorLine(Cli.run("train", "--dataset", "cifar10", "--data-dir", dir.toString()), 1, "cifar10");
+    assertOneErrorLine(Cli.run("train", "--dataset", "cifar10", "--data-dir", dir.toString()), 2, "cifar10");
     assertOneErrorLine(Cli.run("frobnicate"), 2, "frobnicate");
     assertOneErrorLine(Cli.run(), 2, "a command is required");
   }

@@ -88,6 +88,19 @@ public final class EarlyStopping implements TrainingListener {
     return new EarlyStopping(monitor, p, minDelta, Mode.AUTO, false);
   }
 
+  /**
+   * This callback with Keras's {@code restore_best_weights=True}: the weights of the best epoch
+   * are kept, and Keras 3 restores them when training ends, stopped early or not.
+   */
+  public EarlyStopping restoringBestWeights() {
+    return new EarlyStopping(monitor, patience, minDelta, maximize ? Mode.MAX : Mode.MIN, true);
+  }
+
+  /** Whether this callback keeps the best epoch's weights ({@code restore_best_weights}). */
+  public boolean restoresBestWeights() {
+    return keepBestWeights;
+  }
+
   private static String canonical(String monitor) {
     String m = monitor.strip().toLowerCase(Locale.ROOT);
     return switch (m) {
