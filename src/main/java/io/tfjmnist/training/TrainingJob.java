@@ -176,7 +176,7 @@ public final class TrainingJob {
     ModelWeights saved = result.weights();
     int lastEpoch = result.position().completedEpochs();
     if (earlyStopping != null && earlyStopping.stoppedEpoch() > 0) {
-      out.println(earlyStopping.summary());
+      out.println(earlyStopping.summary(validating ? "val" : "test"));
     }
     if (earlyStopping != null && earlyStopping.restoresBestWeights()) {
       // Keras 3 restores the best weights at the end of training, whether it stopped early or not.

@@ -75,6 +75,11 @@ class ConsistencyCliTest {
     assertEquals("epoch,accuracy,loss,val_accuracy,val_loss", CsvLogger.VALIDATION_HEADER);
     assertTrue(val.out().contains("Validation Loss: "), val.out());
 
+    Outcome stopped = Cli.run(train("--epochs", "3", "--weights", dir.resolve("s/mnist").toString(),
+        "--validation-split", "0.2", "--early-stopping", "val_loss:0:1000"));
+    assertEquals(0, stopped.exitCode(), stopped.err());
+    assertTrue(stopped.out().contains("Early stopping after epoch 2: val_loss did not improve for 1 epoch;"), stopped.out());
+
     Outcome test = Cli.run(train("--epochs", "1", "--weights", dir.resolve("t/mnist").toString(),
         "--history", dir.resolve("test.csv").toString()));
     assertEquals(0, test.exitCode(), test.err());

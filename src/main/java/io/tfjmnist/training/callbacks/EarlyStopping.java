@@ -199,7 +199,16 @@ public final class EarlyStopping implements TrainingListener {
 
   /** {@code Early stopping: test_loss did not improve for 2 epochs; best 0.0557 at epoch 4.} */
   public String summary() {
+    return summary("test");
+  }
+
+  /**
+   * As {@link #summary()}, naming the evaluated metrics with {@code evaluationName}: {@code val}
+   * for a run evaluated on a validation split ({@code val_loss}, as Keras names it).
+   */
+  public String summary(String evaluationName) {
+    String name = monitor.startsWith("test_") ? evaluationName + monitor.substring("test".length()) : monitor;
     return String.format(Locale.ROOT, "Early stopping after epoch %d: %s did not improve for %d epoch%s; best %s at epoch %d.",
-        stoppedEpoch, monitor, wait, wait == 1 ? "" : "s", (float) best, bestEpoch);
+        stoppedEpoch, name, wait, wait == 1 ? "" : "s", (float) best, bestEpoch);
   }
 }
