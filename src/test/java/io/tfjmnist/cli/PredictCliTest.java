@@ -130,7 +130,7 @@ class PredictCliTest {
   @Test
   void badPreprocessingNameAndShow() throws Exception {
     Outcome bad = predict("--preprocess", "magic", good1.toString());
-    assertEquals(1, bad.exitCode());
+    assertEquals(2, bad.exitCode(), "a bad flag value is a usage error");
     assertTrue(bad.errLines().get(0).contains("magic"), bad.err());
 
     Path strip = dir.resolve("first3.png");

@@ -93,14 +93,14 @@ public final class TestData {
   public static Path shared(String property, String fallback, String what) {
     Path dir = Path.of(System.getProperty(property, fallback));
     if (!Files.isDirectory(dir)) {
-      String reason = "needs " + what + " in " + dir.toAbsolutePath().normalize()
-          + ", which is absent (../shared is not part of a clone; pass -D" + property + "=DIR)";
+      String reason = what + " are not in " + dir.toAbsolutePath().normalize()
+          + " (../shared is not part of a clone; pass -D" + property + "=DIR)";
       if (sharedRequired()) {
         fail(reason + "; " + REQUIRE_SHARED + " is set, so this is a failure, not a skip.");
       }
       if (ANNOUNCED.add(reason)) {
         // Surefire's summary counts skips without their reasons; say it once on the console.
-        System.out.println("[skipped] tests that " + reason + ".");
+        System.out.println("[skipped] tests that need them: " + reason + ".");
       }
       Assumptions.abort("Skipped: " + reason + ".");
     }
