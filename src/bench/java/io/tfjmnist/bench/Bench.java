@@ -63,7 +63,7 @@ public final class Bench {
       buildInfo();
       return;
     }
-    Path dataDir = Path.of(args.length > 0 ? args[0] : "../shared/datasets");
+    Path dataDir = Path.of(args.length > 0 ? args[0] : "data");
     Path jar = Path.of(args.length > 1 ? args[1] : "target/tfj-mnist.jar").toAbsolutePath();
     boolean quick = Arrays.asList(args).contains("--quick");
     new Bench().run(dataDir, jar, quick);

@@ -58,7 +58,7 @@ public final class GraphVariantsBenchmark {
   private GraphVariantsBenchmark() {}
 
   public static void main(String[] args) {
-    Path dataDir = Path.of(args.length > 0 ? args[0] : "../shared/datasets");
+    Path dataDir = Path.of(args.length > 0 ? args[0] : "data");
     List<String> variants = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("default", "remapper-off");
     MnistData mnist = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST);
     Dataset train = mnist.train().take(12_800);

@@ -25,7 +25,7 @@ public final class PredictBenchmark {
   private PredictBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path dataDir = Path.of(args.length > 0 ? args[0] : "../shared/datasets");
+    Path dataDir = Path.of(args.length > 0 ? args[0] : "data");
     Path weightsPrefix = args.length > 1 ? Path.of(args[1]) : null;
     ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     ModelWeights weights = weightsPrefix == null ? ModelWeights.glorotUniform(arch, 1)

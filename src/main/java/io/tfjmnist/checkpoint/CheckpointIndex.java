@@ -201,11 +201,39 @@ public final class CheckpointIndex {
           return (candidate.isAbsolute() ? candidate : p.resolve(candidate)).normalize();
         }
       }
-      throw new TfjMnistException(
-          "Directory " + p + " holds no checkpoint: give a checkpoint prefix such as "
-              + p.resolve("mnist") + " (the path of its .index file without the extension).");
+      return onlyCheckpointIn(p);
     }
     return p;
+  }
+
+  /**
+   * A folder without a {@code checkpoint} state file: its one checkpoint, whatever the prefix
+   * ({@code w1.index} is as good as {@code mnist.index}); with several, the user must choose and
+   * the message lists them by name.
+   */
+  private static Path onlyCheckpointIn(Path dir) {
+    List<String> prefixes = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      files.map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".index") && n.length() > ".index".length())
+          .map(n -> n.substring(0, n.length() - ".index".length()))
+          .sorted()
+          .forEach(prefixes::add);
+    } catch (IOException e) {
+      throw new TfjMnistException("Directory " + dir + " cannot be listed: " + e.getMessage() + ".", e);
+    }
+    if (prefixes.size() == 1) {
+      return dir.resolve(prefixes.get(0));
+    }
+    if (prefixes.isEmpty()) {
+      throw new TfjMnistException(
+          "Directory " + dir + " holds no checkpoint (no .index file): give a checkpoint prefix such as "
+              + dir.resolve("mnist") + " (the path of its .index file without the extension).");
+    }
+    throw new TfjMnistException(
+        "Directory " + dir + " holds " + prefixes.size() + " checkpoints (" + String.join(", ", prefixes)
+            + ") and no checkpoint state file naming the latest: give one as a prefix, such as "
+            + dir.resolve(prefixes.get(0)) + ".");
   }
 
   private static String latestFromStateFile(Path state) {

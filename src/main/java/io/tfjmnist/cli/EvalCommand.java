@@ -24,8 +24,9 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Checkpoint prefix written by train or by Python's save_weights (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weights", paramLabel = "PREFIX",
+      description = "Checkpoint prefix written by train or by Python's save_weights (default: the data set's name, "
+          + "mnist or fashion_mnist, as train names it).")
   Path weights;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -42,7 +43,9 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     if (batchSize < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
     }
-    ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.quickstartCnn()).weights();
+    data.validate();
+    Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
+    ModelWeights w = WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights();
     MnistData mnist = data.load();
     int known = IdxFile.TEST_IMAGES.knownCount();
     int size = mnist.test().size();
@@ -56,7 +59,7 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
       progress = new Progress(err, size);
     }
     Evaluation e = Trainer.evaluate(w, mnist.test(), batchSize, threads, progress);
-    spec.commandLine().getOut().print(e.summary());
+    spec.commandLine().getOut().print(e.summary(mnist.dataset().classNames().orElse(null)));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -4,6 +4,7 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.tensors.HeapLimit;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -61,7 +62,7 @@ public final class Main implements Runnable {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler((ex, a) -> {
-      err.println("error: " + ex.getMessage());
+      err.println("error: " + usageMessage(ex));
       CommandLine cmd = ex.getCommandLine();
       err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
       return EXIT_USAGE;
@@ -112,6 +113,29 @@ public final class Main implements Runnable {
       }
     }
     return null;
+  }
+
+  /**
+   * picocli's message, made a sentence, with its suggestions for a typo: {@code evaluate} gets
+   * "did you mean eval?", {@code --epoch} "did you mean --epochs?".
+   */
+  static String usageMessage(CommandLine.ParameterException ex) {
+    String message = ex.getMessage();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String first = u.getUnmatched().get(0);
+      boolean commandExpected = !first.startsWith("-") && !u.getCommandLine().getSubcommands().isEmpty()
+          && u.getCommandLine().getCommandSpec().parent() == null;
+      if (commandExpected) {
+        message = "unknown command '" + first + "'";
+      }
+      List<String> suggestions = u.getSuggestions().stream().filter(s -> !s.equals("help")).distinct().toList();
+      if (!suggestions.isEmpty()) {
+        message += "; did you mean " + String.join(" or ", suggestions) + "?";
+      } else if (commandExpected) {
+        message += "; the commands are train, eval, predict, show, serve, export, inspect, parity and help.";
+      }
+    }
+    return message;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -43,8 +43,15 @@ final class PredictCommand implements Callable<Integer> {
   String signature;
 
   @Option(names = "--preprocess", defaultValue = "mnist", paramLabel = "NAME",
+      converter = PreprocessingConverter.class,
       description = "mnist (photos of digits on paper; default) or predict-py (exactly the Python original's predict.py; 'seed' is an old alias).")
-  String preprocess;
+  Preprocessing preprocess;
+
+  /** serve's spelling of {@code --preprocess}, accepted so neither command refuses the other's. */
+  @Option(names = "--preprocessing", hidden = true, paramLabel = "NAME", converter = PreprocessingConverter.class)
+  void preprocessing(Preprocessing p) {
+    preprocess = p;
+  }
 
   @Option(names = "--json", description = "One JSON object per line instead of text.")
   boolean json;
@@ -59,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     NativeWarmUp.start(); // TF's ~1 s native load overlaps reading the checkpoint (README, Performance)
-    Preprocessing p = Preprocessing.byName(preprocess);
+    Preprocessing p = preprocess;
     List<Path> files = expand(inputs);
     PrintStream out = main.out;
     List<ImageClassifier.Outcome> outcomes;
@@ -89,12 +96,25 @@ final class PredictCommand implements Callable<Integer> {
     if (plot != null && !shown.isEmpty()) {
       int[] d = digits.stream().mapToInt(Integer::intValue).toArray();
       DigitFigure.write(shown.size() == 1 ? DigitFigure.figure(shown.get(0), d[0]) : DigitFigure.grid(shown, d), plot);
+      main.err.println("Wrote " + plot); // stderr: stdout holds only the predictions (text or JSON lines)
     }
     if (files.size() > 1) {
       main.err.printf(Locale.ROOT, "Classified %d of %d images in %.2f s (%.0f images/s)%n",
           files.size() - failed, files.size(), seconds, files.size() / seconds);
     }
     return failed == 0 ? 0 : Main.EXIT_FAILURE;
+  }
+
+  /** {@code --preprocess foo} is a bad flag value: picocli reports it and exits 2. */
+  static final class PreprocessingConverter implements CommandLine.ITypeConverter<Preprocessing> {
+    @Override
+    public Preprocessing convert(String value) {
+      try {
+        return Preprocessing.byName(value);
+      } catch (TfjMnistException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   static String textLine(Path file, Prediction p) {

@@ -7,6 +7,7 @@ import io.tfjmnist.optimizers.AdamArithmetic;
 import io.tfjmnist.training.TfShuffle;
 import io.tfjmnist.training.TrainingConfig;
 import io.tfjmnist.training.TrainingJob;
+import io.tfjmnist.training.callbacks.EarlyStopping;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -50,8 +51,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Bit-identical runs for a given seed: one TF thread (see README).")
   boolean deterministic;
 
-  @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Checkpoint prefix to save to, like save_weights('mnist') (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weights", paramLabel = "PREFIX",
+      description = "Checkpoint prefix to save to, like save_weights('mnist') (default: the data set's name, "
+          + "mnist or fashion_mnist).")
   Path weights;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -74,8 +76,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Stop when test loss has not improved for PATIENCE epochs (or MONITOR:PATIENCE[:MIN_DELTA]).")
   String earlyStopping;
 
+  @Option(names = "--restore-best-weights",
+      description = "With --early-stopping: save the best epoch's weights, not the last's (Keras's restore_best_weights).")
+  boolean restoreBestWeights;
+
   @Option(names = "--validation-split", defaultValue = "0", paramLabel = "FRACTION",
-      description = "Hold out the last FRACTION of the training set and evaluate on it instead of the test set.")
+      description = "Hold out the last FRACTION (0 <= F < 1) of the training set and evaluate on it instead of the test set.")
   double validationSplit;
 
   @Option(names = "--tf-shuffle", paramLabel = "GLOBAL:OP",
@@ -119,10 +125,56 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | TfjMnistException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
+    validateFlags(prefix);
     MnistData mnist = data.load();
     boolean bar = !quiet && System.console() != null;
-    TrainingJob.Options options = new TrainingJob.Options(weights, checkpointDir, resume, logdir, history,
-        plotHistory, earlyStopping, validationSplit, bar, true);
-    return new TrainingJob(config, options, main.out, main.err).withReplay(replay).run(mnist).exitCode();
+    TrainingJob.Options options = new TrainingJob.Options(prefix, checkpointDir, resume, logdir, history,
+        plotHistory, earlyStopping, validationSplit, bar, true, restoreBestWeights);
+    int exit = new TrainingJob(config, options, main.out, main.err).withReplay(replay).run(mnist).exitCode();
+    announceFiles();
+    return exit;
+  }
+
+  /** Bad values are usage errors (exit 2), reported before the data is read or a graph built. */
+  private void validateFlags(Path prefix) {
+    if (!(validationSplit >= 0 && validationSplit < 1)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--validation-split must be at least 0 and below 1, got " + validationSplit + ".");
+    }
+    if (earlyStopping != null) {
+      try {
+        EarlyStopping.parse(earlyStopping);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--early-stopping: " + e.getMessage() + ".");
+      }
+    } else if (restoreBestWeights) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--restore-best-weights needs --early-stopping, whose monitor decides which epoch is best.");
+    }
+    if (resume && checkpointDir == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--resume needs --checkpoint-dir: the folder the interrupted run saved its checkpoints in.");
+    }
+    if (checkpointDir != null && checkpointDir.toAbsolutePath().normalize()
+        .equals(prefix.toAbsolutePath().normalize().getParent())) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-dir must not be the folder of"
+          + " --weights (" + checkpointDir + "): both keep a 'checkpoint' state file there.");
+    }
+    data.validate();
+  }
+
+  /** Every file train wrote besides the weights (which TrainingJob announces), once it is complete. */
+  private void announceFiles() {
+    if (history != null && java.nio.file.Files.isRegularFile(history)) {
+      main.out.println("Wrote the history to " + history);
+    }
+    if (plotHistory != null && java.nio.file.Files.isRegularFile(plotHistory)) {
+      main.out.println("Wrote the training curves to " + plotHistory);
+    }
+    if (logdir != null && java.nio.file.Files.isDirectory(logdir)) {
+      main.out.println("Wrote TensorBoard event files to " + logdir.resolve("train") + " and "
+          + logdir.resolve("validation") + " (tensorboard --logdir " + logdir + ")");
+    }
   }
 }

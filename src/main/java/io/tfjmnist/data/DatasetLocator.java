@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  *   <li>Keras's cache, {@code ~/.keras/datasets} ({@code $KERAS_HOME/datasets} when set, as in
  *       Keras): {@code mnist.npz}, or {@code fashion-mnist/*.gz};
  *   <li>this project's cache, {@code ~/.cache/tfj-mnist/<name>/};
+ *   <li>the copy packaged with the product ({@link EmbeddedDatasets}: MNIST only), so a fresh
+ *       clone trains offline; it comes after the caches so a user's own copy still wins;
  *   <li>a download into that cache, from Keras's bucket or {@code $TFJ_MNIST_BASE_URL}.
  * </ol>
  *
@@ -42,6 +44,7 @@ public final class DatasetLocator {
   private final Map<String, String> env;
   private final DatasetDownloader downloader;
   private final boolean verifyChecksums;
+  private final boolean useEmbedded;
 
   /**
    * @param dataDir the user's {@code --data-dir}, or {@code null} when not given
@@ -56,14 +59,28 @@ public final class DatasetLocator {
       Map<String, String> env,
       DatasetDownloader downloader,
       boolean verifyChecksums) {
+    this(dataDir, home, env, downloader, verifyChecksums, false);
+  }
+
+  private DatasetLocator(
+      Path dataDir,
+      Path home,
+      Map<String, String> env,
+      DatasetDownloader downloader,
+      boolean verifyChecksums,
+      boolean useEmbedded) {
     this.dataDir = dataDir;
     this.home = Objects.requireNonNull(home, "home");
     this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
     this.downloader = downloader;
     this.verifyChecksums = verifyChecksums;
+    this.useEmbedded = useEmbedded;
   }
 
-  /** The real home folder and environment, no {@code --data-dir}; downloads log to stderr. */
+  /**
+   * The real home folder and environment, no {@code --data-dir}, the packaged MNIST copy before
+   * any download; downloads log to stderr.
+   */
   public static DatasetLocator fromEnvironment() {
     return fromEnvironment(null);
   }
@@ -76,22 +93,28 @@ public final class DatasetLocator {
         Path.of(System.getProperty("user.home")),
         env,
         DatasetDownloader.fromEnvironment(env, System.err::println),
+        true,
         true);
   }
 
   /** The same search with another {@code --data-dir} (null for none). */
   public DatasetLocator withDataDir(Path dataDir) {
-    return new DatasetLocator(dataDir, home, env, downloader, verifyChecksums);
+    return new DatasetLocator(dataDir, home, env, downloader, verifyChecksums, useEmbedded);
+  }
+
+  /** The same search, with or without the copy packaged with the product (see {@link EmbeddedDatasets}). */
+  public DatasetLocator withEmbeddedCopy(boolean use) {
+    return new DatasetLocator(dataDir, home, env, downloader, verifyChecksums, use);
   }
 
   /** The same search without the final download step. */
   public DatasetLocator offline() {
-    return new DatasetLocator(dataDir, home, env, null, verifyChecksums);
+    return new DatasetLocator(dataDir, home, env, null, verifyChecksums, useEmbedded);
   }
 
   /** The same search, with or without checking IDX files against the published SHA-256s. */
   public DatasetLocator verifyingChecksums(boolean verify) {
-    return new DatasetLocator(dataDir, home, env, downloader, verify);
+    return new DatasetLocator(dataDir, home, env, downloader, verify, useEmbedded);
   }
 
   /** Where Keras keeps its downloads: {@code $KERAS_HOME/datasets} or {@code ~/.keras/datasets}. */
@@ -130,6 +153,12 @@ public final class DatasetLocator {
       Optional<DatasetSource> found = search.look(dir);
       if (found.isPresent()) {
         return found.get();
+      }
+    }
+    if (useEmbedded) {
+      Optional<DatasetSource.IdxFiles> packaged = EmbeddedDatasets.find(dataset);
+      if (packaged.isPresent()) {
+        return packaged.get();
       }
     }
     if (downloader == null) {

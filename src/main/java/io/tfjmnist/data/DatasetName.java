@@ -62,6 +62,17 @@ public enum DatasetName {
     idxSha256.put(IdxFile.TEST_LABELS, testLabelsSha256);
   }
 
+  /**
+   * The names of the ten classes, or empty for MNIST, whose classes are the digits themselves.
+   * Fashion-MNIST's are Zalando's, as the Keras tutorial lists them ({@code class_names}).
+   */
+  public Optional<List<String>> classNames() {
+    return this == FASHION_MNIST
+        ? Optional.of(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+            "Sneaker", "Bag", "Ankle boot"))
+        : Optional.empty();
+  }
+
   /** {@code mnist} or {@code fashion_mnist}, as in {@code tf.keras.datasets.<name>}. */
   public String kerasName() {
     return kerasName;

@@ -74,6 +74,9 @@ public sealed interface DatasetSource permits DatasetSource.IdxFiles, DatasetSou
     @Override
     public String describe() {
       Path dir = path(IdxFile.TRAIN_IMAGES).toAbsolutePath().getParent();
+      if (dir.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
+        return "the " + dataset + " copy packaged in tfj-mnist.jar (" + dir + ")";
+      }
       return "the IDX files in " + dir;
     }
 

@@ -65,7 +65,7 @@ public final class SavedModelExporter {
     }
     if (!overwrite && !isEmptyOrAbsent(target)) {
       throw new TfjMnistException("SavedModel folder " + target + " already exists and is not empty;"
-          + " choose a new version folder or ask to overwrite it.");
+          + " choose a new version folder, or pass --overwrite to replace it.");
     }
     Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
     try {

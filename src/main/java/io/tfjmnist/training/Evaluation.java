@@ -8,6 +8,7 @@ import io.tfjmnist.training.metrics.ConfusionMatrix;
  */
 public record Evaluation(float loss, float accuracy, long examples, ConfusionMatrix confusion) {
 
+  /** The report for MNIST: rows are digits. */
   public String summary() {
     StringBuilder sb = new StringBuilder();
     sb.append("Test Loss: ").append(loss).append(", Test Accuracy: ").append(accuracy * 100f)
@@ -15,5 +16,18 @@ public record Evaluation(float loss, float accuracy, long examples, ConfusionMat
     sb.append("Per-class accuracy and confusion matrix (rows: true digit, columns: predicted):\n");
     sb.append(confusion.format());
     return sb.toString();
+  }
+
+  /**
+   * The report with rows named by {@code classNames} (Fashion-MNIST's {@code T-shirt/top}, …);
+   * {@code null} names the digits as {@link #summary()} does.
+   */
+  public String summary(java.util.List<String> classNames) {
+    if (classNames == null) {
+      return summary();
+    }
+    return "Test Loss: " + loss + ", Test Accuracy: " + (accuracy * 100f) + " (" + examples + " images)\n"
+        + "Per-class accuracy and confusion matrix (rows: true class, columns: predicted class):\n"
+        + confusion.format(classNames);
   }
 }

@@ -38,9 +38,19 @@ public final class TrainingJob {
    * @param validationSplit fraction of the training set held out (Keras's last fraction); 0 for none,
    *     in which case the quickstart's test set is evaluated each epoch
    * @param handleCtrlC whether SIGINT stops training after the current step (the CLI); tests pass false
+   * @param restoreBestWeights Keras's {@code EarlyStopping(restore_best_weights=True)}: save the best
+   *     epoch's weights instead of the last's (needs {@code earlyStopping})
    */
   public record Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history,
-      Path plotHistory, String earlyStopping, double validationSplit, boolean progressBar, boolean handleCtrlC) {}
+      Path plotHistory, String earlyStopping, double validationSplit, boolean progressBar, boolean handleCtrlC,
+      boolean restoreBestWeights) {
+    /** Without {@code restoreBestWeights}. */
+    public Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history,
+        Path plotHistory, String earlyStopping, double validationSplit, boolean progressBar, boolean handleCtrlC) {
+      this(weights, checkpointDir, resume, logdir, history, plotHistory, earlyStopping, validationSplit,
+          progressBar, handleCtrlC, false);
+    }
+  }
 
   /**
    * What replaying a Python run adds (see README, "Replaying a Python run").
@@ -104,6 +114,7 @@ public final class TrainingJob {
     Dataset train = data.train();
     Dataset eval = data.test();
     String evalName = "Test";
+    boolean validating = false;
     if (options.validationSplit() > 0) {
       if (!(options.validationSplit() < 1)) {
         throw new TfjMnistException("--validation-split must be in (0, 1), got " + options.validationSplit() + ".");
@@ -112,6 +123,7 @@ public final class TrainingJob {
       train = split.train();
       eval = split.validation();
       evalName = "Validation";
+      validating = true;
     }
     if (options.resume() && options.checkpointDir() == null) {
       throw new TfjMnistException("--resume needs --checkpoint-dir: the folder the interrupted run saved its checkpoints in.");
@@ -143,10 +155,11 @@ public final class TrainingJob {
         position = new TrainingPosition(p.completedEpochs(), p.stepInEpoch(), p.lossTotal(), p.lossCount(),
             p.correct(), p.count());
         previous = p.history();
-        final String replayName = evalName;
-        previous.forEach(l -> out.println(l.line(replayName))); // the epochs done before, as they were printed
         err.println("Resuming from " + restored.get().prefix() + ": " + p.completedEpochs() + " epochs"
             + (p.stepInEpoch() > 0 ? " and " + p.stepInEpoch() + " steps" : "") + " done.");
+        err.flush(); // said before the replayed lines, which go to the other stream
+        final String replayName = evalName;
+        previous.forEach(l -> out.println(l.line(replayName))); // the epochs done before, as they were printed
       }
     }
 
@@ -157,7 +170,12 @@ public final class TrainingJob {
       } catch (IllegalArgumentException e) {
         throw new TfjMnistException("--early-stopping: " + e.getMessage());
       }
+      if (options.restoreBestWeights()) {
+        earlyStopping = earlyStopping.restoringBestWeights();
+      }
       earlyStopping.replay(previous);
+    } else if (options.restoreBestWeights()) {
+      throw new TfjMnistException("--restore-best-weights needs --early-stopping, whose monitor decides which epoch is best.");
     }
 
     TrainingResult result;
@@ -180,11 +198,12 @@ public final class TrainingJob {
         listeners.add(tensorBoard);
       }
       if (options.history() != null) {
-        listeners.add(options.resume() ? CsvLogger.resuming(options.history(), position.completedEpochs())
-            : new CsvLogger(options.history(), false));
+        CsvLogger csv = options.resume() ? CsvLogger.resuming(options.history(), position.completedEpochs())
+            : new CsvLogger(options.history(), false);
+        listeners.add(validating ? csv.forValidation() : csv); // val_* columns, as Keras names them
       }
       if (options.plotHistory() != null) {
-        listeners.add(new HistoryPlot(options.plotHistory(), previous));
+        listeners.add(new HistoryPlot(options.plotHistory(), previous, validating ? "val" : "test"));
       }
       if (earlyStopping != null) {
         listeners.add(earlyStopping);
@@ -205,11 +224,27 @@ public final class TrainingJob {
       return interrupted(result, manager != null ? manager
           : new CheckpointManager(defaultCheckpointDir(options.weights())), data.name(), train.size(), previous);
     }
+    ModelWeights saved = result.weights();
+    int lastEpoch = result.position().completedEpochs();
     if (earlyStopping != null && earlyStopping.stoppedEpoch() > 0) {
-      out.println(earlyStopping.summary());
+      out.println(earlyStopping.summary(validating ? "val" : "test"));
+    }
+    if (earlyStopping != null && earlyStopping.restoresBestWeights()) {
+      // Keras 3 restores the best weights at the end of training, whether it stopped early or not.
+      Optional<ModelWeights> best = earlyStopping.bestWeights();
+      if (best.isPresent()) {
+        saved = best.get();
+        out.println("Restoring model weights from the end of the best epoch: " + earlyStopping.bestEpoch() + ".");
+      } else if (earlyStopping.bestEpoch() > 0) {
+        out.println("The best epoch (" + earlyStopping.bestEpoch() + ") ran before the resume, so its weights are"
+            + " not at hand: keeping the weights of epoch " + lastEpoch + ".");
+      }
+    } else if (earlyStopping != null && earlyStopping.stoppedEpoch() > 0) {
+      out.println("Keeping the weights of the last epoch (" + lastEpoch + "), as Keras does without"
+          + " --restore-best-weights.");
     }
     out.println("Finish training");
-    WeightsCheckpoint.save(options.weights(), result.weights(), result.optimizerState(), config.adam());
+    WeightsCheckpoint.save(options.weights(), saved, result.optimizerState(), config.adam());
     out.println("Saved weights to " + options.weights() + ".index and " + options.weights() + ".data-00000-of-00001");
     return new Outcome(result, 0, options.weights());
   }

@@ -1,20 +1,13 @@
 package io.tfjmnist.checkpoint;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the Python-written fixtures (never copied into the repository). */
+/** Locates the Python-written fixtures (never copied into the repository; skipped when absent). */
 final class CheckpointFixtures {
   private CheckpointFixtures() {}
 
   static Path dir() {
-    String prop = System.getProperty("tfjmnist.fixtures.dir", "../shared/fixtures");
-    Path dir = Path.of(prop).toAbsolutePath().normalize();
-    assertTrue(Files.isDirectory(dir),
-        "fixtures folder " + dir + " not found (set -Dtfjmnist.fixtures.dir)");
-    return dir;
+    return io.tfjmnist.testing.TestData.fixturesDir().toAbsolutePath().normalize();
   }
 
   /** keras-subclassed-mlp-tf2.0: subclassed MLP, RMSprop, 2 shards. */

@@ -42,7 +42,7 @@ class CliTest {
     assertOneErrorLine(Cli.run("train", "--epochs", "0"), 2, "epochs must be at least 1");
     assertOneErrorLine(Cli.run("train", "--batch-size", "-3"), 2, "batch size must be at least 1");
     assertOneErrorLine(Cli.run("train", "--learning-rate", "-1"), 2, "learning rate");
-    assertOneErrorLine(Cli.run("train", "--dataset", "cifar10", "--data-dir", dir.toString()), 1, "cifar10");
+    assertOneErrorLine(Cli.run("train", "--dataset", "cifar10", "--data-dir", dir.toString()), 2, "cifar10");
     assertOneErrorLine(Cli.run("frobnicate"), 2, "frobnicate");
     assertOneErrorLine(Cli.run(), 2, "a command is required");
   }
@@ -56,7 +56,7 @@ class CliTest {
 
   @Test
   void unreadableCheckpointsAreReported() throws Exception {
-    String data = TestData.datasetsDir().toString();
+    String data = TestData.mnistDataDir().toString();
     assertOneErrorLine(Cli.run("eval", "--data-dir", data, "--weights", dir.resolve("missing").toString()), 1, "missing");
     Files.write(dir.resolve("junk.index"), "not a checkpoint".getBytes());
     assertOneErrorLine(Cli.run("eval", "--data-dir", data, "--weights", dir.resolve("junk").toString()), 1, "junk");
@@ -88,7 +88,7 @@ class CliTest {
 
   @Test
   void shortTrainThenEval() throws Exception {
-    String data = TestData.datasetsDir().toString();
+    String data = TestData.mnistDataDir().toString();
     Path prefix = dir.resolve("mnist");
     Outcome t = Cli.run("train", "--data-dir", data, "--epochs", "1", "--train-size", "2000", "--test-size", "500",
         "--weights", prefix.toString(), "--quiet", "--threads", "2");

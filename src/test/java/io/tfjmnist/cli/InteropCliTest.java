@@ -32,7 +32,7 @@ class InteropCliTest {
 
   @BeforeAll
   static void checkpoint() {
-    data = TestData.datasetsDir().toString();
+    data = TestData.mnistDataDir().toString();
     prefix = dir.resolve("mnist");
     WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 11), null, Adam.kerasDefaults());
   }

@@ -155,11 +155,11 @@ class PredictCliTest {
   @Test
   void badPreprocessingNameAndShow() throws Exception {
     Outcome bad = predict("--preprocess", "magic", good1.toString());
-    assertEquals(1, bad.exitCode());
+    assertEquals(2, bad.exitCode(), "a bad flag value is a usage error");
     assertTrue(bad.errLines().get(0).contains("magic"), bad.err());
 
     Path strip = dir.resolve("first3.png");
-    Outcome show = Cli.run("show", "--count", "3", "--plot", strip.toString(), "--data-dir", TestData.datasetsDir().toString());
+    Outcome show = Cli.run("show", "--count", "3", "--plot", strip.toString(), "--data-dir", TestData.mnistDataDir().toString());
     assertEquals(0, show.exitCode(), show.err());
     assertEquals("7 2 1", show.out().lines().findFirst().orElseThrow());
     BufferedImage img = ImageIO.read(strip.toFile());

@@ -26,7 +26,7 @@ class TrainCallbacksCliTest {
   Path dir;
 
   private String[] train(String... extra) {
-    List<String> a = new java.util.ArrayList<>(List.of("train", "--data-dir", TestData.datasetsDir().toString(),
+    List<String> a = new java.util.ArrayList<>(List.of("train", "--data-dir", TestData.mnistDataDir().toString(),
         "--train-size", "1000", "--test-size", "200", "--shuffle-buffer", "500", "--quiet", "--deterministic"));
     a.addAll(List.of(extra));
     return a.toArray(String[]::new);
@@ -104,15 +104,15 @@ class TrainCallbacksCliTest {
   @Test
   void badCombinationsAreRefused() {
     Outcome resume = Cli.run(train("--resume"));
-    assertEquals(1, resume.exitCode());
+    assertEquals(2, resume.exitCode());
     assertTrue(resume.errLines().get(0).contains("--resume needs --checkpoint-dir"), resume.err());
     Outcome same = Cli.run(train("--checkpoint-dir", dir.toString(), "--weights", dir.resolve("mnist").toString()));
-    assertEquals(1, same.exitCode());
+    assertEquals(2, same.exitCode());
     assertTrue(same.errLines().get(0).contains("must not be the folder of --weights"), same.err());
     Outcome split = Cli.run(train("--validation-split", "1.5"));
-    assertEquals(1, split.exitCode());
+    assertEquals(2, split.exitCode());
     Outcome es = Cli.run(train("--early-stopping", "soon"));
-    assertEquals(1, es.exitCode());
+    assertEquals(2, es.exitCode());
     assertTrue(es.errLines().get(0).startsWith("error: --early-stopping"), es.err());
   }
 }

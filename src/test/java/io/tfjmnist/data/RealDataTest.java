@@ -81,7 +81,7 @@ class RealDataTest {
     DatasetSource fashion = locator.locate(DatasetName.FASHION_MNIST);
     assertInstanceOf(DatasetSource.IdxFiles.class, mnist);
     assertEquals(
-        TestData.mnistDir().resolve("train-images-idx3-ubyte.gz"),
+        TestData.datasetsDir().resolve("mnist/train-images-idx3-ubyte.gz"),
         ((DatasetSource.IdxFiles) mnist).path(IdxFile.TRAIN_IMAGES));
     assertEquals(
         TestData.fashionDir().resolve("t10k-labels-idx1-ubyte.gz"),

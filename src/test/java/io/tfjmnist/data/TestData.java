@@ -1,39 +1,25 @@
 package io.tfjmnist.data;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared read-only datasets, found through {@code -Dtfjmnist.data.dir} (surefire sets it to
- * {@code ../shared/datasets}). A missing folder fails the test with instructions instead of
- * skipping it: a suite that silently skips its real-data checks proves nothing.
+ * The real data sets for this package's tests: MNIST from the repository's embedded copy
+ * ({@code data/mnist}, always present), Fashion-MNIST from {@code ../shared/datasets}, skipped
+ * with the reason when absent (failed under {@code TFJ_MNIST_REQUIRE_SHARED=1}); see
+ * {@link io.tfjmnist.testing.TestData}.
  */
 final class TestData {
-  static final String PROPERTY = "tfjmnist.data.dir";
-
-  private static MnistData mnist;
   private static MnistData fashion;
 
   private TestData() {}
 
+  /** {@code ../shared/datasets}, holding mnist/ and fashion-mnist/. */
   static Path datasetsDir() {
-    String dir = System.getProperty(PROPERTY);
-    if (dir == null || dir.isBlank()) {
-      fail("System property " + PROPERTY + " is not set; run the tests through Maven (the pom sets it"
-          + " to ../shared/datasets) or pass -D" + PROPERTY + "=<folder with mnist/ and fashion-mnist/>.");
-    }
-    Path path = Path.of(dir);
-    if (!Files.isDirectory(path.resolve("mnist")) || !Files.isDirectory(path.resolve("fashion-mnist"))) {
-      fail(PROPERTY + "=" + path.toAbsolutePath() + " does not hold the mnist/ and fashion-mnist/"
-          + " folders these tests need (see shared/datasets/README.md).");
-    }
-    return path;
+    return io.tfjmnist.testing.TestData.datasetsDir();
   }
 
   static Path mnistDir() {
-    return datasetsDir().resolve("mnist");
+    return io.tfjmnist.testing.TestData.mnistDataDir().resolve("mnist");
   }
 
   static Path fashionDir() {
@@ -41,11 +27,8 @@ final class TestData {
   }
 
   /** Real MNIST, loaded once per test JVM with checksums verified. */
-  static synchronized MnistData mnist() {
-    if (mnist == null) {
-      mnist = DatasetSource.IdxFiles.in(DatasetName.MNIST, mnistDir()).orElseThrow().load(true);
-    }
-    return mnist;
+  static MnistData mnist() {
+    return io.tfjmnist.testing.TestData.mnist();
   }
 
   /** Real Fashion-MNIST, loaded once per test JVM with checksums verified. */

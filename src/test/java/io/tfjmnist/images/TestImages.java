@@ -298,7 +298,7 @@ final class TestImages {
 
   /** The first {@code n} MNIST test digits (784 bytes each), or null if the data set is absent. */
   static byte[][] mnistTestDigits(int n) {
-    Path p = Path.of(System.getProperty("tfjmnist.data.dir", "../shared/datasets"), "mnist", "t10k-images-idx3-ubyte.gz");
+    Path p = io.tfjmnist.testing.TestData.mnistDataDir().resolve("mnist/t10k-images-idx3-ubyte.gz");
     if (!Files.isReadable(p)) {
       return null;
     }
@@ -315,7 +315,7 @@ final class TestImages {
   }
 
   static int[] mnistTestLabels(int n) {
-    Path p = Path.of(System.getProperty("tfjmnist.data.dir", "../shared/datasets"), "mnist", "t10k-labels-idx1-ubyte.gz");
+    Path p = io.tfjmnist.testing.TestData.mnistDataDir().resolve("mnist/t10k-labels-idx1-ubyte.gz");
     try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
       byte[] all = in.readNBytes(8 + n);
       int[] out = new int[n];

@@ -32,7 +32,7 @@ class NativeLeakTest {
   void residentMemoryStaysFlat() throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-        Probe.class.getName(), TestData.datasetsDir().toAbsolutePath().toString()));
+        Probe.class.getName(), TestData.mnistDataDir().toAbsolutePath().toString()));
     Path out = Files.createTempFile("leak", ".txt");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();

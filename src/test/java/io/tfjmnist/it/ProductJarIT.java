@@ -25,6 +25,11 @@ class ProductJarIT {
               || n.endsWith("Test.class") || n.endsWith("IT.class") || n.startsWith("golden/"))
           .toList();
       assertEquals(List.of(), foreign, "non-product entries in " + jar);
+      // The embedded default: MNIST's four .gz files travel in the jar (issue 15).
+      for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+        assertTrue(names.contains("io/tfjmnist/data/embedded/mnist/" + f), f + " is packaged");
+      }
     }
   }
 }

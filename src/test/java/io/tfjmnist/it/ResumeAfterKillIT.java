@@ -32,7 +32,7 @@ class ResumeAfterKillIT {
   static ModelWeights reference;
 
   static List<String> args(Path work) {
-    return new ArrayList<>(List.of("train", "--data-dir", TestData.datasetsDir().toAbsolutePath().toString(),
+    return new ArrayList<>(List.of("train", "--data-dir", TestData.mnistDataDir().toAbsolutePath().toString(),
         "--train-size", "4000", "--test-size", "200", "--epochs", "3", "--shuffle-buffer", "1000",
         "--deterministic", "--quiet", "--checkpoint-dir", work.resolve("ckpt").toString(),
         "--weights", work.resolve("out/mnist").toString()));

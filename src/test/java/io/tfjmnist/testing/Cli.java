@@ -42,6 +42,17 @@ public final class Cli {
     return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** As {@link #run}, with stdout and stderr in one stream, in the order they were written. */
+  public static Outcome runMerged(String... args) {
+    ByteArrayOutputStream both = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream s = new PrintStream(both, true, StandardCharsets.UTF_8)) {
+      code = Main.run(args, s, s);
+    }
+    String text = both.toString(StandardCharsets.UTF_8);
+    return new Outcome(code, text, text);
+  }
+
   /** {@code java -jar target/tfj-mnist.jar args...} in {@code workDir}, killed after {@code timeoutSeconds}. */
   public static Outcome exec(Path workDir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(

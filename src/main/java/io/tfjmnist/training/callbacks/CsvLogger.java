@@ -19,8 +19,10 @@ import java.util.List;
 
 /**
  * Keras's {@code CSVLogger(filename, append)}: one row per epoch,
- * {@code epoch,accuracy,loss,test_accuracy,test_loss} (Keras sorts the metric names; ours are
- * named {@code test_*} where Keras would write {@code val_*}). As in Keras, {@code epoch} is the
+ * {@code epoch,accuracy,loss,test_accuracy,test_loss} (Keras sorts the metric names). The
+ * quickstart evaluates on the test set, so those columns are {@code test_*}; a run with a
+ * validation split names them {@code val_*}, as Keras's {@code fit(validation_split=…)} does
+ * ({@link #forValidation()}). As in Keras, {@code epoch} is the
  * 0-based epoch index: the quickstart's "Epoch 1" line is row {@code 0}.
  *
  * <p>Values are float32 in Java's shortest round-trip form ({@code 0.9593833}; Keras prints the
@@ -34,15 +36,33 @@ import java.util.List;
  */
 public final class CsvLogger implements TrainingListener {
   public static final String HEADER = "epoch,accuracy,loss,test_accuracy,test_loss";
+  /** The header of a run that evaluates on a validation split, as Keras names it. */
+  public static final String VALIDATION_HEADER = "epoch,accuracy,loss,val_accuracy,val_loss";
 
   private final Path file;
   private final boolean append;
   private final int keepEpochs; // when appending: rows with epoch index >= this are dropped; -1 keeps all
+  private final String header;
 
-  private CsvLogger(Path file, boolean append, int keepEpochs) {
+  private CsvLogger(Path file, boolean append, int keepEpochs, String header) {
     this.file = file;
     this.append = append;
     this.keepEpochs = keepEpochs;
+    this.header = header;
+  }
+
+  private CsvLogger(Path file, boolean append, int keepEpochs) {
+    this(file, append, keepEpochs, HEADER);
+  }
+
+  /** The same logger for a run evaluated on a validation split: {@code val_accuracy,val_loss} columns. */
+  public CsvLogger forValidation() {
+    return new CsvLogger(file, append, keepEpochs, VALIDATION_HEADER);
+  }
+
+  /** The header this logger writes. */
+  public String header() {
+    return header;
   }
 
   /** {@code CSVLogger(file, append)}: without append the file is replaced when training begins. */
@@ -76,7 +96,7 @@ public final class CsvLogger implements TrainingListener {
       if (append && Files.isRegularFile(file) && Files.size(file) > 0) {
         repairForAppend();
       } else {
-        replace(HEADER + "\n");
+        replace(header + "\n");
       }
     } catch (IOException e) {
       throw new TfjMnistException("Cannot write the training history file " + file + ": " + e.getMessage() + ".", e);
@@ -127,12 +147,12 @@ public final class CsvLogger implements TrainingListener {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     int firstEnd = text.indexOf('\n');
     String header = (firstEnd < 0 ? text : text.substring(0, firstEnd)).strip();
-    if (!header.equals(HEADER)) {
+    if (!header.equals(this.header)) {
       throw new TfjMnistException("Cannot append to " + file + ": its header is '" + header
-          + "' but this run writes '" + HEADER + "'; give a new history file instead.");
+          + "' but this run writes '" + this.header + "'; give a new history file instead.");
     }
     List<String> kept = new ArrayList<>();
-    kept.add(HEADER);
+    kept.add(this.header);
     boolean changed = !text.endsWith("\n");
     String[] lines = text.split("\n", -1);
     // The last element is "" when the file ends with a newline, or a partial row otherwise.

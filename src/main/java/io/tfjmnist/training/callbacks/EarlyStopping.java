@@ -88,6 +88,19 @@ public final class EarlyStopping implements TrainingListener {
     return new EarlyStopping(monitor, p, minDelta, Mode.AUTO, false);
   }
 
+  /**
+   * This callback with Keras's {@code restore_best_weights=True}: the weights of the best epoch
+   * are kept, and Keras 3 restores them when training ends, stopped early or not.
+   */
+  public EarlyStopping restoringBestWeights() {
+    return new EarlyStopping(monitor, patience, minDelta, maximize ? Mode.MAX : Mode.MIN, true);
+  }
+
+  /** Whether this callback keeps the best epoch's weights ({@code restore_best_weights}). */
+  public boolean restoresBestWeights() {
+    return keepBestWeights;
+  }
+
   private static String canonical(String monitor) {
     String m = monitor.strip().toLowerCase(Locale.ROOT);
     return switch (m) {
@@ -186,7 +199,16 @@ public final class EarlyStopping implements TrainingListener {
 
   /** {@code Early stopping: test_loss did not improve for 2 epochs; best 0.0557 at epoch 4.} */
   public String summary() {
+    return summary("test");
+  }
+
+  /**
+   * As {@link #summary()}, naming the evaluated metrics with {@code evaluationName}: {@code val}
+   * for a run evaluated on a validation split ({@code val_loss}, as Keras names it).
+   */
+  public String summary(String evaluationName) {
+    String name = monitor.startsWith("test_") ? evaluationName + monitor.substring("test".length()) : monitor;
     return String.format(Locale.ROOT, "Early stopping after epoch %d: %s did not improve for %d epoch%s; best %s at epoch %d.",
-        stoppedEpoch, monitor, wait, wait == 1 ? "" : "s", (float) best, bestEpoch);
+        stoppedEpoch, name, wait, wait == 1 ? "" : "s", (float) best, bestEpoch);
   }
 }

@@ -58,11 +58,21 @@ public final class HistoryPlot implements TrainingListener {
 
   private final Path png;
   private final List<EpochLogs> history;
+  private final String evaluationName;
 
   /** @param previous epochs already trained (a resumed run), drawn before the new ones */
   public HistoryPlot(Path png, List<EpochLogs> previous) {
+    this(png, previous, "test");
+  }
+
+  /**
+   * @param evaluationName the legend of the evaluated series: {@code test} (the quickstart's test
+   *     set) or {@code val} (a validation split, as Keras names it)
+   */
+  public HistoryPlot(Path png, List<EpochLogs> previous, String evaluationName) {
     this.png = png;
     this.history = new ArrayList<>(previous);
+    this.evaluationName = evaluationName;
   }
 
   public HistoryPlot(Path png) {
@@ -72,12 +82,17 @@ public final class HistoryPlot implements TrainingListener {
   @Override
   public void onEpochEnd(EpochLogs logs, Trainer.Snapshot snapshot) {
     history.add(logs);
-    write(history, png);
+    write(history, png, evaluationName);
   }
 
   /** Draws {@code history} and saves it atomically as a PNG at {@code png}. */
   public static void write(List<EpochLogs> history, Path png) {
-    BufferedImage image = render(history, WIDTH, HEIGHT);
+    write(history, png, "test");
+  }
+
+  /** As above, naming the evaluated series {@code evaluationName} ({@code test} or {@code val}). */
+  public static void write(List<EpochLogs> history, Path png, String evaluationName) {
+    BufferedImage image = render(history, WIDTH, HEIGHT, null, evaluationName);
     Path abs = png.toAbsolutePath();
     Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     try {
@@ -108,6 +123,11 @@ public final class HistoryPlot implements TrainingListener {
 
   /** As above; {@code dataAreas}, if given, receives the two plots' data rectangles (for tests). */
   static BufferedImage render(List<EpochLogs> history, int width, int height, Rectangle2D[] dataAreas) {
+    return render(history, width, height, dataAreas, "test");
+  }
+
+  static BufferedImage render(List<EpochLogs> history, int width, int height, Rectangle2D[] dataAreas,
+      String evaluationName) {
     ChartRenderingInfo lossInfo = new ChartRenderingInfo();
     ChartRenderingInfo accuracyInfo = new ChartRenderingInfo();
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -117,9 +137,9 @@ public final class HistoryPlot implements TrainingListener {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, width, height);
       int half = width / 2;
-      chart("Loss", "loss", history, EpochLogs::loss, EpochLogs::testLoss, 1)
+      chart("Loss", "loss", history, EpochLogs::loss, EpochLogs::testLoss, 1, evaluationName)
           .draw(g, new Rectangle(0, 0, half, height), lossInfo);
-      chart("Accuracy", "accuracy (%)", history, EpochLogs::accuracy, EpochLogs::testAccuracy, 100)
+      chart("Accuracy", "accuracy (%)", history, EpochLogs::accuracy, EpochLogs::testAccuracy, 100, evaluationName)
           .draw(g, new Rectangle(half, 0, width - half, height), accuracyInfo);
     } finally {
       g.dispose();
@@ -132,9 +152,9 @@ public final class HistoryPlot implements TrainingListener {
   }
 
   private static JFreeChart chart(String title, String yLabel, List<EpochLogs> history,
-      ToDoubleFunction<EpochLogs> train, ToDoubleFunction<EpochLogs> test, double scale) {
+      ToDoubleFunction<EpochLogs> train, ToDoubleFunction<EpochLogs> test, double scale, String evaluationName) {
     XYSeries trainSeries = new XYSeries("train");
-    XYSeries testSeries = new XYSeries("test");
+    XYSeries testSeries = new XYSeries(evaluationName);
     for (EpochLogs e : history) {
       add(trainSeries, e.epoch(), train.applyAsDouble(e) * scale);
       add(testSeries, e.epoch(), test.applyAsDouble(e) * scale);

@@ -50,18 +50,36 @@ public final class ConfusionMatrix {
 
   /** Rows are true labels, columns predictions, as {@code tf.math.confusion_matrix} lays it out. */
   public String format() {
-    StringBuilder sb = new StringBuilder("true\\pred");
+    return format(null);
+  }
+
+  /**
+   * As {@link #format()}, each row named by its class (e.g. {@code 0 T-shirt/top}) when
+   * {@code classNames} is given; columns keep the class numbers so the table stays narrow.
+   */
+  public String format(java.util.List<String> classNames) {
+    int width = 9;
+    if (classNames != null) {
+      for (int i = 0; i < counts.length; i++) {
+        width = Math.max(width, rowLabel(i, classNames).length());
+      }
+    }
+    StringBuilder sb = new StringBuilder(String.format("%-" + width + "s", "true\\pred"));
     for (int j = 0; j < counts.length; j++) {
       sb.append(String.format("%6d", j));
     }
     sb.append(String.format("%9s%n", "acc %"));
     for (int i = 0; i < counts.length; i++) {
-      sb.append(String.format("%9d", i));
+      sb.append(String.format(classNames == null ? "%" + width + "s" : "%-" + width + "s", rowLabel(i, classNames)));
       for (int j = 0; j < counts.length; j++) {
         sb.append(String.format("%6d", counts[i][j]));
       }
       sb.append(String.format("%9.2f%n", 100 * classAccuracy(i)));
     }
     return sb.toString();
+  }
+
+  private static String rowLabel(int i, java.util.List<String> classNames) {
+    return classNames == null ? Integer.toString(i) : i + " " + classNames.get(i);
   }
 }
