@@ -1,5 +1,6 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.checkpoint.KerasCheckpointWeights;
 import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
