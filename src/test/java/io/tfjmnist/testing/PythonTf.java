@@ -75,8 +75,8 @@ public final class PythonTf {
   }
 
   /**
-   * Runs {@code python-reference/<script> args...} with the working directory {@code python-reference/}'s
-   * parent, killing it after {@code timeout}; a timeout fails the test with stderr's tail.
+   * Runs {@code python-reference/<script> args...} in the project root (pass absolute paths for
+   * files), killing it after {@code timeout}; a timeout fails the test with stderr's tail.
    */
   public Run script(String script, java.time.Duration timeout, String... args) {
     List<String> cmd = new ArrayList<>();
@@ -137,7 +137,8 @@ public final class PythonTf {
       Path out = Files.createTempFile("python-out", ".txt");
       Path err = Files.createTempFile("python-err", ".txt");
       try {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(scriptsDir().getParent().toFile())
+            .redirectOutput(out.toFile()).redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         // TF prints its native start-up lines on stderr; keep stderr for real errors.
         pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
