@@ -44,8 +44,9 @@ final class ParityCommand implements Callable<Integer> {
   Expected expected;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Java side: a quickstart-model checkpoint. Default with --saved-model: rebuild the Keras model "
-          + "from the SavedModel; with --golden: mnist.")
+      description = "Java side: a quickstart-model checkpoint (or SavedModel folder). Default with --saved-model: "
+          + "the model rebuilt from the SavedModel itself (its Keras config, else the quickstart model) with its own "
+          + "variables; with --golden: mnist.")
   Path weights;
 
   @Option(names = "--count", defaultValue = "1000", description = "Test images (default: ${DEFAULT-VALUE}).")

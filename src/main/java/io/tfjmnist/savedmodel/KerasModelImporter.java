@@ -44,7 +44,7 @@ public final class KerasModelImporter {
     KerasMetadata meta = KerasMetadata.read(dir, mg).orElseThrow(() -> new TfjMnistException("SavedModel " + dir
         + " keeps no Keras model config (no keras_metadata.pb and no Keras objects in its object graph;"
         + " Keras 3 writes none), so its architecture cannot be rebuilt from it; run its signature as it is,"
-        + " or read its variables for a known architecture (weightsFromCheckpoint)."));
+        + " or read its variables for a known architecture."));
     String where = "SavedModel " + dir + " (" + meta.source() + ")";
     KerasMetadata.Node root = meta.root().filter(n -> !n.metadata().isBlank()).orElseThrow(
         () -> new TfjMnistException(where + " has no Keras metadata for its root model."));
