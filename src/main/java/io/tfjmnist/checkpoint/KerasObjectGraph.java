@@ -254,15 +254,20 @@ public final class KerasObjectGraph {
     }
 
     /**
-     * Whether to fill {@code has_checkpoint_values} on every node as newer TF does (true where the
-     * node or a descendant holds a saved value, as in the TF 2.11 fixture). Off by default, as in
-     * the TF 2.x save_weights graphs of the fixtures; Python readers accept either.
+     * Whether to add the names Keras 3 tracks the same objects under, as extra edges to the same
+     * nodes: a layer's {@code _kernel}, the optimizer's {@code _iterations}, {@code _learning_rate},
+     * {@code _momentums/i} and {@code _velocities/i}. Checkpoint keys keep the Keras 2 paths.
      */
     public Builder keras3Aliases(boolean on) {
       this.keras3Aliases = on;
       return this;
     }
 
+    /**
+     * Whether to fill {@code has_checkpoint_values} on every node as newer TF does (true where the
+     * node or a descendant holds a saved value, as in the TF 2.11 fixture). Off by default, as in
+     * the TF 2.x save_weights graphs of the fixtures; Python readers accept either.
+     */
     public Builder hasCheckpointValues(boolean on) {
       this.hasCheckpointValues = on;
       return this;
@@ -311,6 +316,25 @@ public final class KerasObjectGraph {
           ho.variable = true;
           hyperOf.put(ho, h);
           opt.children.add(new Child(h.name(), ho));
+        }
+        if (keras3Aliases) {
+          // Keras 3's optimizer tracks the same state as `_iterations`, `_learning_rate` and the
+          // lists `_momentums`/`_velocities` (slot i belongs to trainable variable i); edges under
+          // those names let tf.train.Checkpoint(model).read() restore Adam into a built Keras 3 Adam.
+          for (Child c : List.copyOf(opt.children)) {
+            String alias = KERAS3_HYPER_ALIASES.get(c.name);
+            if (alias != null) {
+              opt.children.add(new Child(alias, c.obj));
+            }
+          }
+          for (String slot : optimizer.slotNames()) {
+            String list = KERAS3_SLOT_LISTS.get(slot);
+            if (list != null) {
+              Obj lo = new Obj();
+              lo.slotList = slot;
+              opt.children.add(new Child(list, lo));
+            }
+          }
         }
       }
 
@@ -367,6 +391,12 @@ public final class KerasObjectGraph {
       // Slot variables: slot-name-major, then model variables in node order.
       if (opt != null) {
         TrackableObject.Builder optNode = nodes.get(ids.get(opt));
+        Map<String, TrackableObject.Builder> slotLists = new LinkedHashMap<>();
+        for (Child c : opt.children) {
+          if (c.obj.slotList != null) {
+            slotLists.put(c.obj.slotList, nodes.get(ids.get(c.obj)));
+          }
+        }
         List<Variable> modelVars = new ArrayList<>();
         for (Variable v : vars) {
           if (v.kind() == Kind.MODEL_WEIGHT) {
@@ -381,6 +411,10 @@ public final class KerasObjectGraph {
             TrackableObject.Builder sb = TrackableObject.newBuilder()
                 .addAttributes(attribute(fullName, variableKey(path)));
             nodes.add(sb);
+            if (slotLists.containsKey(slot)) {
+              slotLists.get(slot).addChildren(ObjectReference.newBuilder().setNodeId(slotId)
+                  .setLocalName(Integer.toString(modelVars.indexOf(v))));
+            }
             optNode.addSlotVariables(SlotVariableReference.newBuilder()
                 .setOriginalVariableNodeId(v.nodeId())
                 .setSlotName(slot)
@@ -433,7 +467,13 @@ public final class KerasObjectGraph {
   private static final class Obj {
     final List<Child> children = new ArrayList<>();
     boolean variable;
+    /** For a Keras 3 slot list node ({@code _momentums}), the OptimizerV2 slot it lists ({@code m}). */
+    String slotList;
   }
+
+  private static final Map<String, String> KERAS3_HYPER_ALIASES = Map.of("iter", "_iterations",
+      "learning_rate", "_learning_rate");
+  private static final Map<String, String> KERAS3_SLOT_LISTS = Map.of("m", "_momentums", "v", "_velocities");
 
   private record Child(String name, Obj obj) {}
 
@@ -486,6 +526,47 @@ public final class KerasObjectGraph {
       }
     }
     return paths;
+  }
+
+  /**
+   * The node at object path {@code path} ({@code conv1/kernel}), reached from the root child by
+   * local name, so that any alias of a node on the way leads there too ({@code layer-1/kernel} as
+   * well as {@code layer_with_weights-0/kernel}); -1 when no such path exists. This is the one walk
+   * by path; {@link #nodePaths} names each node by its first path instead.
+   */
+  public static int nodeAt(TrackableObjectGraph graph, String path) {
+    if (graph.getNodesCount() == 0) {
+      return -1;
+    }
+    int node = 0;
+    for (String part : path.split("/")) {
+      int next = -1;
+      for (ObjectReference c : graph.getNodes(node).getChildrenList()) {
+        if (c.getLocalName().equals(part)) {
+          next = c.getNodeId();
+          break;
+        }
+      }
+      if (next < 0 || next >= graph.getNodesCount()) {
+        return -1;
+      }
+      node = next;
+    }
+    return node;
+  }
+
+  /** The {@code VARIABLE_VALUE} checkpoint key of the node at {@code path} ({@link #nodeAt}), if it is a variable. */
+  public static java.util.Optional<String> variableKey(TrackableObjectGraph graph, String path) {
+    int node = nodeAt(graph, path);
+    if (node < 0) {
+      return java.util.Optional.empty();
+    }
+    for (SerializedTensor a : graph.getNodes(node).getAttributesList()) {
+      if (a.getName().equals(VARIABLE_VALUE)) {
+        return java.util.Optional.of(a.getCheckpointKey());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /**

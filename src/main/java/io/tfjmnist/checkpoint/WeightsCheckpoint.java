@@ -11,7 +11,6 @@ import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -115,32 +114,19 @@ public final class WeightsCheckpoint {
   }
 
   /**
-   * Restores weights saved by {@link #save} or by Python's {@code save_weights} for the same
-   * architecture. Every weight must be present with the architecture's shape; the optimizer state is
-   * returned when all of Adam's slots are there.
+   * Restores weights saved by {@link #save}, by Python's {@code save_weights} (Keras 2), by
+   * {@code tf.train.Checkpoint(model)} or {@code tf.train.Checkpoint(model=model)} (Keras 2 or 3),
+   * or the {@code variables/} of a SavedModel ({@code model.export()} included) for the same
+   * architecture: {@link KerasCheckpointWeights} finds each weight. Every weight must be present
+   * with the architecture's shape; the optimizer state is returned when all of Adam's slots are
+   * there in the Keras 2 layout this class writes.
+   *
+   * @param prefix a checkpoint prefix, its {@code .index}, a folder with a {@code checkpoint} file,
+   *     or a SavedModel folder
    */
   public static Loaded load(Path prefix, ModelArchitecture arch) {
     try (CheckpointReader reader = CheckpointReader.open(prefix)) {
-      Map<String, float[]> values = new LinkedHashMap<>();
-      for (WeightSpec spec : arch.weights()) {
-        String key = spec.checkpointKey();
-        String keras3Key = spec.layer() + "/_" + spec.name() + "/.ATTRIBUTES/VARIABLE_VALUE";
-        if (!reader.contains(key) && reader.contains(keras3Key)) {
-          key = keras3Key; // written by Keras 3's tf.train.Checkpoint(model), which tracks `_kernel`
-        }
-        if (!reader.contains(key)) {
-          throw new TfjMnistException("Checkpoint " + prefix + " has no tensor '" + key
-              + "': it was not saved from this model (" + arch.className() + "). It holds: "
-              + summarizeKeys(reader.index().keys()));
-        }
-        long[] shape = reader.shape(key);
-        if (!Arrays.equals(shape, spec.shape())) {
-          throw new TfjMnistException("Checkpoint tensor '" + key + "' has shape " + Arrays.toString(shape)
-              + " but the model expects " + Arrays.toString(spec.shape()) + ".");
-        }
-        values.put(spec.path(), reader.readFloats(key));
-      }
-      ModelWeights weights = ModelWeights.of(arch, values);
+      ModelWeights weights = KerasCheckpointWeights.load(reader, arch, prefix.toString()).weights();
       return new Loaded(weights, readAdam(reader, arch));
     }
   }
@@ -164,8 +150,4 @@ public final class WeightsCheckpoint {
     return Optional.of(new OptimizerState(reader.readLongScalar(iterKey), m, v));
   }
 
-  private static String summarizeKeys(List<String> keys) {
-    List<String> shown = keys.size() > 6 ? keys.subList(0, 6) : keys;
-    return String.join(", ", shown) + (keys.size() > 6 ? ", ... (" + keys.size() + " keys)" : "");
-  }
 }

@@ -44,8 +44,9 @@ final class ParityCommand implements Callable<Integer> {
   Expected expected;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Java side: a quickstart-model checkpoint. Default with --saved-model: rebuild the Keras model "
-          + "from the SavedModel; with --golden: mnist.")
+      description = "Java side: a quickstart-model checkpoint (or SavedModel folder). Default with --saved-model: "
+          + "the model rebuilt from the SavedModel itself (its Keras config, else the quickstart model) with its own "
+          + "variables; with --golden: mnist.")
   Path weights;
 
   @Option(names = "--count", defaultValue = "1000", description = "Test images (default: ${DEFAULT-VALUE}).")
@@ -74,10 +75,16 @@ final class ParityCommand implements Callable<Integer> {
         report = Parity.againstGolden(golden, "Java graph (" + prefix + ")", java, test, tolerance);
       }
     } else {
-      ModelWeights javaWeights = weights != null
-          ? quickstartWeights(weights)
-          : KerasModelImporter.fromSavedModel(expected.savedModel).weights();
-      String javaName = weights != null ? "Java graph (" + weights + ")" : "Java rebuild of the Keras model";
+      ModelWeights javaWeights;
+      String javaName;
+      if (weights != null) {
+        javaWeights = quickstartWeights(weights);
+        javaName = "Java graph (" + weights + ")";
+      } else {
+        KerasModelImporter.Rebuilt rebuilt = rebuild(expected.savedModel);
+        javaWeights = rebuilt.weights();
+        javaName = "Java rebuild (" + rebuilt.how() + ", the SavedModel's variables)";
+      }
       try (SavedModelClassifier python = SavedModelClassifier.open(expected.savedModel);
           DigitClassifier java = DigitClassifier.of(javaWeights)) {
         report = Parity.compare("SavedModel signature (" + expected.savedModel + ")", python, javaName, java,
@@ -91,6 +98,15 @@ final class ParityCommand implements Callable<Integer> {
       throw new TfjMnistException("Parity failed: max |d| " + report.maxAbsDiff() + " exceeds the tolerance " + tolerance + ".");
     }
     return 0;
+  }
+
+  private static KerasModelImporter.Rebuilt rebuild(Path savedModel) {
+    try {
+      return KerasModelImporter.rebuild(savedModel);
+    } catch (TfjMnistException e) {
+      throw new TfjMnistException(e.getMessage() + " Compare it with a checkpoint of the quickstart model instead:"
+          + " --weights PREFIX.", e);
+    }
   }
 
   private static ModelWeights quickstartWeights(Path prefix) {

@@ -32,6 +32,8 @@ public final class SavedModelClassifier implements ProbabilityModel {
   /** Values per image: 28 x 28 pixels. */
   public static final int INPUT_SIZE = 784;
 
+  private static final java.util.regex.Pattern MISSING_VARIABLE =
+      java.util.regex.Pattern.compile("Could not find variable (\\S+?)\\.(\\s|$)");
   private final Path dir;
   private final SavedModelBundle bundle;
   private final SessionFunction function;
@@ -105,6 +107,20 @@ public final class SavedModelClassifier implements ProbabilityModel {
 
   private float[] fromFloats(float[] flat, int count) {
     long[] shape = signature.inputShape();
+    if (shape[0] > 0 && shape[0] < count && count % shape[0] == 0) {
+      // A signature traced for a fixed batch (tf.saved_model.save traces the batch it saw): feed it
+      // that many images at a time.
+      int b = (int) shape[0];
+      float[] out = null;
+      for (int from = 0; from < count; from += b) {
+        float[] p = fromFloats(java.util.Arrays.copyOfRange(flat, from * INPUT_SIZE, (from + b) * INPUT_SIZE), b);
+        if (out == null) {
+          out = new float[p.length / b * count];
+        }
+        System.arraycopy(p, 0, out, from * (p.length / b), p.length);
+      }
+      return out;
+    }
     if (shape[0] > 0 && shape[0] != count) {
       throw new TfjMnistException("Signature '" + signature.key() + "' of SavedModel " + dir + " takes exactly "
           + shape[0] + " images per call, got " + count + ".");
@@ -132,6 +148,16 @@ public final class SavedModelClassifier implements ProbabilityModel {
     try {
       return function.call(inputs);
     } catch (RuntimeException e) {
+      java.util.regex.Matcher missing = MISSING_VARIABLE.matcher(String.valueOf(e.getMessage()));
+      if (missing.find()) {
+        // tf.saved_model.save of a Keras 3 model: its variables share names (my_model/kernel three
+        // times), so a TF1-style session (TF Java, Python's tf.compat.v1 loader alike) cannot
+        // bind them. Only TF2's object-based tf.saved_model.load can run it.
+        throw new TfjMnistException("SavedModel " + dir + " cannot run in a TensorFlow session: its signature '"
+            + signature.key() + "' reads variable '" + missing.group(1) + "', which the session does not hold"
+            + " (Python's TF1 loader fails the same way). tf.saved_model.save of a Keras 3 model writes such"
+            + " SavedModels; export the model with Keras 3's model.export(DIR) instead.", e);
+      }
       throw new TfjMnistException("SavedModel " + dir + " failed to run signature '" + signature.key() + "': "
           + firstLine(e) + ".", e);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointReader;
+import io.tfjmnist.checkpoint.KerasCheckpointWeights;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
@@ -41,8 +42,9 @@ public final class KerasModelImporter {
     SavedModel sm = SavedModelFiles.read(dir);
     MetaGraphDef mg = SavedModelFiles.metaGraph(sm, dir, SavedModelFiles.SERVE_TAG);
     KerasMetadata meta = KerasMetadata.read(dir, mg).orElseThrow(() -> new TfjMnistException("SavedModel " + dir
-        + " was not written by Keras (it has no keras_metadata.pb and no Keras objects in its object graph);"
-        + " use SavedModelClassifier to run it as it is."));
+        + " keeps no Keras model config (no keras_metadata.pb and no Keras objects in its object graph;"
+        + " Keras 3 writes none), so its architecture cannot be rebuilt from it; run its signature as it is,"
+        + " or read its variables for a known architecture."));
     String where = "SavedModel " + dir + " (" + meta.source() + ")";
     KerasMetadata.Node root = meta.root().filter(n -> !n.metadata().isBlank()).orElseThrow(
         () -> new TfjMnistException(where + " has no Keras metadata for its root model."));
@@ -81,6 +83,39 @@ public final class KerasModelImporter {
       }
     }
     return new ImportedKerasModel(dir, arch, ModelWeights.of(arch, values), config, keys, built.notes());
+  }
+
+  /**
+   * A SavedModel's model rebuilt in Java, and how it was rebuilt.
+   *
+   * @param weights the architecture and its weights, read from the SavedModel's own variables
+   * @param how "Keras config" or "quickstart model" (for reports)
+   */
+  public record Rebuilt(ModelWeights weights, String how) {}
+
+  /**
+   * The model a Python SavedModel holds, with the weights of its own {@code variables/}: rebuilt from
+   * its Keras config when it has one (Keras 2 {@code model.save}); otherwise, when its variables are
+   * the quickstart model's weights, that architecture (Keras 3 {@code model.export()},
+   * {@code python-reference/export.py}, {@code tf.saved_model.save}, which keep no Keras config).
+   */
+  public static Rebuilt rebuild(Path dir) {
+    SavedModel sm = SavedModelFiles.read(dir);
+    MetaGraphDef mg = SavedModelFiles.metaGraph(sm, dir, SavedModelFiles.SERVE_TAG);
+    if (KerasMetadata.read(dir, mg).isPresent()) {
+      return new Rebuilt(fromSavedModel(dir).weights(), "Keras config");
+    }
+    if (!SavedModelFiles.hasVariables(dir)) {
+      throw new TfjMnistException("SavedModel " + dir + " keeps no Keras model config and no variables/, so there is"
+          + " nothing to rebuild its model from in Java.");
+    }
+    try {
+      return new Rebuilt(KerasCheckpointWeights.load(dir, ModelArchitecture.quickstartCnn()).weights(), "quickstart model");
+    } catch (TfjMnistException e) {
+      throw new TfjMnistException("SavedModel " + dir + " keeps no Keras model config (no keras_metadata.pb, no Keras"
+          + " objects in its object graph; Keras 3 writes none), and its variables are not the quickstart model's,"
+          + " so its architecture is unknown in Java. " + e.getMessage(), e);
+    }
   }
 
   /** Just the architecture of {@link #fromSavedModel}. */
@@ -146,11 +181,6 @@ public final class KerasModelImporter {
   }
 
   private static Optional<String> tensorKey(CheckpointReader reader, TrackableObjectGraph graph, String objectPath) {
-    Optional<String> key = graph == null ? Optional.empty() : KerasCheckpointWeights.variableKey(graph, objectPath);
-    if (key.isEmpty()) {
-      String direct = io.tfjmnist.checkpoint.KerasObjectGraph.variableKey(objectPath);
-      key = Optional.of(direct);
-    }
-    return key.filter(reader::contains);
+    return KerasCheckpointWeights.objectKey(reader, graph, objectPath);
   }
 }

@@ -9,6 +9,8 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
+import io.tfjmnist.model.layers.Activation;
+import io.tfjmnist.model.layers.Dense;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Files;
@@ -19,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.ObjectReference;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.SerializedTensor;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Saving through TF's SaveV2 and reading back: keys as Keras names them, values bit for bit. */
@@ -148,7 +154,7 @@ class WeightsCheckpointTest {
   void aCheckpointOfAnotherModelIsRefusedByName() {
     Path other = CheckpointFixtures.subclassedMlp();
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> WeightsCheckpoint.load(other, ARCH));
-    assertTrue(e.getMessage().contains("has no tensor 'conv1/kernel/.ATTRIBUTES/VARIABLE_VALUE'"), e.getMessage());
+    assertTrue(e.getMessage().contains("does not hold the weights of this MyModel architecture: weight 'conv1/kernel'"), e.getMessage());
   }
 
   @Test
@@ -161,5 +167,77 @@ class WeightsCheckpointTest {
     Files.write(data, bytes);
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> WeightsCheckpoint.load(prefix, ARCH));
     assertTrue(e.getMessage().toLowerCase().contains("crc") || e.getMessage().toLowerCase().contains("corrupt"), e.getMessage());
+  }
+
+  @Test
+  void keras3OptimizerNamesLeadToTheSameAdamState() {
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 8);
+    Path prefix = dir.resolve("with-adam");
+    WeightsCheckpoint.save(prefix, w, randomState(9375), Adam.kerasDefaults());
+    try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+      TrackableObjectGraph g = reader.objectGraph();
+      assertEquals(KerasObjectGraph.variableKey(g, "optimizer/iter"), KerasObjectGraph.variableKey(g, "optimizer/_iterations"));
+      assertEquals(KerasObjectGraph.variableKey(g, "optimizer/learning_rate"),
+          KerasObjectGraph.variableKey(g, "optimizer/_learning_rate"));
+      List<WeightSpec> specs = ARCH.weights();
+      for (int i = 0; i < specs.size(); i++) {
+        // Keras 3's Adam lists slot i for trainable variable i, in the model's variable order.
+        assertEquals(KerasObjectGraph.slotKey(specs.get(i).path(), "m"),
+            KerasObjectGraph.variableKey(g, "optimizer/_momentums/" + i).orElseThrow());
+        assertEquals(KerasObjectGraph.slotKey(specs.get(i).path(), "v"),
+            KerasObjectGraph.variableKey(g, "optimizer/_velocities/" + i).orElseThrow());
+      }
+      assertEquals(9375, reader.readLongScalar(KerasObjectGraph.variableKey(g, "optimizer/_iterations").orElseThrow()));
+    }
+  }
+
+  @Test
+  void keyedUnderModelAsCheckpointModelEqualsModelWrites() {
+    // tf.train.Checkpoint(model=model).write() in Keras 3: model/conv1/_kernel/.ATTRIBUTES/VARIABLE_VALUE ...
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 9);
+    Path prefix = dir.resolve("keyword");
+    try (var tensors = new io.tfjmnist.tensors.TensorMap()) {
+      for (WeightSpec spec : ARCH.weights()) {
+        String name = spec.name().equals("kernel") ? "_kernel" : spec.name();
+        tensors.put("model/" + spec.layer() + "/" + name + "/.ATTRIBUTES/VARIABLE_VALUE",
+            io.tfjmnist.tensors.Tensors.floats(spec.shape(), w.view(spec.path())));
+      }
+      tensors.put("model/optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE", org.tensorflow.types.TInt64.scalarOf(3));
+      CheckpointSaver.save(prefix, tensors.asMap());
+    }
+    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
+    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
+  }
+
+  @Test
+  void modelExportsVariableListLoadsInModelOrderAndOnlyWithMatchingShapes() {
+    // model.export() keeps no layers: root -> variables -> 0..5, in model.weights order.
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 10);
+    List<WeightSpec> specs = ARCH.weights();
+    TrackableObjectGraph.Builder g = TrackableObjectGraph.newBuilder();
+    g.addNodes(TrackableObject.newBuilder().addChildren(ObjectReference.newBuilder().setNodeId(1).setLocalName("variables")));
+    TrackableObject.Builder list = TrackableObject.newBuilder();
+    for (int i = 0; i < specs.size(); i++) {
+      list.addChildren(ObjectReference.newBuilder().setNodeId(2 + i).setLocalName(Integer.toString(i)));
+    }
+    g.addNodes(list);
+    Path prefix = dir.resolve("exported");
+    try (var tensors = new io.tfjmnist.tensors.TensorMap()) {
+      for (int i = 0; i < specs.size(); i++) {
+        String key = "variables/" + i + "/.ATTRIBUTES/VARIABLE_VALUE";
+        g.addNodes(TrackableObject.newBuilder().addAttributes(SerializedTensor.newBuilder()
+            .setName(KerasObjectGraph.VARIABLE_VALUE).setFullName("my_model/" + specs.get(i).name()).setCheckpointKey(key)));
+        tensors.put(key, io.tfjmnist.tensors.Tensors.floats(specs.get(i).shape(), w.view(specs.get(i).path())));
+      }
+      tensors.put(CheckpointIndex.OBJECT_GRAPH_KEY, org.tensorflow.types.TString.tensorOfBytes(
+          org.tensorflow.ndarray.NdArrays.scalarOfObject(g.build().toByteArray())));
+      CheckpointSaver.save(prefix, tensors.asMap());
+    }
+    assertEquals(0.0, w.maxAbsDifference(WeightsCheckpoint.load(prefix, ARCH).weights()));
+    TfjMnistException e = assertThrows(TfjMnistException.class,
+        () -> WeightsCheckpoint.load(prefix, new ModelArchitecture("MLP", new long[] {784}, List.of(
+            new Dense("dense_1", 64, Activation.RELU, 784), new Dense("dense_2", 64, Activation.RELU, 64),
+            new Dense("pred_layer", 10, Activation.SOFTMAX, 64)))));
+    assertTrue(e.getMessage().contains("nor in a 'variables/' list of 6 with the same shapes"), e.getMessage());
   }
 }

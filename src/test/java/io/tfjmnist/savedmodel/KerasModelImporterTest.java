@@ -3,11 +3,13 @@ package io.tfjmnist.savedmodel;
 import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.KerasCheckpointWeights;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
@@ -88,7 +90,17 @@ class KerasModelImporterTest {
   @Test
   void tf1SavedModelIsNotKeras() {
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> KerasModelImporter.fromSavedModel(Fixtures.tf1Softmax()));
-    assertTrue(e.getMessage().contains("not written by Keras"), e.getMessage());
+    assertTrue(e.getMessage().contains("keeps no Keras model config"), e.getMessage());
+    assertFalse(e.getMessage().contains("SavedModelClassifier"), "no Java class named to a user: " + e.getMessage());
+  }
+
+  @Test
+  void rebuildTakesTheKerasConfigOrTheQuickstartModelAndNamesWhatItCannot() {
+    KerasModelImporter.Rebuilt keras2 = KerasModelImporter.rebuild(Fixtures.cnnMaxpool());
+    assertEquals("Keras config", keras2.how());
+    assertEquals(0.0, keras2.weights().maxAbsDifference(KerasModelImporter.fromSavedModel(Fixtures.cnnMaxpool()).weights()));
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> KerasModelImporter.rebuild(Fixtures.tf1Softmax()));
+    assertTrue(e.getMessage().contains("its variables are not the quickstart model's"), e.getMessage());
   }
 
   @Test

@@ -1,8 +1,6 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.checkpoint;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.CheckpointReader;
-import io.tfjmnist.checkpoint.KerasObjectGraph;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
@@ -19,33 +17,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
-import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject;
-import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.ObjectReference;
-import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.SerializedTensor;
 
 /**
  * Finds a given architecture's weights in a checkpoint whatever way Keras (or TF1) named them, and
  * reads them as {@link ModelWeights} keyed by {@link WeightSpec#path()}.
  *
- * <p>Three namings are tried, in order, and the first that covers every weight wins:
+ * <p>Four namings are tried, in order, and the first that covers every weight wins:
  * <ol>
  *   <li><b>attribute</b>: a subclassed model's attributes, {@code d1/kernel/.ATTRIBUTES/VARIABLE_VALUE}
  *       (the layer names of the architecture are the Python attribute names);
  *   <li><b>layer_with_weights</b>: Sequential and functional models track the k-th layer that has
  *       weights as {@code layer_with_weights-k}, whatever its name;
+ *   <li><b>variable list</b>: Keras 3's {@code model.export()} saves no layers, only the model's
+ *       variables as the list {@code variables/0..n-1} in {@code model.weights} order, which is the
+ *       architecture's order; every shape must match;
  *   <li><b>name-based</b>: TF1 {@code Saver} checkpoints (and this project's SavedModel export) key
  *       each variable by its graph name, {@code conv1/kernel}.
  * </ol>
- * Object paths are resolved by walking the checkpoint's own object graph child by child when it has
- * one, so aliases ({@code layer-1} for {@code layer_with_weights-0}) do not matter. Optimizer state
- * ({@code .OPTIMIZER_SLOT}, {@code optimizer/...} including Keras 2.11's {@code optimizer/_variables/N})
- * is never read.
+ * The first two are looked for at the root ({@code save_weights}, {@code tf.train.Checkpoint(model)})
+ * and under {@code model/} ({@code tf.train.Checkpoint(model=model)}), with Keras 3's {@code _kernel}
+ * for {@code kernel}. Object paths are resolved through the checkpoint's own object graph
+ * ({@link KerasObjectGraph#variableKey(TrackableObjectGraph, String)}), so aliases ({@code layer-1}
+ * for {@code layer_with_weights-0}) do not matter. Optimizer state is never read here.
  */
 public final class KerasCheckpointWeights {
   private static final Pattern LAYER_WITH_WEIGHTS = Pattern.compile("^layer_with_weights-(\\d+)/");
 
   /** A naming scheme: how a weight of the architecture maps to an object path or tensor key. */
-  public enum Naming { ATTRIBUTE, LAYER_WITH_WEIGHTS, NAME_BASED }
+  public enum Naming { ATTRIBUTE, LAYER_WITH_WEIGHTS, VARIABLE_LIST, NAME_BASED }
 
   /**
    * The weights read and where each came from.
@@ -65,7 +64,8 @@ public final class KerasCheckpointWeights {
     }
   }
 
-  static Loaded load(CheckpointReader reader, ModelArchitecture arch, String where) {
+  /** Reads {@code arch}'s weights from an open checkpoint; {@code where} names it in errors. */
+  public static Loaded load(CheckpointReader reader, ModelArchitecture arch, String where) {
     TrackableObjectGraph graph = reader.hasObjectGraph() ? reader.objectGraph() : null;
     Map<String, String> firstMissing = new LinkedHashMap<>();
     for (Naming naming : Naming.values()) {
@@ -91,8 +91,9 @@ public final class KerasCheckpointWeights {
     WeightSpec spec = arch.weights().stream().filter(x -> x.path().equals(w)).findFirst().orElseThrow();
     int k = weightedLayerIndex(arch, spec.layer());
     throw new TfjMnistException("Checkpoint " + where + " does not hold the weights of this " + arch.className()
-        + " architecture: weight '" + w + "' is neither at object path '" + w + "', nor at 'layer_with_weights-" + k
-        + "/" + spec.name() + "', nor a variable named '" + w + "'; its model tensors are: "
+        + " architecture: weight '" + w + "' is neither at object path '" + w + "' (nor under 'model/'), nor at"
+        + " 'layer_with_weights-" + k + "/" + spec.name() + "', nor in a 'variables/' list of "
+        + arch.weights().size() + " with the same shapes, nor a variable named '" + w + "'; its model tensors are: "
         + summarize(modelKeys(reader)) + ".");
   }
 
@@ -104,49 +105,52 @@ public final class KerasCheckpointWeights {
         int k = weightedLayerIndex(arch, spec.layer());
         yield k < 0 ? Optional.empty() : objectKey(reader, graph, "layer_with_weights-" + k + "/" + spec.name());
       }
+      case VARIABLE_LIST -> variableListKey(reader, graph, arch, spec);
       case NAME_BASED -> reader.contains(spec.path()) ? Optional.of(spec.path()) : Optional.empty();
     };
   }
 
-  /** The tensor key of the variable at object path {@code path}, via the object graph when present. */
-  private static Optional<String> objectKey(CheckpointReader reader, TrackableObjectGraph graph, String path) {
-    Optional<String> key = graph == null ? Optional.empty() : variableKey(graph, path);
-    if (key.isEmpty()) {
-      String direct = KerasObjectGraph.variableKey(path);
-      key = reader.contains(direct) ? Optional.of(direct) : Optional.empty();
-    }
-    return key.filter(reader::contains);
-  }
+  /** Where Python puts the model: the checkpoint's root, or {@code tf.train.Checkpoint(model=model)}'s child. */
+  private static final List<String> MODEL_ROOTS = List.of("", "model/");
 
   /**
-   * Walks {@code path}'s segments from the root of an object graph, child by local name, and returns
-   * the {@code VARIABLE_VALUE} key of the node reached.
+   * The tensor key of the model variable at object path {@code path} (relative to the model), at
+   * either model root, as Keras 2 ({@code kernel}) or Keras 3 ({@code _kernel}) names it.
    */
-  static Optional<String> variableKey(TrackableObjectGraph graph, String path) {
-    if (graph.getNodesCount() == 0) {
-      return Optional.empty();
-    }
-    int node = 0;
-    for (String part : path.split("/")) {
-      int next = -1;
-      for (ObjectReference c : graph.getNodes(node).getChildrenList()) {
-        if (c.getLocalName().equals(part)) {
-          next = c.getNodeId();
-          break;
+  public static Optional<String> objectKey(CheckpointReader reader, TrackableObjectGraph graph, String path) {
+    int slash = path.lastIndexOf('/');
+    String last = path.substring(slash + 1);
+    List<String> names = last.startsWith("_") ? List.of(path) : List.of(path, path.substring(0, slash + 1) + "_" + last);
+    for (String root : MODEL_ROOTS) {
+      for (String p : names) {
+        Optional<String> key = graph == null ? Optional.empty() : KerasObjectGraph.variableKey(graph, root + p);
+        if (key.isEmpty()) {
+          String direct = KerasObjectGraph.variableKey(root + p);
+          key = reader.contains(direct) ? Optional.of(direct) : Optional.empty();
         }
-      }
-      if (next < 0 || next >= graph.getNodesCount()) {
-        return Optional.empty();
-      }
-      node = next;
-    }
-    TrackableObject o = graph.getNodes(node);
-    for (SerializedTensor a : o.getAttributesList()) {
-      if (a.getName().equals(KerasObjectGraph.VARIABLE_VALUE)) {
-        return Optional.of(a.getCheckpointKey());
+        key = key.filter(reader::contains);
+        if (key.isPresent()) {
+          return key;
+        }
       }
     }
     return Optional.empty();
+  }
+
+  /** {@code variables/i} when the list holds exactly the architecture's weights, i = the weight's index. */
+  private static Optional<String> variableListKey(CheckpointReader reader, TrackableObjectGraph graph,
+      ModelArchitecture arch, WeightSpec spec) {
+    if (graph == null || KerasObjectGraph.variableKey(graph, "variables/" + arch.weights().size()).isPresent()) {
+      return Optional.empty();
+    }
+    List<WeightSpec> all = arch.weights();
+    for (int i = 0; i < all.size(); i++) {
+      Optional<String> key = KerasObjectGraph.variableKey(graph, "variables/" + i).filter(reader::contains);
+      if (key.isEmpty() || !Arrays.equals(reader.entry(key.get()).shape(), all.get(i).shape())) {
+        return Optional.empty();
+      }
+    }
+    return KerasObjectGraph.variableKey(graph, "variables/" + all.indexOf(spec));
   }
 
   /** k such that {@code layer} is the k-th layer with weights, or -1. */
@@ -202,11 +206,11 @@ public final class KerasCheckpointWeights {
   }
 
   /** Tensor keys that are not optimizer state, metrics or the object graph: what a model saved. */
-  static List<String> modelKeys(CheckpointReader reader) {
+  public static List<String> modelKeys(CheckpointReader reader) {
     List<String> out = new ArrayList<>();
     for (String k : reader.index().keys()) {
-      if (k.startsWith("optimizer/") || k.contains("/.OPTIMIZER_SLOT/") || k.startsWith("keras_api/")
-          || k.equals(io.tfjmnist.checkpoint.CheckpointIndex.OBJECT_GRAPH_KEY) || k.startsWith("save_counter/")) {
+      if (k.startsWith("optimizer/") || k.startsWith("model/optimizer/") || k.contains("/.OPTIMIZER_SLOT/")
+          || k.startsWith("keras_api/") || k.equals(CheckpointIndex.OBJECT_GRAPH_KEY) || k.startsWith("save_counter/")) {
         continue;
       }
       out.add(k + " " + reader.entry(k).shapeString());
