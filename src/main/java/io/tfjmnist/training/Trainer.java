@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -67,6 +68,8 @@ public final class Trainer {
     try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), Device.sessionConfig(config.threads(), config.device()), config.device());
         TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
       graph.load(initial, state);
+      GraphDef graphDef = graph.graphDef(); // a few hundred nodes (weights are fed, not constants): cheap
+      listeners.forEach(l -> l.onGraphBuilt(graphDef));
       listeners.forEach(l -> l.onTrainBegin(config, train.size(), steps));
       BatchFeeder feeder = new BatchFeeder(train);
       Mean loss = new Mean();
