@@ -27,7 +27,8 @@ final class DataOptions {
   Integer testSize;
 
   MnistData load() {
-    MnistData data = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.parse(dataset));
+    // A first run downloads the data: say so on stderr, where the library only logs it.
+    MnistData data = DatasetLocator.fromEnvironment(dataDir, System.err::println).load(DatasetName.parse(dataset));
     return new MnistData(data.dataset(), limit(data.train(), trainSize, "--train-size"),
         limit(data.test(), testSize, "--test-size"), data.origin());
   }

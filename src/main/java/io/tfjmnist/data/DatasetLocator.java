@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds a dataset the way a user who has run the Keras tutorial expects, and downloads it when it
@@ -63,19 +65,24 @@ public final class DatasetLocator {
     this.verifyChecksums = verifyChecksums;
   }
 
-  /** The real home folder and environment, no {@code --data-dir}; downloads log to stderr. */
+  /** The real home folder and environment, no {@code --data-dir}; downloads are logged (SLF4J, INFO). */
   public static DatasetLocator fromEnvironment() {
     return fromEnvironment(null);
   }
 
   /** As {@link #fromEnvironment()}, with the user's {@code --data-dir} (may be null). */
   public static DatasetLocator fromEnvironment(Path dataDir) {
+    return fromEnvironment(dataDir, LoggerFactory.getLogger(DatasetLocator.class)::info);
+  }
+
+  /** As {@link #fromEnvironment(Path)}, telling {@code downloads} what is being downloaded (the CLI prints it). */
+  public static DatasetLocator fromEnvironment(Path dataDir, Consumer<String> downloads) {
     Map<String, String> env = System.getenv();
     return new DatasetLocator(
         dataDir,
         Path.of(System.getProperty("user.home")),
         env,
-        DatasetDownloader.fromEnvironment(env, System.err::println),
+        DatasetDownloader.fromEnvironment(env, downloads),
         true);
   }
 
