@@ -68,7 +68,7 @@ public final class Trainer {
     try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), Device.sessionConfig(config.threads(), config.device()), config.device());
         TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
       graph.load(initial, state);
-      GraphDef graphDef = graph.graphDef(); // a few hundred nodes (weights are fed, not constants): cheap
+      GraphDef graphDef = graph.graphDef(); // ~16 KB (weights are fed, not constants): cheap once per fit
       listeners.forEach(l -> l.onGraphBuilt(graphDef));
       listeners.forEach(l -> l.onTrainBegin(config, train.size(), steps));
       BatchFeeder feeder = new BatchFeeder(train);
