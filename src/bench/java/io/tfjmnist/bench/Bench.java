@@ -1,5 +1,6 @@
 package io.tfjmnist.bench;
 
+import io.tfjmnist.cli.ProgressBar;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
@@ -16,7 +17,6 @@ import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.BatchFeeder;
 import io.tfjmnist.training.EpochLogs;
-import io.tfjmnist.training.ProgressBar;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
 import io.tfjmnist.training.TrainingResult;

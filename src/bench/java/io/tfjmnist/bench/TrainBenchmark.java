@@ -1,5 +1,6 @@
 package io.tfjmnist.bench;
 
+import io.tfjmnist.cli.ProgressBar;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
@@ -7,7 +8,6 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.BatchFeeder;
-import io.tfjmnist.training.ProgressBar;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
 import io.tfjmnist.training.TrainingGraph;

@@ -46,8 +46,6 @@ public final class CheckpointIndex {
   static final int BUNDLE_VERSION = 1;
 
   private static final Pattern DATA_SUFFIX = Pattern.compile("\\.data-\\d{5}-of-\\d{5}$");
-  private static final Pattern CHECKPOINT_STATE_LINE =
-      Pattern.compile("^\\s*model_checkpoint_path\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*$");
 
   /**
    * One tensor of the bundle.
@@ -193,13 +191,9 @@ public final class CheckpointIndex {
       if (Files.isRegularFile(indexPath(savedModelVars))) {
         return savedModelVars;
       }
-      Path state = p.resolve("checkpoint");
-      if (Files.isRegularFile(state)) {
-        String latest = latestFromStateFile(state);
-        if (latest != null) {
-          Path candidate = Path.of(latest);
-          return (candidate.isAbsolute() ? candidate : p.resolve(candidate)).normalize();
-        }
+      Path latest = latestFromStateFile(p);
+      if (latest != null) {
+        return latest;
       }
       return onlyCheckpointIn(p);
     }
@@ -236,18 +230,13 @@ public final class CheckpointIndex {
             + dir.resolve(prefixes.get(0)) + ".");
   }
 
-  private static String latestFromStateFile(Path state) {
+  /** The newest checkpoint the folder's state file names; null when there is none or it is unreadable. */
+  private static Path latestFromStateFile(Path dir) {
     try {
-      for (String line : Files.readAllLines(state, StandardCharsets.UTF_8)) {
-        Matcher m = CHECKPOINT_STATE_LINE.matcher(line);
-        if (m.matches()) {
-          return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return null;
+      return CheckpointState.read(dir).latestPrefix(dir);
+    } catch (RuntimeException e) {
+      return null; // reported as "holds no checkpoint" by the caller
     }
-    return null;
   }
 
   /** {@code prefix.index}. */

@@ -1,11 +1,10 @@
 package io.tfjmnist.checkpoint;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,16 +47,16 @@ public final class CheckpointSaver {
     } catch (IOException e) {
       throw new TfjMnistException("Cannot create folder " + dir + " for checkpoint " + prefix + ": " + e.getMessage(), e);
     }
-    Path tmp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    Path tmp = AtomicFiles.temporarySibling(absolute);
     try {
       writeBundle(tmp, tensors);
-      move(dataFile(tmp), dataFile(absolute));
-      move(indexFile(tmp), indexFile(absolute));
+      AtomicFiles.move(dataFile(tmp), dataFile(absolute));
+      AtomicFiles.move(indexFile(tmp), indexFile(absolute));
     } catch (IOException e) {
       throw new TfjMnistException("Cannot write checkpoint " + prefix + ": " + e.getMessage(), e);
     } finally {
-      deleteQuietly(dataFile(tmp));
-      deleteQuietly(indexFile(tmp));
+      AtomicFiles.deleteQuietly(dataFile(tmp));
+      AtomicFiles.deleteQuietly(indexFile(tmp));
     }
   }
 
@@ -98,40 +97,16 @@ public final class CheckpointSaver {
    */
   public static void writeCheckpointState(Path prefix, List<String> allPrefixes) {
     Path dir = prefix.toAbsolutePath().getParent();
-    StringBuilder sb = new StringBuilder();
-    sb.append("model_checkpoint_path: \"").append(prefix.getFileName()).append("\"\n");
-    for (String p : allPrefixes) {
-      sb.append("all_model_checkpoint_paths: \"").append(p).append("\"\n");
-    }
-    writeAtomically(dir.resolve("checkpoint"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    new CheckpointState(prefix.getFileName().toString(),
+        allPrefixes.stream().map(p -> new CheckpointState.Entry(p, Double.NaN)).toList()).write(dir);
   }
 
   /** Writes {@code bytes} to a temporary file beside {@code target}, then renames it over {@code target}. */
   public static void writeAtomically(Path target, byte[] bytes) {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     try {
-      Files.write(tmp, bytes);
-      move(tmp, target);
+      AtomicFiles.write(target, bytes);
     } catch (IOException e) {
       throw new TfjMnistException("Cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(tmp);
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // a leftover temporary file is harmless: its name starts with '.' and ends in .tmp-*
     }
   }
 }

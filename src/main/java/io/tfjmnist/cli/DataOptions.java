@@ -43,7 +43,8 @@ final class DataOptions {
 
   MnistData load() {
     validate();
-    MnistData data = DatasetLocator.fromEnvironment(dataDir).load(dataset);
+    // A first run downloads the data: say so on stderr, where the library only logs it.
+    MnistData data = DatasetLocator.fromEnvironment(dataDir, System.err::println).load(dataset);
     return new MnistData(data.dataset(), limit(data.train(), trainSize), limit(data.test(), testSize), data.origin());
   }
 

@@ -1,14 +1,23 @@
 package io.tfjmnist.cli;
 
-import io.tfjmnist.data.MnistData;
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.AdamArithmetic;
 import io.tfjmnist.training.TfShuffle;
+import io.tfjmnist.training.EpochLogs;
+import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
 import io.tfjmnist.training.TrainingJob;
+import io.tfjmnist.training.TrainingListener;
+import io.tfjmnist.training.TrainingPosition;
+import io.tfjmnist.training.TrainingProgress;
 import io.tfjmnist.training.callbacks.EarlyStopping;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train the quickstart CNN (Conv2D(32,3x3) -> Flatten -> Dense(128) -> Dense(10)) like the Keras script.")
 final class TrainCommand implements Callable<Integer> {
+  /** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
+  static final int EXIT_INTERRUPTED = 130;
+
   @Mixin
   DataOptions data;
 
@@ -127,13 +139,63 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
     validateFlags(prefix);
+    TrainingJob.Options options = options(prefix);
     MnistData mnist = data.load();
-    boolean bar = !quiet && System.console() != null;
-    TrainingJob.Options options = new TrainingJob.Options(prefix, checkpointDir, resume, logdir, history,
-        plotHistory, earlyStopping, validationSplit, bar, true, restoreBestWeights);
-    int exit = new TrainingJob(config, options, main.out, main.err).withReplay(replay).run(mnist).exitCode();
+    PrintStream out = main.out;
+    PrintStream err = main.err;
+
+    TrainingJob.Prepared job = new TrainingJob(config, options).withReplay(replay).prepare(mnist);
+    String label = job.evaluationName();
+    if (resume && job.resumed().isEmpty()) {
+      err.println("No checkpoint in " + checkpointDir + " yet: starting from the beginning.");
+    }
+    job.resumed().ifPresent(r -> {
+      TrainingProgress p = r.progress();
+      err.println("Resuming from " + r.checkpoint() + ": " + p.completedEpochs() + " epochs"
+          + (p.stepInEpoch() > 0 ? " and " + p.stepInEpoch() + " steps" : "") + " done.");
+      err.flush(); // said before the replayed lines, which go to the other stream
+      job.previousEpochs().forEach(l -> out.println(l.line(label))); // the epochs done before, as they were printed
+    });
+
+    List<TrainingListener> listeners = new ArrayList<>();
+    if (!quiet && System.console() != null) {
+      listeners.add(new ProgressBar(err));
+    }
+    listeners.add(new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochLogs logs, Trainer.Snapshot snapshot) {
+        out.println(logs.line(label)); // the quickstart's "Epoch N, Loss: ..." line
+        out.flush();
+      }
+    });
+    TrainingJob.Outcome outcome = job.run(listeners);
+
+    if (outcome instanceof TrainingJob.Interrupted stopped) {
+      TrainingPosition p = stopped.position();
+      err.println("Interrupted after epoch " + p.completedEpochs() + (p.atEpochBoundary() ? "" : " and "
+          + p.stepsInEpoch() + " steps of epoch " + (p.completedEpochs() + 1)) + "; saved " + stopped.checkpoint() + ".");
+      err.println("Resume with: train --resume --checkpoint-dir " + stopped.checkpointDir() + " (and the same flags).");
+      return EXIT_INTERRUPTED;
+    }
+    TrainingJob.Completed done = (TrainingJob.Completed) outcome;
+    int lastEpoch = done.result().position().completedEpochs();
+    done.earlyStopping().filter(es -> es.stoppedEpoch() > 0)
+        .ifPresent(es -> out.println(es.summary(job.validating() ? "val" : "test")));
+    done.earlyStopping().ifPresent(es -> {
+      if (es.restoresBestWeights() && es.bestWeights().isPresent()) {
+        out.println("Restoring model weights from the end of the best epoch: " + done.savedEpoch() + ".");
+      } else if (es.restoresBestWeights() && es.bestEpoch() > 0) {
+        out.println("The best epoch (" + es.bestEpoch() + ") ran before the resume, so its weights are"
+            + " not at hand: keeping the weights of epoch " + lastEpoch + ".");
+      } else if (!es.restoresBestWeights() && es.stoppedEpoch() > 0) {
+        out.println("Keeping the weights of the last epoch (" + lastEpoch + "), as Keras does without"
+            + " --restore-best-weights.");
+      }
+    });
+    out.println("Finish training");
+    out.println("Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001");
     announceFiles();
-    return exit;
+    return 0;
   }
 
   /** Bad values are usage errors (exit 2), reported before the data is read or a graph built. */
@@ -156,25 +218,49 @@ final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--resume needs --checkpoint-dir: the folder the interrupted run saved its checkpoints in.");
     }
-    if (checkpointDir != null && checkpointDir.toAbsolutePath().normalize()
-        .equals(prefix.toAbsolutePath().normalize().getParent())) {
+    if (checkpointDir != null && TrainingJob.Options.sharesStateFile(checkpointDir, prefix)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-dir must not be the folder of"
           + " --weights (" + checkpointDir + "): both keep a 'checkpoint' state file there.");
     }
     data.validate();
   }
 
-  /** Every file train wrote besides the weights (which TrainingJob announces), once it is complete. */
+  /** Every file train wrote besides the weights (announced above), once it is complete. */
   private void announceFiles() {
-    if (history != null && java.nio.file.Files.isRegularFile(history)) {
+    if (history != null && Files.isRegularFile(history)) {
       main.out.println("Wrote the history to " + history);
     }
-    if (plotHistory != null && java.nio.file.Files.isRegularFile(plotHistory)) {
+    if (plotHistory != null && Files.isRegularFile(plotHistory)) {
       main.out.println("Wrote the training curves to " + plotHistory);
     }
-    if (logdir != null && java.nio.file.Files.isDirectory(logdir)) {
+    if (logdir != null && Files.isDirectory(logdir)) {
       main.out.println("Wrote TensorBoard event files to " + logdir.resolve("train") + " and "
           + logdir.resolve("validation") + " (tensorboard --logdir " + logdir + ")");
     }
+  }
+
+  /** The callbacks' flags as job options (already checked by {@link #validateFlags}). */
+  private TrainingJob.Options options(Path prefix) {
+    TrainingJob.Options.Builder b = TrainingJob.Options.saveTo(prefix)
+        .checkpointDir(checkpointDir)
+        .resume(resume)
+        .logdir(logdir)
+        .history(history)
+        .plotHistory(plotHistory)
+        .validationSplit(validationSplit > 0 ? validationSplit : 0)
+        .handleCtrlC(() -> {
+          main.err.println();
+          main.err.println("Interrupted: stopping after the current step (press Ctrl-C again to exit now).");
+          main.err.flush();
+        });
+    if (earlyStopping != null) {
+      try {
+        EarlyStopping es = EarlyStopping.parse(earlyStopping);
+        b.earlyStopping(restoreBestWeights ? es.restoringBestWeights() : es);
+      } catch (IllegalArgumentException e) {
+        throw new TfjMnistException("--early-stopping: " + e.getMessage());
+      }
+    }
+    return b.build();
   }
 }

@@ -1,6 +1,7 @@
 package io.tfjmnist.data;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.files.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +12,8 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -247,12 +246,7 @@ public final class DatasetDownloader {
 
   private static void moveIntoPlace(Path temp, Path target) {
     try {
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        // Same folder, so this only happens on unusual file systems; a plain replace will do.
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.move(temp, target);
     } catch (IOException e) {
       throw new TfjMnistException(
           "Could not move the downloaded file into place as " + target + ": " + e.getMessage() + ".",

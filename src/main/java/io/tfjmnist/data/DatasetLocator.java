@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds a dataset the way a user who has run the Keras tutorial expects, and downloads it when it
@@ -79,7 +81,7 @@ public final class DatasetLocator {
 
   /**
    * The real home folder and environment, no {@code --data-dir}, the packaged MNIST copy before
-   * any download; downloads log to stderr.
+   * any download; downloads are logged (SLF4J, INFO).
    */
   public static DatasetLocator fromEnvironment() {
     return fromEnvironment(null);
@@ -87,12 +89,17 @@ public final class DatasetLocator {
 
   /** As {@link #fromEnvironment()}, with the user's {@code --data-dir} (may be null). */
   public static DatasetLocator fromEnvironment(Path dataDir) {
+    return fromEnvironment(dataDir, LoggerFactory.getLogger(DatasetLocator.class)::info);
+  }
+
+  /** As {@link #fromEnvironment(Path)}, telling {@code downloads} what is being downloaded (the CLI prints it). */
+  public static DatasetLocator fromEnvironment(Path dataDir, Consumer<String> downloads) {
     Map<String, String> env = System.getenv();
     return new DatasetLocator(
         dataDir,
         Path.of(System.getProperty("user.home")),
         env,
-        DatasetDownloader.fromEnvironment(env, System.err::println),
+        DatasetDownloader.fromEnvironment(env, downloads),
         true,
         true);
   }

@@ -1,11 +1,16 @@
 package io.tfjmnist.images;
 
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.files.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * Draws the quickstart script's matplotlib figures with Java2D, headless.
@@ -158,9 +163,21 @@ public final class DigitFigure {
     }).toList(), labels);
   }
 
-  /** Writes a figure as PNG, atomically (see {@link AtomicPng}). */
+  /** Writes a figure as PNG, atomically: an interrupted run leaves no half-written figure behind. */
   public static void write(BufferedImage figure, Path png) {
-    AtomicPng.write(figure, png);
+    if (Files.isDirectory(png)) {
+      throw new TfjMnistException("Cannot write the figure to '" + png + "': it is a directory.");
+    }
+    try {
+      AtomicFiles.write(png, out -> {
+        if (!ImageIO.write(figure, "png", out)) {
+          throw new IOException("no PNG writer for this image type");
+        }
+      });
+    } catch (IOException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new TfjMnistException("Cannot write the figure to '" + png + "': " + why + ".", e);
+    }
   }
 
   /** What one axes shows: its title, its picture at source resolution, and whether it is pixel art. */

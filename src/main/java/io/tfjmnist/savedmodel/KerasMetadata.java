@@ -1,5 +1,9 @@
 package io.tfjmnist.savedmodel;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import io.tfjmnist.TfjMnistException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,12 +28,19 @@ import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.
  * <p>Two places hold it. Keras 2.5 and later write {@code keras_metadata.pb}, a
  * {@code SavedMetadata} proto ({@code repeated SavedObject nodes = 1}, each with
  * {@code node_id = 2}, {@code node_path = 3} as {@code root.a.b}, {@code identifier = 4},
- * {@code metadata = 5}); no Java class exists for it here, so it is read with {@link ProtoWire}.
+ * {@code metadata = 5}); no Java class is generated for it, so its few fields are read with protobuf-java's
+ * {@link CodedInputStream}.
  * Older Keras (TF 2.0-2.4) put the same identifier and JSON in each {@code SavedObject}'s
  * {@code user_object} inside {@code saved_model.pb}; that is the fallback, as it is in Keras's own
  * loader.
  */
 public record KerasMetadata(String source, List<Node> nodes) {
+  // Tags as protobuf writes them, (field number << 3) | wire type; constants so they can be switch labels.
+  private static final int NODES_TAG = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int NODE_ID_TAG = 2 << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int NODE_PATH_TAG = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int IDENTIFIER_TAG = 4 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int METADATA_TAG = 5 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
   /**
    * One Keras object.
@@ -63,26 +74,42 @@ public record KerasMetadata(String source, List<Node> nodes) {
     }
     String where = "Keras metadata file " + file;
     List<Node> nodes = new ArrayList<>();
-    for (ProtoWire.Field f : ProtoWire.fields(bytes, where)) {
-      if (f.number() != 1 || f.wireType() != 2) {
-        continue;
-      }
-      int id = 0;
-      String path = "";
-      String identifier = "";
-      String metadata = "";
-      for (ProtoWire.Field g : ProtoWire.fields(f.bytes(), where)) {
-        switch (g.number()) {
-          case 2 -> id = (int) g.varint();
-          case 3 -> path = g.string();
-          case 4 -> identifier = g.string();
-          case 5 -> metadata = g.string();
-          default -> { } // reserved 1, version 6: not needed
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == NODES_TAG) {
+          nodes.add(readNode(in.readBytes()));
+        } else if (!in.skipField(tag)) {
+          throw new InvalidProtocolBufferException("an end-group tag outside any group");
         }
       }
-      nodes.add(new Node(id, slashPath(path), identifier, metadata));
+    } catch (IOException e) { // InvalidProtocolBufferException: truncated, bad tags, bad lengths
+      throw new TfjMnistException(where + " is corrupt or not a Keras SavedMetadata protobuf: " + e.getMessage(), e);
     }
     return new KerasMetadata(file.getFileName().toString(), nodes);
+  }
+
+  /** One {@code SavedObject}: {@code node_id = 2}, {@code node_path = 3}, {@code identifier = 4}, {@code metadata = 5}. */
+  private static Node readNode(ByteString message) throws IOException {
+    int id = 0;
+    String path = "";
+    String identifier = "";
+    String metadata = "";
+    CodedInputStream in = message.newCodedInput();
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case NODE_ID_TAG -> id = in.readInt32();
+        case NODE_PATH_TAG -> path = in.readString();
+        case IDENTIFIER_TAG -> identifier = in.readString();
+        case METADATA_TAG -> metadata = in.readString();
+        default -> { // reserved 1, version 6: not needed
+          if (!in.skipField(tag)) {
+            throw new InvalidProtocolBufferException("an end-group tag outside any group");
+          }
+        }
+      }
+    }
+    return new Node(id, slashPath(path), identifier, metadata);
   }
 
   /** {@code root.keras_api.layers.0} becomes {@code keras_api/layers/0}. */

@@ -1,17 +1,16 @@
 package io.tfjmnist.savedmodel;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.files.AtomicFiles;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.model.ModelGraph;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -67,7 +66,7 @@ public final class SavedModelExporter {
       throw new TfjMnistException("SavedModel folder " + target + " already exists and is not empty;"
           + " choose a new version folder, or pass --overwrite to replace it.");
     }
-    Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    Path tmp = AtomicFiles.temporarySibling(target);
     try {
       Files.createDirectories(parent);
       write(weights, tmp);
@@ -166,12 +165,9 @@ public final class SavedModelExporter {
   }
 
   private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
+    AtomicFiles.move(from, to);
   }
+
 
   private static boolean isEmptyOrAbsent(Path dir) {
     if (!Files.exists(dir)) {

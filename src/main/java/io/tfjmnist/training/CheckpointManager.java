@@ -2,6 +2,7 @@ package io.tfjmnist.training;
 
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointSaver;
+import io.tfjmnist.checkpoint.CheckpointState;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.model.ModelArchitecture;
@@ -9,17 +10,13 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -46,12 +43,11 @@ import java.util.stream.Stream;
  */
 public final class CheckpointManager {
   public static final int DEFAULT_MAX_TO_KEEP = 3;
-  public static final String STATE_FILE = "checkpoint";
+  public static final String STATE_FILE = CheckpointState.FILE_NAME;
   private static final String NAME = "ckpt";
   private static final Pattern OWN_FILE = Pattern.compile("^" + NAME + "-(\\d+)(\\.index|\\.data-\\d+-of-\\d+|\\.json)$");
   private static final Pattern LEFTOVER = Pattern.compile("^\\.(" + NAME + "-\\d+|" + STATE_FILE + ").*\\.(tmp|staging)-.*$");
   private static final Pattern OWN_PREFIX = Pattern.compile("^" + NAME + "-(\\d+)$");
-  private static final Pattern STATE_LINE = Pattern.compile("^\\s*(\\w+)\\s*:\\s*(.*?)\\s*$");
 
   private final Path directory;
   private final int maxToKeep;
@@ -106,7 +102,7 @@ public final class CheckpointManager {
     } catch (IOException e) {
       throw new TfjMnistException("Cannot create checkpoint folder " + directory + ": " + e.getMessage() + ".", e);
     }
-    List<StateEntry> kept = new ArrayList<>(readState().entries());
+    List<CheckpointState.Entry> kept = new ArrayList<>(readState().entries());
     int n = nextNumber(kept);
     String name = NAME + "-" + n;
     Path prefix = directory.resolve(name);
@@ -115,15 +111,15 @@ public final class CheckpointManager {
     CheckpointSaver.writeAtomically(sidecar(prefix), progress.toJson());
     FaultInjection.point("checkpoint.before-state");
 
-    kept.removeIf(e -> e.name().equals(name));
-    kept.add(new StateEntry(name, System.currentTimeMillis() / 1000.0));
-    List<StateEntry> dropped = new ArrayList<>();
+    kept.removeIf(e -> e.path().equals(name));
+    kept.add(new CheckpointState.Entry(name, System.currentTimeMillis() / 1000.0));
+    List<CheckpointState.Entry> dropped = new ArrayList<>();
     while (kept.size() > maxToKeep) {
       dropped.add(kept.remove(0));
     }
     writeState(kept); // the commit point
-    for (StateEntry e : dropped) {
-      deleteCheckpointFiles(resolve(e.name()));
+    for (CheckpointState.Entry e : dropped) {
+      deleteCheckpointFiles(resolve(e.path()));
     }
     deleteOrphans(kept);
     return prefix;
@@ -131,7 +127,7 @@ public final class CheckpointManager {
 
   /** The kept checkpoints' prefixes as the state file lists them, oldest first (without checking them). */
   public List<Path> checkpoints() {
-    return readState().entries().stream().map(e -> resolve(e.name())).toList();
+    return readState().entries().stream().map(e -> resolve(e.path())).toList();
   }
 
   /**
@@ -186,13 +182,13 @@ public final class CheckpointManager {
 
   /** Newest first: the state file's model_checkpoint_path, then its list from the end; without a state file, the folder's complete-looking ckpt-N. */
   private List<Path> candidates() {
-    State state = readState();
+    CheckpointState state = readState();
     Set<String> names = new LinkedHashSet<>();
     if (state.latest() != null) {
       names.add(state.latest());
     }
     for (int i = state.entries().size() - 1; i >= 0; i--) {
-      names.add(state.entries().get(i).name());
+      names.add(state.entries().get(i).path());
     }
     if (names.isEmpty()) {
       // No (readable) state file: a crash during the very first save, or a copied folder. A
@@ -236,96 +232,31 @@ public final class CheckpointManager {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The state file: TF's CheckpointState text proto.
+  // The state file: TF's CheckpointState text proto, read and written by checkpoint.CheckpointState.
 
-  private record StateEntry(String name, double timestamp) {}
-
-  private record State(String latest, List<StateEntry> entries) {}
-
-  private State readState() {
-    Path file = directory.resolve(STATE_FILE);
-    if (!Files.isRegularFile(file)) {
-      return new State(null, List.of());
-    }
-    String latest = null;
-    List<String> paths = new ArrayList<>();
-    List<Double> stamps = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        Matcher m = STATE_LINE.matcher(line);
-        if (!m.matches()) {
-          continue;
-        }
-        String value = m.group(2);
-        switch (m.group(1)) {
-          case "model_checkpoint_path" -> latest = unquote(value);
-          case "all_model_checkpoint_paths" -> paths.add(unquote(value));
-          case "all_model_checkpoint_timestamps" -> stamps.add(parseDouble(value));
-          default -> { }
-        }
-      }
-    } catch (IOException e) {
-      throw new TfjMnistException("Cannot read checkpoint state file " + file + ": " + e.getMessage() + ".", e);
-    }
-    List<StateEntry> entries = new ArrayList<>();
-    for (int i = 0; i < paths.size(); i++) {
-      String name = paths.get(i);
-      if (name != null) {
-        entries.add(new StateEntry(name, stamps.size() == paths.size() ? stamps.get(i) : Double.NaN));
-      }
-    }
-    return new State(latest, entries);
+  private CheckpointState readState() {
+    return CheckpointState.read(directory);
   }
 
-  private void writeState(List<StateEntry> entries) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("model_checkpoint_path: ").append(quote(entries.get(entries.size() - 1).name())).append('\n');
-    for (StateEntry e : entries) {
-      sb.append("all_model_checkpoint_paths: ").append(quote(e.name())).append('\n');
-    }
-    if (entries.stream().noneMatch(e -> Double.isNaN(e.timestamp()))) {
-      for (StateEntry e : entries) {
-        sb.append("all_model_checkpoint_timestamps: ").append(String.format(Locale.ROOT, "%.6f", e.timestamp())).append('\n');
-      }
-    }
-    CheckpointSaver.writeAtomically(directory.resolve(STATE_FILE), sb.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static String unquote(String v) {
-    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-      return v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
-    }
-    return null;
-  }
-
-  private static double parseDouble(String v) {
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
+  private void writeState(List<CheckpointState.Entry> entries) {
+    new CheckpointState(entries.get(entries.size() - 1).path(), entries).write(directory);
   }
 
   /** State file paths are relative to the folder (as we write them) or absolute (as Python may). */
   private Path resolve(String name) {
-    Path p = Path.of(name);
-    return (p.isAbsolute() ? p : directory.resolve(p)).normalize();
+    return CheckpointState.resolve(directory, name);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Files.
 
-  private int nextNumber(List<StateEntry> listed) {
+  private int nextNumber(List<CheckpointState.Entry> listed) {
     int max = 0;
     for (int k : numbersOnDisk()) {
       max = Math.max(max, k);
     }
-    for (StateEntry e : listed) {
-      Matcher m = OWN_PREFIX.matcher(Path.of(e.name()).getFileName().toString());
+    for (CheckpointState.Entry e : listed) {
+      Matcher m = OWN_PREFIX.matcher(Path.of(e.path()).getFileName().toString());
       if (m.matches()) {
         max = Math.max(max, Integer.parseInt(m.group(1)));
       }
@@ -356,9 +287,9 @@ public final class CheckpointManager {
   }
 
   /** Removes ckpt-N files the state file no longer lists (dropped or from an interrupted save) and stale temporaries. */
-  private void deleteOrphans(List<StateEntry> kept) {
+  private void deleteOrphans(List<CheckpointState.Entry> kept) {
     Set<String> keep = new HashSet<>();
-    kept.forEach(e -> keep.add(resolve(e.name()).getFileName().toString()));
+    kept.forEach(e -> keep.add(resolve(e.path()).getFileName().toString()));
     for (Path p : list()) {
       String file = p.getFileName().toString();
       Matcher m = OWN_FILE.matcher(file);

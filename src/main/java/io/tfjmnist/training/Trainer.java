@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -71,6 +72,8 @@ public final class Trainer {
             : new TfShuffle(train.size(), config.shuffleBuffer(), config.tfShuffle(), position.completedEpochs());
         TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
       graph.load(initial, state);
+      GraphDef graphDef = graph.graphDef(); // ~16 KB (weights are fed, not constants): cheap once per fit
+      listeners.forEach(l -> l.onGraphBuilt(graphDef));
       listeners.forEach(l -> l.onTrainBegin(config, train.size(), steps));
       BatchFeeder feeder = new BatchFeeder(train);
       Mean loss = new Mean();

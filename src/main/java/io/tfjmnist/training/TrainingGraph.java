@@ -21,6 +21,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
@@ -175,6 +176,11 @@ public final class TrainingGraph implements AutoCloseable {
 
   public OptimizerState optimizerState() {
     return adam.read(session);
+  }
+
+  /** The graph's definition (for TensorBoard); the weights are variables, so it stays small. */
+  public GraphDef graphDef() {
+    return graph.toGraphDef();
   }
 
   public ModelArchitecture architecture() {

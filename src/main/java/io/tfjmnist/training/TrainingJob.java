@@ -1,14 +1,12 @@
 package io.tfjmnist.training;
 
-import io.tfjmnist.optimizers.OptimizerState;
-import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.training.CheckpointManager;
-import io.tfjmnist.training.TrainingProgress;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.optimizers.OptimizerState;
+import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.training.callbacks.CsvLogger;
 import io.tfjmnist.training.callbacks.EarlyStopping;
 import io.tfjmnist.training.callbacks.HistoryPlot;
@@ -17,39 +15,37 @@ import io.tfjmnist.training.callbacks.PeriodicCheckpoint;
 import io.tfjmnist.training.callbacks.StepLimit;
 import io.tfjmnist.training.callbacks.StepLossLog;
 import io.tfjmnist.training.callbacks.TensorBoardWriter;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The {@code train} command's work as a library call: the quickstart's training run plus what Keras
  * callbacks add (resumable checkpoints, TensorBoard, CSV history, curves, early stopping, Ctrl-C),
- * then {@code save_weights}. Kept out of the CLI so a service can run the same job.
+ * then {@code save_weights}. It returns what happened and throws on failure; it prints nothing, so a
+ * service can run the same job and the CLI decides what the user sees:
+ *
+ * <pre>{@code
+ * TrainingJob.Prepared job = new TrainingJob(config, TrainingJob.Options.saveTo(Path.of("mnist"))
+ *     .checkpointDir(Path.of("ckpts")).resume(true).build()).prepare(data);  // restores, trains nothing yet
+ * TrainingJob.Outcome outcome = job.run(List.of(myProgressListener));
+ * }</pre>
  */
 public final class TrainingJob {
-  /** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
-  public static final int INTERRUPTED = 130;
+  private final TrainingConfig config;
+  private final Options options;
+  private final Replay replay;
 
-  /**
-   * @param weights where to save the final weights ({@code save_weights} prefix)
-   * @param checkpointDir where to keep per-epoch checkpoints; null for none
-   * @param validationSplit fraction of the training set held out (Keras's last fraction); 0 for none,
-   *     in which case the quickstart's test set is evaluated each epoch
-   * @param handleCtrlC whether SIGINT stops training after the current step (the CLI); tests pass false
-   * @param restoreBestWeights Keras's {@code EarlyStopping(restore_best_weights=True)}: save the best
-   *     epoch's weights instead of the last's (needs {@code earlyStopping})
-   */
-  public record Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history,
-      Path plotHistory, String earlyStopping, double validationSplit, boolean progressBar, boolean handleCtrlC,
-      boolean restoreBestWeights) {
-    /** Without {@code restoreBestWeights}. */
-    public Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history,
-        Path plotHistory, String earlyStopping, double validationSplit, boolean progressBar, boolean handleCtrlC) {
-      this(weights, checkpointDir, resume, logdir, history, plotHistory, earlyStopping, validationSplit,
-          progressBar, handleCtrlC, false);
-    }
+  public TrainingJob(TrainingConfig config, Options options) {
+    this(config, options, Replay.NONE);
+  }
+
+  private TrainingJob(TrainingConfig config, Options options, Replay replay) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.options = Objects.requireNonNull(options, "options");
+    this.replay = Objects.requireNonNull(replay, "replay");
   }
 
   /**
@@ -64,35 +60,14 @@ public final class TrainingJob {
 
     public Replay {
       if (maxSteps < 0) {
-        throw new TfjMnistException("--max-steps must be 1 or more, got " + maxSteps + ".");
+        throw new IllegalArgumentException("the step limit must be 1 or more (0 for none), got " + maxSteps);
       }
     }
   }
 
-  /** What the job did: the result of the training call and how the process should exit. */
-  public record Outcome(TrainingResult result, int exitCode, Path savedWeights) {}
-
-  private final TrainingConfig config;
-  private final Options options;
-  private final PrintStream out;
-  private final PrintStream err;
-  private final Replay replay;
-
-  public TrainingJob(TrainingConfig config, Options options, PrintStream out, PrintStream err) {
-    this(config, options, out, err, Replay.NONE);
-  }
-
-  private TrainingJob(TrainingConfig config, Options options, PrintStream out, PrintStream err, Replay replay) {
-    this.config = config;
-    this.options = options;
-    this.out = out;
-    this.err = err;
-    this.replay = replay;
-  }
-
   /** The same job with a replay's additions: initial weights, step log, step limit. */
   public TrainingJob withReplay(Replay r) {
-    return new TrainingJob(config, options, out, err, r == null ? Replay.NONE : r);
+    return new TrainingJob(config, options, r == null ? Replay.NONE : r);
   }
 
   /**
@@ -109,173 +84,362 @@ public final class TrainingJob {
     return WeightsCheckpoint.load(prefix, arch).weights();
   }
 
-  public Outcome run(MnistData data) {
+  /** What the job keeps and writes besides training itself; built with {@link #saveTo}. */
+  public static final class Options {
+    private final Path weights;
+    private final Path checkpointDir;
+    private final boolean resume;
+    private final Path logdir;
+    private final Path history;
+    private final Path plotHistory;
+    private final EarlyStopping earlyStopping;
+    private final double validationSplit;
+    private final Runnable onFirstCtrlC;
+
+    private Options(Builder b) {
+      this.weights = b.weights;
+      this.checkpointDir = b.checkpointDir;
+      this.resume = b.resume;
+      this.logdir = b.logdir;
+      this.history = b.history;
+      this.plotHistory = b.plotHistory;
+      this.earlyStopping = b.earlyStopping;
+      this.validationSplit = b.validationSplit;
+      this.onFirstCtrlC = b.onFirstCtrlC;
+    }
+
+    /** Starts the options of a job that saves its final weights under {@code weights} ({@code save_weights} prefix). */
+    public static Builder saveTo(Path weights) {
+      return new Builder(weights);
+    }
+
+    public Path weights() {
+      return weights;
+    }
+
+    /** Where per-epoch checkpoints are kept; null for none. */
+    public Path checkpointDir() {
+      return checkpointDir;
+    }
+
+    public boolean resume() {
+      return resume;
+    }
+
+    public Path logdir() {
+      return logdir;
+    }
+
+    public Path history() {
+      return history;
+    }
+
+    public Path plotHistory() {
+      return plotHistory;
+    }
+
+    public Optional<EarlyStopping> earlyStopping() {
+      return Optional.ofNullable(earlyStopping);
+    }
+
+    public double validationSplit() {
+      return validationSplit;
+    }
+
+    /**
+     * Whether two folders would share a {@code checkpoint} state file: the checkpoint folder and
+     * the folder of the final weights must differ, since {@code save_weights} writes one there too.
+     */
+    public static boolean sharesStateFile(Path checkpointDir, Path weights) {
+      Path a = checkpointDir.toAbsolutePath().normalize();
+      Path b = weights.toAbsolutePath().normalize().getParent();
+      return a.equals(b);
+    }
+
+    /** Settings one at a time; {@link #build} checks that they fit together. */
+    public static final class Builder {
+      private final Path weights;
+      private Path checkpointDir;
+      private boolean resume;
+      private Path logdir;
+      private Path history;
+      private Path plotHistory;
+      private EarlyStopping earlyStopping;
+      private double validationSplit;
+      private Runnable onFirstCtrlC;
+
+      private Builder(Path weights) {
+        this.weights = Objects.requireNonNull(weights, "weights");
+      }
+
+      /** Keeps a resumable checkpoint ({@link CheckpointManager}) in {@code dir} after every epoch. */
+      public Builder checkpointDir(Path dir) {
+        this.checkpointDir = dir;
+        return this;
+      }
+
+      /** Continues from the newest checkpoint in {@link #checkpointDir} (from the start when there is none yet). */
+      public Builder resume(boolean resume) {
+        this.resume = resume;
+        return this;
+      }
+
+      /** TensorBoard event files in {@code dir/train} and {@code dir/validation}. */
+      public Builder logdir(Path dir) {
+        this.logdir = dir;
+        return this;
+      }
+
+      /** Per-epoch metrics as CSV ({@link CsvLogger}). */
+      public Builder history(Path csv) {
+        this.history = csv;
+        return this;
+      }
+
+      /** Loss and accuracy curves as a PNG, redrawn every epoch ({@link HistoryPlot}). */
+      public Builder plotHistory(Path png) {
+        this.plotHistory = png;
+        return this;
+      }
+
+      /** Keras's {@code EarlyStopping} callback; a fresh one per job, as it counts epochs. */
+      public Builder earlyStopping(EarlyStopping callback) {
+        this.earlyStopping = callback;
+        return this;
+      }
+
+      /**
+       * Holds out the last {@code fraction} of the training set and evaluates on it instead of the
+       * test set (Keras's {@code validation_split}); 0 for none.
+       */
+      public Builder validationSplit(double fraction) {
+        if (fraction != 0 && !(fraction > 0 && fraction < 1)) {
+          throw new IllegalArgumentException("the validation split must be 0 (none) or in (0, 1), got " + fraction);
+        }
+        this.validationSplit = fraction;
+        return this;
+      }
+
+      /**
+       * Takes over SIGINT while training: the first Ctrl-C stops after the current step (the run then
+       * ends {@link Interrupted}) and calls {@code onFirstCtrlC}, e.g. to tell the user; a second one
+       * exits as usual. Without it, Ctrl-C keeps its default meaning.
+       */
+      public Builder handleCtrlC(Runnable onFirstCtrlC) {
+        this.onFirstCtrlC = Objects.requireNonNull(onFirstCtrlC, "onFirstCtrlC");
+        return this;
+      }
+
+      public Options build() {
+        if (resume && checkpointDir == null) {
+          throw new IllegalArgumentException("resuming needs the checkpoint folder the interrupted run saved its checkpoints in");
+        }
+        if (checkpointDir != null && sharesStateFile(checkpointDir, weights)) {
+          throw new IllegalArgumentException("the checkpoint folder " + checkpointDir
+              + " must not be the folder of the final weights: both keep a 'checkpoint' state file there");
+        }
+        return new Options(this);
+      }
+    }
+  }
+
+  /** The checkpoint a resumed job continues from. */
+  public record Resumed(Path checkpoint, TrainingProgress progress) {}
+
+  /** How a job ended. */
+  public sealed interface Outcome permits Completed, Interrupted {
+    TrainingResult result();
+  }
+
+  /**
+   * Every epoch ran, or early stopping ended the run, and the final weights were saved.
+   *
+   * @param earlyStopping the early-stopping callback of the options, if any ({@link EarlyStopping#stoppedEpoch()} > 0 when it stopped the run)
+   * @param savedEpoch the epoch whose weights were saved: the last one, or the best one when early
+   *     stopping restores the best weights (Keras 3 does so at the end of training, stopped early or not)
+   */
+  public record Completed(TrainingResult result, Path savedWeights, Optional<EarlyStopping> earlyStopping,
+      int savedEpoch) implements Outcome {}
+
+  /**
+   * Ctrl-C, or a stop requested by one of the caller's listeners, ended the run mid-way; it was
+   * saved exactly where it stopped.
+   *
+   * @param checkpoint the checkpoint saved, to resume from
+   * @param checkpointDir its folder: the options' checkpoint folder, else {@code <weights>_checkpoints} beside the weights
+   */
+  public record Interrupted(TrainingResult result, Path checkpoint, Path checkpointDir) implements Outcome {
+    public TrainingPosition position() {
+      return result.position();
+    }
+  }
+
+  /**
+   * Checks the options against the data and, when resuming, restores the newest checkpoint;
+   * trains nothing yet.
+   */
+  public Prepared prepare(MnistData data) {
     ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     Dataset train = data.train();
     Dataset eval = data.test();
     String evalName = "Test";
-    boolean validating = false;
     if (options.validationSplit() > 0) {
-      if (!(options.validationSplit() < 1)) {
-        throw new TfjMnistException("--validation-split must be in (0, 1), got " + options.validationSplit() + ".");
-      }
       Dataset.Split split = train.validationSplit(options.validationSplit());
       train = split.train();
       eval = split.validation();
       evalName = "Validation";
-      validating = true;
     }
-    if (options.resume() && options.checkpointDir() == null) {
-      throw new TfjMnistException("--resume needs --checkpoint-dir: the folder the interrupted run saved its checkpoints in.");
+    CheckpointManager manager = options.checkpointDir() == null ? null : new CheckpointManager(options.checkpointDir());
+    Prepared p = new Prepared(data.name(), arch, train, eval, evalName, manager);
+    if (replay.initialWeights() != null) {
+      p.initial = readInitialWeights(replay.initialWeights(), arch);
     }
-    Path checkpointDir = options.checkpointDir();
-    if (checkpointDir != null && sameFolder(checkpointDir, options.weights())) {
-      throw new TfjMnistException("--checkpoint-dir must not be the folder of --weights (" + checkpointDir
-          + "): both keep a 'checkpoint' state file there.");
-    }
-
-    ModelWeights initial = replay.initialWeights() == null ? ModelWeights.glorotUniform(arch, config.seed())
-        : readInitialWeights(replay.initialWeights(), arch);
-    OptimizerState state = null;
-    TrainingPosition position = TrainingPosition.start();
-    List<EpochLogs> previous = List.of();
-    CheckpointManager manager = checkpointDir == null ? null : new CheckpointManager(checkpointDir);
     if (options.resume()) {
       Optional<CheckpointManager.Restored> restored = manager.restoreLatest(arch);
-      if (restored.isEmpty()) {
-        err.println("No checkpoint in " + checkpointDir + " yet: starting from the beginning.");
-      } else {
-        TrainingProgress p = restored.get().progress();
-        String why = p.incompatibility(config, data.name());
+      if (restored.isPresent()) {
+        TrainingProgress progress = restored.get().progress();
+        String why = progress.incompatibility(config, data.name());
         if (why != null) {
-          throw new TfjMnistException(why + " Resume with the same settings, or start afresh without --resume.");
+          throw new TfjMnistException(why + " Resume with the same settings, or start afresh instead of resuming.");
         }
-        initial = restored.get().weights();
-        state = restored.get().optimizerState();
-        position = new TrainingPosition(p.completedEpochs(), p.stepInEpoch(), p.lossTotal(), p.lossCount(),
-            p.correct(), p.count());
-        previous = p.history();
-        err.println("Resuming from " + restored.get().prefix() + ": " + p.completedEpochs() + " epochs"
-            + (p.stepInEpoch() > 0 ? " and " + p.stepInEpoch() + " steps" : "") + " done.");
-        err.flush(); // said before the replayed lines, which go to the other stream
-        final String replayName = evalName;
-        previous.forEach(l -> out.println(l.line(replayName))); // the epochs done before, as they were printed
+        p.resumed = new Resumed(restored.get().prefix(), progress);
+        p.initial = restored.get().weights();
+        p.state = restored.get().optimizerState();
+        p.position = new TrainingPosition(progress.completedEpochs(), progress.stepInEpoch(), progress.lossTotal(),
+            progress.lossCount(), progress.correct(), progress.count());
+        p.previous = progress.history();
       }
     }
-
-    EarlyStopping earlyStopping = null;
-    if (options.earlyStopping() != null) {
-      try {
-        earlyStopping = EarlyStopping.parse(options.earlyStopping());
-      } catch (IllegalArgumentException e) {
-        throw new TfjMnistException("--early-stopping: " + e.getMessage());
-      }
-      if (options.restoreBestWeights()) {
-        earlyStopping = earlyStopping.restoringBestWeights();
-      }
-      earlyStopping.replay(previous);
-    } else if (options.restoreBestWeights()) {
-      throw new TfjMnistException("--restore-best-weights needs --early-stopping, whose monitor decides which epoch is best.");
-    }
-
-    TrainingResult result;
-    InterruptHandler interrupt = options.handleCtrlC() ? InterruptHandler.install(err) : InterruptHandler.none();
-    try (interrupt; TensorBoardWriter tensorBoard = options.logdir() == null ? null : new TensorBoardWriter(options.logdir())) {
-      List<TrainingListener> listeners = new ArrayList<>();
-      if (options.progressBar()) {
-        listeners.add(new ProgressBar(err));
-      }
-      listeners.add(interrupt);
-      final String label = evalName;
-      listeners.add(new TrainingListener() {
-        @Override
-        public void onEpochEnd(EpochLogs logs, Trainer.Snapshot snapshot) {
-          out.println(logs.line(label));
-          out.flush();
-        }
-      });
-      if (tensorBoard != null) {
-        listeners.add(tensorBoard);
-      }
-      if (options.history() != null) {
-        CsvLogger csv = options.resume() ? CsvLogger.resuming(options.history(), position.completedEpochs())
-            : new CsvLogger(options.history(), false);
-        listeners.add(validating ? csv.forValidation() : csv); // val_* columns, as Keras names them
-      }
-      if (options.plotHistory() != null) {
-        listeners.add(new HistoryPlot(options.plotHistory(), previous, validating ? "val" : "test"));
-      }
-      if (earlyStopping != null) {
-        listeners.add(earlyStopping);
-      }
-      if (replay.stepLog() != null) {
-        listeners.add(new StepLossLog(replay.stepLog()));
-      }
-      if (replay.maxSteps() > 0) {
-        listeners.add(new StepLimit(replay.maxSteps()));
-      }
-      if (manager != null) {
-        listeners.add(new PeriodicCheckpoint(manager, data.name(), previous)); // last: after every other epoch-end
-      }
-      result = new Trainer(config).fit(arch, initial, state, position, train, eval, listeners);
-    }
-
-    if (interrupt.stopRequested()) {
-      return interrupted(result, manager != null ? manager
-          : new CheckpointManager(defaultCheckpointDir(options.weights())), data.name(), train.size(), previous);
-    }
-    ModelWeights saved = result.weights();
-    int lastEpoch = result.position().completedEpochs();
-    if (earlyStopping != null && earlyStopping.stoppedEpoch() > 0) {
-      out.println(earlyStopping.summary(validating ? "val" : "test"));
-    }
-    if (earlyStopping != null && earlyStopping.restoresBestWeights()) {
-      // Keras 3 restores the best weights at the end of training, whether it stopped early or not.
-      Optional<ModelWeights> best = earlyStopping.bestWeights();
-      if (best.isPresent()) {
-        saved = best.get();
-        out.println("Restoring model weights from the end of the best epoch: " + earlyStopping.bestEpoch() + ".");
-      } else if (earlyStopping.bestEpoch() > 0) {
-        out.println("The best epoch (" + earlyStopping.bestEpoch() + ") ran before the resume, so its weights are"
-            + " not at hand: keeping the weights of epoch " + lastEpoch + ".");
-      }
-    } else if (earlyStopping != null && earlyStopping.stoppedEpoch() > 0) {
-      out.println("Keeping the weights of the last epoch (" + lastEpoch + "), as Keras does without"
-          + " --restore-best-weights.");
-    }
-    out.println("Finish training");
-    WeightsCheckpoint.save(options.weights(), saved, result.optimizerState(), config.adam());
-    out.println("Saved weights to " + options.weights() + ".index and " + options.weights() + ".data-00000-of-00001");
-    return new Outcome(result, 0, options.weights());
+    options.earlyStopping().ifPresent(es -> es.replay(p.previous));
+    return p;
   }
 
-  /** Ctrl-C: save exactly where training stopped and say how to continue. */
-  private Outcome interrupted(TrainingResult result, CheckpointManager manager, String dataset, int trainSize,
-      List<EpochLogs> previous) {
-    TrainingPosition p = result.position();
-    int stepsPerEpoch = (trainSize + config.batchSize() - 1) / config.batchSize();
-    List<EpochLogs> history = new ArrayList<>(previous);
-    history.addAll(result.history());
-    TrainingProgress progress = p.atEpochBoundary()
-        ? TrainingProgress.atEpochEnd(config, dataset, p.completedEpochs(), stepsPerEpoch, history)
-        : TrainingProgress.midEpoch(config, dataset, p.completedEpochs(), p.stepsInEpoch(), stepsPerEpoch,
-            p.lossTotal(), p.lossCount(), p.correct(), p.seen(), history);
-    Path saved = manager.save(result.weights(), result.optimizerState(), config.adam(), progress);
-    err.println("Interrupted after epoch " + p.completedEpochs() + (p.atEpochBoundary() ? "" : " and " + p.stepsInEpoch()
-        + " steps of epoch " + (p.completedEpochs() + 1)) + "; saved " + saved + ".");
-    err.println("Resume with: train --resume --checkpoint-dir " + manager.directory() + " (and the same flags).");
-    return new Outcome(result, INTERRUPTED, saved);
+  /** Prepares and runs with no listeners of the caller's. */
+  public Outcome run(MnistData data) {
+    return prepare(data).run(List.of());
   }
 
-  /** Where a Ctrl-C checkpoint goes when no --checkpoint-dir was given: beside the weights. */
+  /** A job ready to train: the data split, and where it starts (restored when resuming). */
+  public final class Prepared {
+    private final String dataset;
+    private final ModelArchitecture arch;
+    private final Dataset train;
+    private final Dataset eval;
+    private final String evaluationName;
+    private final CheckpointManager manager;
+    private Resumed resumed;
+    private ModelWeights initial;
+    private OptimizerState state;
+    private TrainingPosition position = TrainingPosition.start();
+    private List<EpochLogs> previous = List.of();
+    private boolean ran;
+
+    private Prepared(String dataset, ModelArchitecture arch, Dataset train, Dataset eval, String evaluationName,
+        CheckpointManager manager) {
+      this.dataset = dataset;
+      this.arch = arch;
+      this.train = train;
+      this.eval = eval;
+      this.evaluationName = evaluationName;
+      this.manager = manager;
+      this.initial = ModelWeights.glorotUniform(arch, config.seed());
+    }
+
+    /** The checkpoint this run continues from; empty for a fresh start (also when resuming found none yet). */
+    public Optional<Resumed> resumed() {
+      return Optional.ofNullable(resumed);
+    }
+
+    /** The epochs done before this run (a resumed run's history), oldest first. */
+    public List<EpochLogs> previousEpochs() {
+      return previous;
+    }
+
+    /** What is evaluated after each epoch, as the quickstart's epoch line names it: "Test" or "Validation". */
+    public String evaluationName() {
+      return evaluationName;
+    }
+
+    /** Whether the evaluation is a validation split, whose metrics Keras names {@code val_*}. */
+    public boolean validating() {
+      return options.validationSplit() > 0;
+    }
+
+    /**
+     * Trains, then saves the final weights, or, when stopped by Ctrl-C or one of {@code listeners},
+     * a checkpoint to resume from.
+     *
+     * @param listeners the caller's own (progress display, epoch lines...), called before the job's callbacks
+     */
+    public Outcome run(List<? extends TrainingListener> listeners) {
+      if (ran) {
+        throw new IllegalStateException("a prepared training job runs once");
+      }
+      ran = true;
+      TrainingResult result;
+      InterruptHandler interrupt = options.onFirstCtrlC == null ? InterruptHandler.none()
+          : InterruptHandler.install(options.onFirstCtrlC);
+      try (interrupt; TensorBoardWriter tensorBoard = options.logdir() == null ? null : new TensorBoardWriter(options.logdir())) {
+        List<TrainingListener> all = new ArrayList<>(listeners);
+        all.add(interrupt);
+        if (tensorBoard != null) {
+          all.add(tensorBoard);
+        }
+        if (options.history() != null) {
+          CsvLogger csv = options.resume() ? CsvLogger.resuming(options.history(), position.completedEpochs())
+              : new CsvLogger(options.history(), false);
+          all.add(validating() ? csv.forValidation() : csv); // val_* columns, as Keras names them
+        }
+        if (options.plotHistory() != null) {
+          all.add(new HistoryPlot(options.plotHistory(), previous, validating() ? "val" : "test"));
+        }
+        options.earlyStopping().ifPresent(all::add);
+        if (replay.stepLog() != null) {
+          all.add(new StepLossLog(replay.stepLog()));
+        }
+        if (replay.maxSteps() > 0) {
+          all.add(new StepLimit(replay.maxSteps()));
+        }
+        if (manager != null) {
+          all.add(new PeriodicCheckpoint(manager, dataset, previous)); // last: after every other epoch-end
+        }
+        result = new Trainer(config).fit(arch, initial, state, position, train, eval, all);
+      }
+
+      if (interrupt.stopRequested() || listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+        return interrupted(result);
+      }
+      ModelWeights saved = result.weights();
+      int savedEpoch = result.position().completedEpochs();
+      Optional<EarlyStopping> es = options.earlyStopping().filter(EarlyStopping::restoresBestWeights);
+      if (es.isPresent() && es.get().bestWeights().isPresent()) {
+        // Keras 3 restores the best weights at the end of training, whether it stopped early or not.
+        saved = es.get().bestWeights().get();
+        savedEpoch = es.get().bestEpoch();
+      }
+      WeightsCheckpoint.save(options.weights(), saved, result.optimizerState(), config.adam());
+      return new Completed(result, options.weights(), options.earlyStopping(), savedEpoch);
+    }
+
+    /** Saves exactly where training stopped. */
+    private Interrupted interrupted(TrainingResult result) {
+      CheckpointManager target = manager != null ? manager : new CheckpointManager(defaultCheckpointDir(options.weights()));
+      TrainingPosition p = result.position();
+      int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+      List<EpochLogs> history = new ArrayList<>(previous);
+      history.addAll(result.history());
+      TrainingProgress progress = p.atEpochBoundary()
+          ? TrainingProgress.atEpochEnd(config, dataset, p.completedEpochs(), stepsPerEpoch, history)
+          : TrainingProgress.midEpoch(config, dataset, p.completedEpochs(), p.stepsInEpoch(), stepsPerEpoch,
+              p.lossTotal(), p.lossCount(), p.correct(), p.seen(), history);
+      Path saved = target.save(result.weights(), result.optimizerState(), config.adam(), progress);
+      return new Interrupted(result, saved, target.directory());
+    }
+  }
+
+  /** Where an interrupted run's checkpoint goes when no checkpoint folder was given: beside the weights. */
   static Path defaultCheckpointDir(Path weights) {
     Path abs = weights.toAbsolutePath();
     return abs.resolveSibling(abs.getFileName() + "_checkpoints");
-  }
-
-  private static boolean sameFolder(Path dir, Path weightsPrefix) {
-    Path a = dir.toAbsolutePath().normalize();
-    Path b = weightsPrefix.toAbsolutePath().normalize().getParent();
-    return a.equals(b);
   }
 }

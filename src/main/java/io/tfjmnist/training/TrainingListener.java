@@ -1,10 +1,15 @@
 package io.tfjmnist.training;
 
+import org.tensorflow.proto.GraphDef;
+
 /**
  * Keras-style callbacks around a {@link Trainer#fit} run. Every method has an empty default so a
  * listener implements only what it needs.
  */
 public interface TrainingListener {
+  /** Once per fit, before {@link #onTrainBegin}: the training graph as TF holds it (what TensorBoard's Graphs tab shows). */
+  default void onGraphBuilt(GraphDef trainingGraph) {}
+
   default void onTrainBegin(TrainingConfig config, int trainSize, int stepsPerEpoch) {}
 
   default void onEpochBegin(int epoch) {}

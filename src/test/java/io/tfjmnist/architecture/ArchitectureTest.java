@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies run one way: cli -> serving -> inference / training -> savedmodel / checkpoint ->
- * model / optimizers / images / data -> tensors (the README's Architecture section). Read from the
+ * model / optimizers / images / data -> tensors, with {@code files} (atomic writes) importable by every
+ * layer (the README's Architecture section). Read from the
  * product's own sources, so a new import that points upwards fails here with the file named.
  */
 class ArchitectureTest {
@@ -28,19 +29,22 @@ class ArchitectureTest {
 
   /** Each layer and the layers it may import (besides itself, its sub-packages and io.tfjmnist). */
   private static final Map<String, Set<String>> MAY_IMPORT = Map.ofEntries(
-      Map.entry("tensors", Set.of()),
-      Map.entry("data", Set.of("tensors")),
-      Map.entry("images", Set.of("tensors")),
-      Map.entry("model", Set.of("tensors")),
-      Map.entry("optimizers", Set.of("tensors")),
-      Map.entry("checkpoint", Set.of("model", "optimizers", "tensors")),
-      Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors")),
-      Map.entry("training", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors")),
-      Map.entry("inference", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors")),
+      Map.entry("files", Set.of()),
+      Map.entry("tensors", Set.of("files")),
+      Map.entry("data", Set.of("tensors", "files")),
+      Map.entry("images", Set.of("tensors", "files")),
+      Map.entry("model", Set.of("tensors", "files")),
+      Map.entry("optimizers", Set.of("tensors", "files")),
+      Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
+      Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
+      Map.entry("training", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
+          "files")),
+      Map.entry("inference", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
+          "files")),
       Map.entry("serving", Set.of("inference", "savedmodel", "checkpoint", "model", "optimizers", "data", "images",
-          "tensors")),
+          "tensors", "files")),
       Map.entry("cli", Set.of("serving", "inference", "training", "savedmodel", "checkpoint", "model", "optimizers",
-          "data", "images", "tensors")));
+          "data", "images", "tensors", "files")));
 
   private static final Pattern PACKAGE = Pattern.compile("^package io\\.tfjmnist(?:\\.(\\w+))?[\\w.]*;", Pattern.MULTILINE);
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.tfjmnist\\.(\\w+)\\.", Pattern.MULTILINE);

@@ -1,6 +1,7 @@
 package io.tfjmnist.training.callbacks;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.files.AtomicFiles;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
@@ -9,10 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,23 +182,6 @@ public final class CsvLogger implements TrainingListener {
   }
 
   private void replace(String content) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(false);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
   }
 }

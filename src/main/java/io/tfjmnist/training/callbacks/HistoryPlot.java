@@ -1,6 +1,7 @@
 package io.tfjmnist.training.callbacks;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.files.AtomicFiles;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingListener;
@@ -13,10 +14,7 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -93,26 +91,14 @@ public final class HistoryPlot implements TrainingListener {
   /** As above, naming the evaluated series {@code evaluationName} ({@code test} or {@code val}). */
   public static void write(List<EpochLogs> history, Path png, String evaluationName) {
     BufferedImage image = render(history, WIDTH, HEIGHT, null, evaluationName);
-    Path abs = png.toAbsolutePath();
-    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     try {
-      Files.createDirectories(abs.getParent());
-      if (!ImageIO.write(image, "png", tmp.toFile())) {
-        throw new IOException("no PNG writer is available");
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.write(png, out -> {
+        if (!ImageIO.write(image, "png", out)) {
+          throw new IOException("no PNG writer is available");
+        }
+      });
     } catch (IOException e) {
       throw new TfjMnistException("Cannot write the history plot " + png + ": " + e.getMessage() + ".", e);
-    } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // a leftover hidden .tmp- file is harmless
-      }
     }
   }
 

@@ -1,7 +1,6 @@
 package io.tfjmnist.training.callbacks;
 
 import io.tfjmnist.training.TrainingListener;
-import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,21 +16,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InterruptHandler implements TrainingListener, AutoCloseable {
   private final AtomicInteger signals = new AtomicInteger();
-  private final PrintStream messages;
+  private final Runnable onFirstSignal; // null: nothing to do
   private final Hook hook; // null when signals could not be taken over
 
-  private InterruptHandler(PrintStream messages, boolean install) {
-    this.messages = messages;
+  private InterruptHandler(Runnable onFirstSignal, boolean install) {
+    this.onFirstSignal = onFirstSignal;
     this.hook = install ? Hook.tryInstall(this) : null;
   }
 
   /**
    * Takes over SIGINT until {@link #close()}.
    *
-   * @param messages where to say "stopping after this step" on the first Ctrl-C; null for silence
+   * @param onFirstSignal run on the JVM's signal thread at the first Ctrl-C (the CLI says "stopping
+   *     after this step" there); null for nothing
    */
-  public static InterruptHandler install(PrintStream messages) {
-    return new InterruptHandler(messages, true);
+  public static InterruptHandler install(Runnable onFirstSignal) {
+    return new InterruptHandler(onFirstSignal, true);
   }
 
   /** A handler that never fires, for runs that leave Ctrl-C alone (tests, embedding applications). */
@@ -58,10 +58,8 @@ public final class InterruptHandler implements TrainingListener, AutoCloseable {
   boolean onSignal() {
     int n = signals.incrementAndGet();
     if (n == 1) {
-      if (messages != null) {
-        messages.println();
-        messages.println("Interrupted: stopping after the current step (press Ctrl-C again to exit now).");
-        messages.flush();
+      if (onFirstSignal != null) {
+        onFirstSignal.run();
       }
       return false;
     }

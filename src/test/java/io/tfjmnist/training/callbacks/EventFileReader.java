@@ -2,6 +2,7 @@ package io.tfjmnist.training.callbacks;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.Crc32c;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,6 +22,10 @@ import org.tensorflow.proto.Summary;
  * rather than misread. Event files are small, so each is read whole.
  */
 public final class EventFileReader {
+  /** TFRecord framing: {@code uint64 length | uint32 masked crc32c(length) | data | uint32 masked crc32c(data)}. */
+  static final int HEADER_BYTES = 12;
+  static final int FOOTER_BYTES = 4;
+
   private EventFileReader() {}
 
   /** One scalar point: {@code simple_value} summaries, or float/double scalar tensors as TF 2 writes them. */
@@ -55,29 +60,29 @@ public final class EventFileReader {
     while (pos < bytes.length) {
       int record = out.size();
       String where = "Event file " + file + " ";
-      if (bytes.length - pos < TfRecord.HEADER_BYTES) {
+      if (bytes.length - pos < HEADER_BYTES) {
         throw new TfjMnistException(where + "ends inside the header of record " + record + " (byte " + pos
             + "): it is truncated or still being written.");
       }
       long length = b.getLong(pos);
-      if (b.getInt(pos + 8) != TfRecord.maskedCrc(bytes, pos, 8)) {
+      if (b.getInt(pos + 8) != Crc32c.masked(bytes, pos, 8)) {
         throw new TfjMnistException(where + "is corrupt: the length checksum of record " + record
             + " (byte " + pos + ") does not match.");
       }
-      int start = pos + TfRecord.HEADER_BYTES;
-      if (length < 0 || length > bytes.length - start - TfRecord.FOOTER_BYTES) {
+      int start = pos + HEADER_BYTES;
+      if (length < 0 || length > bytes.length - start - FOOTER_BYTES) {
         throw new TfjMnistException(where + "ends inside record " + record + " (byte " + pos + ", " + length
             + " data bytes announced): it is truncated or still being written.");
       }
       int n = (int) length;
-      if (b.getInt(start + n) != TfRecord.maskedCrc(bytes, start, n)) {
+      if (b.getInt(start + n) != Crc32c.masked(bytes, start, n)) {
         throw new TfjMnistException(where + "is corrupt: the data checksum of record " + record
             + " (byte " + pos + ") does not match.");
       }
       byte[] data = new byte[n];
       System.arraycopy(bytes, start, data, 0, n);
       out.add(data);
-      pos = start + n + TfRecord.FOOTER_BYTES;
+      pos = start + n + FOOTER_BYTES;
     }
     return out;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.Crc32c;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.TrainingConfig;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.GraphDef;
 
 /** A fake two-epoch run written as TensorBoard event files and read back record by record. */
 class TensorBoardWriterTest {
@@ -131,25 +133,50 @@ class TensorBoardWriterTest {
     // TF's crc32c test vector: crc32c("123456789") = 0xe3069283; masked as record_writer stores it.
     byte[] digits = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     int crc = 0xe3069283;
-    assertEquals(((crc >>> 15) | (crc << 17)) + 0xa282ead8, TfRecord.maskedCrc(digits, 0, digits.length));
-    byte[] framed = TfRecord.frame(digits);
-    assertEquals(12 + 9 + 4, framed.length);
-    assertEquals(9, framed[0]);
+    assertEquals(((crc >>> 15) | (crc << 17)) + 0xa282ead8, Crc32c.masked(digits, 0, digits.length));
   }
 
   @Test
-  void hostnamesAreSafeInFileNames() {
-    assertEquals("my_host.local", EventFileWriter.Hostname.sanitize("my host.local"));
-    assertEquals("a_b", EventFileWriter.Hostname.sanitize("a/b"));
+  void theTrainingGraphGoesToTrainAtStepZero() {
+    GraphDef graph;
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
+      org.tensorflow.op.Ops.create(g).withName("answer").constant(42f);
+      graph = g.toGraphDef();
+    }
+    Path file;
+    try (TensorBoardWriter tb = new TensorBoardWriter(dir)) {
+      tb.onGraphBuilt(graph);
+      FakeRun.run(List.of(tb), CONFIG, 3, 0.5f);
+      file = tb.trainFile();
+    }
+    List<Event> withGraph = EventFileReader.read(file).stream().filter(Event::hasGraphDef).toList();
+    assertEquals(1, withGraph.size());
+    assertEquals(0L, withGraph.get(0).getStep());
+    assertEquals(graph, parse(withGraph.get(0).getGraphDef().toByteArray()));
+  }
+
+  private static GraphDef parse(byte[] bytes) {
+    try {
+      return GraphDef.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
   void twoWritersInOneSecondGetDistinctFiles() {
-    try (EventFileWriter a = EventFileWriter.create(dir); EventFileWriter b = EventFileWriter.create(dir)) {
-      assertTrue(!a.file().equals(b.file()));
-      assertEquals(2, EventFileReader.eventFiles(dir).size());
+    try (TensorBoardWriter a = new TensorBoardWriter(dir); TensorBoardWriter b = new TensorBoardWriter(dir)) {
+      assertTrue(!a.trainFile().equals(b.trainFile()));
+      assertEquals(2, EventFileReader.eventFiles(dir.resolve("train")).size());
     }
-    assertEquals(Set.of("brain.Event:2"), EventFileReader.eventFiles(dir).stream()
+    assertEquals(Set.of("brain.Event:2"), EventFileReader.eventFiles(dir.resolve("train")).stream()
         .map(f -> EventFileReader.read(f).get(0).getFileVersion()).collect(Collectors.toSet()));
+  }
+
+  @Test
+  void aLogdirThatIsAFileIsRefusedWithOneSentence() throws Exception {
+    Path file = Files.writeString(dir.resolve("logs"), "not a folder");
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> new TensorBoardWriter(file).close());
+    assertTrue(e.getMessage().startsWith("Cannot create the TensorBoard log folder " + file.toAbsolutePath()), e.getMessage());
   }
 }

@@ -1,11 +1,15 @@
-package io.tfjmnist.training;
+package io.tfjmnist.cli;
 
+import io.tfjmnist.training.EpochLogs;
+import io.tfjmnist.training.Trainer;
+import io.tfjmnist.training.TrainingListener;
 import java.io.PrintStream;
 
 /**
  * Keras's progress bar for an epoch, redrawn in place on a terminal:
  * {@code 1200/1875 [==========>......] - ETA: 5s - loss: 0.1412 - accuracy: 0.9581 - 4480 img/s}.
  * Redraws at most ten times a second so that it never costs the training loop anything visible.
+ * Public for the benchmarks, which measure what it costs a training step.
  */
 public final class ProgressBar implements TrainingListener {
   private static final long REDRAW_NANOS = 100_000_000L;
