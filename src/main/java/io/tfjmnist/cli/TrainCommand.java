@@ -126,6 +126,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (maxSteps < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--max-steps must be 1 or more (0 for no limit), got " + maxSteps + ".");
+    }
     TrainingConfig config;
     TrainingJob.Replay replay;
     try {
