@@ -155,8 +155,7 @@ public final class PredictParser {
     if (first.isEmpty() || first.contains("Feature") || first.contains("Constraints") || first.contains("Exception")) {
       return "not valid JSON";
     }
-    first = ApiException.quote(first);
-    return Character.toLowerCase(first.charAt(0)) + first.substring(1);
+    return ApiException.quote(first);
   }
 
   private static String location(JsonProcessingException e) {
