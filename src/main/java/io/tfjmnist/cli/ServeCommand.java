@@ -55,6 +55,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Most images merged into one session run; 1 = no micro-batching (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
+  @Option(names = "--exact-batching", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Every session run has the same number of images (padded), so an image's probabilities are"
+          + " bit for bit the same whatever it is batched with; --no-exact-batching runs any size, faster when"
+          + " few requests wait (default: ${DEFAULT-VALUE}).")
+  boolean exactBatching;
+
   @Option(names = "--batch-runners", defaultValue = "2",
       description = "Merged batches that may run at the same time, each on one core (default: ${DEFAULT-VALUE}).")
   int batchRunners;
@@ -143,7 +149,8 @@ public final class ServeCommand implements Callable<Integer> {
         .withImagePixelLimits(Math.round(maxImageMp * 1e6), Math.round(maxRequestMp * 1e6))
         .withStopTimeoutMillis(stopTimeout * 1000L)
         .withBatching(maxBatch, batchRunners)
-        .withPreprocessing(pre);
+        .withPreprocessing(pre)
+        .withExactBatching(exactBatching);
 
     PrintWriter out = cl.getOut();
     ServedModel model = savedModel != null
@@ -161,9 +168,9 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
-    out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; session runs of %d images)%n", base,
+    out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
-        model.runSize());
+        exactBatching ? "session runs of " + model.runSize() + " images" : "session runs of any size");
     out.printf("  drawing page   %s%n", base);
     out.printf("  model status   GET  %sv1/models/%s%n", base, model.name());
     out.printf("  metadata       GET  %sv1/models/%s/metadata%n", base, model.name());

@@ -35,6 +35,9 @@ public final class MicroBatcher implements AutoCloseable {
     void ran(int images, long nanos);
   }
 
+  /** The most images of one unpadded call (activations: about 90 KB per image for the quickstart CNN). */
+  static final int MAX_RUN = 256;
+
   private final ProbabilityModel model;
   private final int maxImages;
   private final RunListener listener;
@@ -49,13 +52,14 @@ public final class MicroBatcher implements AutoCloseable {
    * @param maxImages the most images merged from several requests (1: every request runs alone)
    * @param runSize the images every model call gets: fewer are padded with blank images, more are
    *     split. One size for every call keeps an image's probabilities independent of its batch-mates
-   *     (see {@link RunSize})
+   *     (see {@link RunSize}). 0: calls of any size up to {@value #MAX_RUN} images, unpadded (faster
+   *     when few requests wait, but an answer's last bits then depend on its batch-mates)
    * @param runners how many batches may run at the same time
    */
   public MicroBatcher(ProbabilityModel model, int maxImages, int runSize, int runners, RunListener listener) {
     this.model = model;
     this.maxImages = Math.max(1, maxImages);
-    this.runSize = Math.max(1, runSize);
+    this.runSize = Math.max(0, runSize);
     this.listener = listener;
     this.runners = new Semaphore(Math.max(1, runners));
   }
@@ -195,25 +199,27 @@ public final class MicroBatcher implements AutoCloseable {
     return t instanceof RuntimeException r ? r : new IllegalStateException("the model failed: " + t, t);
   }
 
-  /** Model calls of exactly {@code runSize} images each, the last one padded with blank images. */
+  /** Model calls of exactly {@code runSize} images each, the last one padded with blank images (or unpadded calls). */
   private float[] runModel(float[] flat, int count) {
     int size = flat.length / count;
+    int step = runSize > 0 ? runSize : MAX_RUN;
     float[] out = null;
     int classes = 0;
-    for (int from = 0; from < count; from += runSize) {
+    for (int from = 0; from < count; from += step) {
       if (stopping) {
         throw new ApiException(503, "The server is shutting down.");
       }
-      int n = Math.min(runSize, count - from);
-      float[] part = flat.length == runSize * size ? flat : new float[runSize * size];
+      int n = Math.min(step, count - from);
+      int images = runSize > 0 ? runSize : n;
+      float[] part = flat.length == images * size ? flat : new float[images * size];
       if (part != flat) {
         System.arraycopy(flat, from * size, part, 0, n * size);
       }
       long t0 = System.nanoTime();
-      float[] p = model.probabilities(part, runSize);
+      float[] p = model.probabilities(part, images);
       listener.ran(n, System.nanoTime() - t0);
       if (out == null) {
-        classes = p.length / runSize;
+        classes = p.length / images;
         out = new float[count * classes];
       }
       System.arraycopy(p, 0, out, from * classes, n * classes);

@@ -59,7 +59,8 @@ public final class ModelServer implements AutoCloseable {
     this.config = config;
     this.metrics = new ServingMetrics(model.name(), model.version(), model.loadSeconds());
     this.guarded = new GuardedModel(model.model());
-    this.batcher = new MicroBatcher(guarded, config.maxBatch(), model.runSize(), config.batchRunners(), metrics::ran);
+    this.batcher = new MicroBatcher(guarded, config.maxBatch(),
+        config.exactBatching() ? model.runSize() : 0, config.batchRunners(), metrics::ran);
 
     QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000);
     pool.setName("serve-http");

@@ -25,10 +25,14 @@ import java.util.Objects;
  *     header) is refused before it is decoded
  * @param maxRequestPixels the most pixels all {@code b64} images of one request may declare together
  * @param preprocessing what turns {@code {"b64": ...}} images into model input
+ * @param exactBatching every session run has the model's run size (padded), so an image's
+ *     probabilities do not depend on its batch-mates; false: runs of any size, faster when few
+ *     requests wait
  */
 public record ServeConfig(String host, int port, long maxBodyBytes, int maxThreads, long idleTimeoutMillis,
     long requestTimeoutMillis, long stopTimeoutMillis, int maxConnections, int maxBatch, int batchRunners,
-    long inferenceTimeoutMillis, long maxImagePixels, long maxRequestPixels, Preprocessing preprocessing) {
+    long inferenceTimeoutMillis, long maxImagePixels, long maxRequestPixels, Preprocessing preprocessing,
+    boolean exactBatching) {
 
   public static final int DEFAULT_PORT = 8501;
   public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -62,75 +66,82 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
 
   public static ServeConfig defaults() {
     return new ServeConfig("127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_BODY, 64, 30_000, 20_000, 10_000, 1024, 64, 2, 30_000,
-        DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_REQUEST_PIXELS, Preprocessing.DEFAULT);
+        DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_REQUEST_PIXELS, Preprocessing.DEFAULT, true);
   }
 
   public ServeConfig withHost(String h) {
     return new ServeConfig(h, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   public ServeConfig withPort(int p) {
     return new ServeConfig(host, p, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   public ServeConfig withMaxBodyBytes(long b) {
     return new ServeConfig(host, port, b, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   public ServeConfig withMaxThreads(int t) {
     return new ServeConfig(host, port, maxBodyBytes, t, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   public ServeConfig withIdleTimeoutMillis(long ms) {
     return new ServeConfig(host, port, maxBodyBytes, maxThreads, ms, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   public ServeConfig withRequestTimeoutMillis(long ms) {
     return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, ms,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   public ServeConfig withStopTimeoutMillis(long ms) {
     return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         ms, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   public ServeConfig withMaxConnections(int c) {
     return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, c, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   /** At most {@code max} images per session run, {@code runners} runs at a time; {@code max} 1: no batching. */
   public ServeConfig withBatching(int max, int runners) {
     return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, max, runners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing);
+        maxRequestPixels, preprocessing, exactBatching);
   }
 
   /** Pixel limits for {@code b64} images: per image and per request, checked before decoding. */
   public ServeConfig withImagePixelLimits(long perImage, long perRequest) {
     return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, perImage,
-        perRequest, preprocessing);
+        perRequest, preprocessing, exactBatching);
   }
 
   public ServeConfig withPreprocessing(Preprocessing p) {
     return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
         stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, p);
+        maxRequestPixels, p, exactBatching);
+  }
+
+  /** Session runs of the model's fixed run size (true, the default) or of any size. */
+  public ServeConfig withExactBatching(boolean exact) {
+    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
+        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
+        maxRequestPixels, preprocessing, exact);
   }
 
   /** Whether requests are merged into shared session runs. */

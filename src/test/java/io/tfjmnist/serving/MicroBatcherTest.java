@@ -207,6 +207,19 @@ class MicroBatcherTest {
   }
 
   @Test
+  void withoutExactBatchingRunsHaveTheRequestsSize() {
+    EchoModel model = new EchoModel(0);
+    MicroBatcher b = new MicroBatcher(model, 64, 0, 1, (n, nanos) -> {});
+    assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
+    float[] firsts = new float[300];
+    for (int i = 0; i < firsts.length; i++) {
+      firsts[i] = i;
+    }
+    assertArrayEquals(expected(firsts), b.run(images(firsts), 300, 1000));
+    assertEquals(List.of(1, MicroBatcher.MAX_RUN, 300 - MicroBatcher.MAX_RUN), new ArrayList<>(model.runs));
+  }
+
+  @Test
   void theRunSizeIsOneWhosRowsDoNotDependOnTheirPlace() {
     assertEquals(RunSize.CANDIDATES[0], RunSize.choose(new EchoModel(0)), "an exact model: the first candidate");
     // a model whose rows change in the last bit with their place, as oneDNN's remainder rows do
