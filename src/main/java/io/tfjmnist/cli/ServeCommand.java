@@ -55,6 +55,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Most images merged into one session run; 1 = no micro-batching (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
+  @Option(names = "--exact-batching", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Every session run has the same number of images (padded), so an image's probabilities are"
+          + " bit for bit the same whatever it is batched with; --no-exact-batching runs any size, faster when"
+          + " few requests wait (default: ${DEFAULT-VALUE}).")
+  boolean exactBatching;
+
   @Option(names = "--batch-runners", defaultValue = "2",
       description = "Merged batches that may run at the same time, each on one core (default: ${DEFAULT-VALUE}).")
   int batchRunners;
@@ -74,8 +80,28 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Close connections idle this long, e.g. a client that stops sending (default: ${DEFAULT-VALUE}).")
   int idleTimeout;
 
+  @Option(names = "--request-timeout", defaultValue = "20", paramLabel = "SECONDS",
+      description = "A request must arrive whole, headers and body, within this time of its first byte, however"
+          + " steadily it drips; else its connection is closed (default: ${DEFAULT-VALUE}).")
+  int requestTimeout;
+
+  @Option(names = "--max-connections", defaultValue = "1024",
+      description = "Open connections at most; from 90 % of it the slowest clients are closed to make room"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-image-mp", defaultValue = "12", paramLabel = "MEGAPIXELS",
+      description = "Largest {\"b64\": ...} image, width x height from its header, checked before decoding"
+          + " (default: ${DEFAULT-VALUE}, a 4000x3000 phone photo).")
+  double maxImageMp;
+
+  @Option(names = "--max-request-mp", defaultValue = "24", paramLabel = "MEGAPIXELS",
+      description = "Most pixels all images of one request may declare together (default: ${DEFAULT-VALUE}).")
+  double maxRequestMp;
+
   @Option(names = "--stop-timeout", defaultValue = "10", paramLabel = "SECONDS",
-      description = "On SIGTERM, time in-flight requests get to finish (default: ${DEFAULT-VALUE}).")
+      description = "On SIGTERM, time in-flight requests get to finish; those still running then get 503"
+          + " (default: ${DEFAULT-VALUE}).")
   int stopTimeout;
 
   @CommandLine.Spec
@@ -98,6 +124,11 @@ public final class ServeCommand implements Callable<Integer> {
     require(maxBodyMb >= 1 && maxBodyMb <= 1024, "--max-body-mb must be 1..1024, got " + maxBodyMb);
     require(idleTimeout >= 1, "--idle-timeout must be at least 1 second, got " + idleTimeout);
     require(stopTimeout >= 0, "--stop-timeout must be 0 or more, got " + stopTimeout);
+    require(requestTimeout >= 1, "--request-timeout must be at least 1 second, got " + requestTimeout);
+    require(maxConnections >= 10, "--max-connections must be at least 10, got " + maxConnections);
+    require(maxImageMp >= 0.001 && maxImageMp <= 1000, "--max-image-mp must be 0.001..1000, got " + maxImageMp);
+    require(maxRequestMp >= maxImageMp && maxRequestMp <= 100_000,
+        "--max-request-mp must be at least --max-image-mp (" + maxImageMp + ") and at most 100000, got " + maxRequestMp);
     require(modelVersion >= 0, "--model-version must be 0 or more, got " + modelVersion);
     require(!modelName.isEmpty() && !modelName.contains("/") && !modelName.contains(":"),
         "--model-name must be non-empty without '/' or ':', got '" + modelName + "'");
@@ -113,9 +144,13 @@ public final class ServeCommand implements Callable<Integer> {
         .withMaxBodyBytes(maxBodyMb * 1024L * 1024L)
         .withMaxThreads(threads)
         .withIdleTimeoutMillis(idleTimeout * 1000L)
+        .withRequestTimeoutMillis(requestTimeout * 1000L)
+        .withMaxConnections(maxConnections)
+        .withImagePixelLimits(Math.round(maxImageMp * 1e6), Math.round(maxRequestMp * 1e6))
         .withStopTimeoutMillis(stopTimeout * 1000L)
         .withBatching(maxBatch, batchRunners)
-        .withPreprocessing(pre);
+        .withPreprocessing(pre)
+        .withExactBatching(exactBatching);
 
     PrintWriter out = cl.getOut();
     ServedModel model = savedModel != null
@@ -133,8 +168,9 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
-    out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s)%n", base,
-        config.batching() ? "up to " + maxBatch + " images per run, " + batchRunners + " runs at a time" : "off");
+    out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s)%n", base,
+        config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
+        exactBatching ? "session runs of " + model.runSize() + " images" : "session runs of any size");
     out.printf("  drawing page   %s%n", base);
     out.printf("  model status   GET  %sv1/models/%s%n", base, model.name());
     out.printf("  metadata       GET  %sv1/models/%s/metadata%n", base, model.name());

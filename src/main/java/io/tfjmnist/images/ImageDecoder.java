@@ -104,6 +104,28 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * The width and height an image's header declares, read without decoding a pixel, so that a
+   * caller can apply a tighter budget than {@link ImageLimits#MAX_PIXELS} (the server does) before
+   * paying for the decode. Unknown formats and unreadable headers are refused as {@link #decode} would.
+   */
+  public static java.awt.Dimension dimensions(byte[] bytes, String name) {
+    if (bytes.length == 0) {
+      throw new TfjMnistException("The image file '" + name + "' is empty.");
+    }
+    ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new TfjMnistException(
+        "The file '" + name + "' is " + ImageFormat.describeUnsupported(bytes) + "."));
+    ImageReader reader = readerFor(format);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      return new java.awt.Dimension(reader.getWidth(0), reader.getHeight(0));
+    } catch (IOException | RuntimeException e) {
+      throw corrupt(name, format, reason(e), e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
   private static DecodedImage decodeJpeg(ImageReader reader, byte[] bytes, String name) throws IOException {
     JpegInfo info = JpegInfo.scan(bytes);
     if (info.scans > ImageLimits.MAX_JPEG_SCANS) {

@@ -23,4 +23,15 @@ public final class ApiException extends RuntimeException {
   public static ApiException notFound(String message) {
     return new ApiException(404, message);
   }
+
+  /** The most characters of a client's own text (a name, a path, a number) that a message repeats. */
+  static final int QUOTE_LIMIT = 40;
+
+  /** {@code text}, cut to {@value #QUOTE_LIMIT} characters with "..." when longer: replies never echo input whole. */
+  static String quote(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() <= QUOTE_LIMIT ? text : text.substring(0, QUOTE_LIMIT) + "...";
+  }
 }

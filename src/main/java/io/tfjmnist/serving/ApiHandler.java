@@ -5,26 +5,40 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.savedmodel.SignatureInfo;
+import io.tfjmnist.savedmodel.TensorSpecInfo;
 import io.tfjmnist.serving.ServingMetrics.Endpoint;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes and answers every request: TF Serving's REST API under {@code /v1/models/}, the drawing
  * page, {@code /metrics} and {@code /healthz}. Request bodies are read without blocking (a slow
  * client holds a connection, not a thread); the model runs on the thread that completed the body.
  * Every failure becomes {@code {"error": "..."}} with a 4xx/5xx status, never a stack trace.
+ *
+ * <p>Each request is answered exactly once: its {@link Exchange} is claimed by whoever answers
+ * first, the request's own thread or, at shutdown, {@link #answerRemaining()}.
  */
 final class ApiHandler extends Handler.Abstract {
   // TF Serving's own URL patterns (http_rest_api_handler.cc), plus /labels/ and /metadata.
@@ -33,32 +47,60 @@ final class ApiHandler extends Handler.Abstract {
   private static final Pattern METADATA = Pattern.compile("(?i)" + MODEL + "/metadata");
   private static final Pattern STATUS = Pattern.compile("(?i)" + MODEL + "/?");
   private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
   private final ServedModel model;
   private final ServeConfig config;
   private final MicroBatcher batcher;
   private final ServingMetrics metrics;
-  private final PredictParser parser;
+  private final DecodeBudget decoding;
   private final StaticPage page;
   private final byte[] statusJson;
   private final byte[] metadataJson;
+  private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
 
-  ApiHandler(ServedModel model, ServeConfig config, MicroBatcher batcher, ServingMetrics metrics,
-      PredictParser.ImageInput images) {
+  ApiHandler(ServedModel model, ServeConfig config, MicroBatcher batcher, ServingMetrics metrics, DecodeBudget decoding) {
     super(InvocationType.BLOCKING);
     this.model = model;
     this.config = config;
     this.batcher = batcher;
     this.metrics = metrics;
-    this.parser = new PredictParser(model.inputSize(), model.signature().inputKey(), images);
+    this.decoding = decoding;
     this.page = new StaticPage(model.name());
     this.statusJson = statusJson(model.version());
     this.metadataJson = metadataJson(model);
   }
 
+  /** From now on every new request is answered 503 (and its connection closed). */
   void shuttingDown() {
     shuttingDown = true;
+  }
+
+  /** Waits until no request is in flight, at most {@code millis}; whether none is left. */
+  boolean awaitIdle(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!inFlight.isEmpty()) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  /** Answers 503 to every request still unanswered (past the stop timeout); returns how many. */
+  int answerRemaining() {
+    int n = 0;
+    for (Exchange ex : inFlight) {
+      if (ex.claim()) {
+        n++;
+        ex.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        Replies.error(ex.response, ex, 503, "The server is shutting down; this request did not finish within the"
+            + " stop timeout of " + config.stopTimeoutMillis() + " ms.");
+      }
+    }
+    return n;
   }
 
   @Override
@@ -70,15 +112,47 @@ final class ApiHandler extends Handler.Abstract {
     String method = request.getMethod();
     Endpoint endpoint = endpoint(path);
     metrics.started();
-    Callback done = new Finished(callback, endpoint, response, request.getBeginNanoTime());
+    Exchange ex = new Exchange(callback, endpoint, request, response);
+    inFlight.add(ex);
+    boolean readsBody = endpoint == Endpoint.PREDICT && method.equals("POST");
+    if (!readsBody && hasBody(request)) {
+      // The body is left unread: Jetty then closes the connection after the answer, so say so, or
+      // a client that keeps connections alive reuses a closed one for its next request.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+    if (shuttingDown && endpoint != Endpoint.HEALTHZ) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      fail(ex, 503, "The server is shutting down.");
+      return true;
+    }
     try {
-      route(request, response, done, method, path, endpoint);
+      route(request, ex, method, path, endpoint);
     } catch (ApiException e) {
-      Replies.error(response, done, e.status(), e.getMessage());
+      if (hasBody(request)) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
+      fail(ex, e.status(), e.getMessage());
     } catch (RuntimeException | Error e) {
-      internalError(response, done, e);
+      internalError(ex, e);
     }
     return true;
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+  }
+
+  /** Sends a whole response unless the exchange was answered already. */
+  private void reply(Exchange ex, int status, String type, byte[] body) {
+    if (ex.claim()) {
+      Replies.send(ex.response, ex, status, type, body);
+    }
+  }
+
+  private void fail(Exchange ex, int status, String message) {
+    if (ex.claim()) {
+      Replies.error(ex.response, ex, status, message);
+    }
   }
 
   private Endpoint endpoint(String path) {
@@ -95,7 +169,8 @@ final class ApiHandler extends Handler.Abstract {
     };
   }
 
-  private void route(Request request, Response response, Callback done, String method, String path, Endpoint endpoint) {
+  private void route(Request request, Exchange ex, String method, String path, Endpoint endpoint) {
+    Response response = ex.response;
     switch (endpoint) {
       case PAGE -> {
         requireMethod(method, "GET", response);
@@ -104,19 +179,18 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put("Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; connect-src 'self'; style-src 'self'; script-src 'self'");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        sendBody(request, response, done, 200, a.contentType(), a.bytes());
+        sendBody(request, ex, 200, a.contentType(), a.bytes());
       }
       case METRICS -> {
         requireMethod(method, "GET", response);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        sendBody(request, response, done, 200, ServingMetrics.CONTENT_TYPE,
-            metrics.render().getBytes(StandardCharsets.UTF_8));
+        sendBody(request, ex, 200, ServingMetrics.CONTENT_TYPE, metrics.render());
       }
       case HEALTHZ -> {
         requireMethod(method, "GET", response);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         boolean up = !shuttingDown;
-        sendBody(request, response, done, up ? 200 : 503, "text/plain; charset=utf-8",
+        sendBody(request, ex, up ? 200 : 503, "text/plain; charset=utf-8",
             (up ? "ok\n" : "shutting down\n").getBytes(StandardCharsets.US_ASCII));
       }
       case MODEL_STATUS -> {
@@ -126,7 +200,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         requireMethod(method, "GET", response);
         checkModel(m, false);
-        sendBody(request, response, done, 200, Replies.JSON, statusJson);
+        sendBody(request, ex, 200, Replies.JSON, statusJson);
       }
       case METADATA -> {
         Matcher m = METADATA.matcher(path);
@@ -135,7 +209,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         requireMethod(method, "GET", response);
         checkModel(m, true);
-        sendBody(request, response, done, 200, Replies.JSON, metadataJson);
+        sendBody(request, ex, 200, Replies.JSON, metadataJson);
       }
       case PREDICT -> {
         Matcher m = PREDICT.matcher(path);
@@ -150,15 +224,15 @@ final class ApiHandler extends Handler.Abstract {
           throw ApiException.badRequest("Expected " + (verb.equals("classify") ? "classification" : "regression")
               + " signature method_name to be tensorflow/serving/" + verb + ". Was: " + model.signature().methodName());
         }
-        predict(request, response, done);
+        predict(request, ex);
       }
-      default -> throw new ApiException(404, "Not found: " + method + " " + path
+      default -> throw new ApiException(404, "Not found: " + ApiException.quote(method) + " " + ApiException.quote(path)
           + " (the API is under /v1/models/" + model.name() + ", the drawing page at /).");
     }
   }
 
   private static ApiException malformed(String method, String path) {
-    return new ApiException(404, "Malformed request: " + method + " " + path);
+    return new ApiException(404, "Malformed request: " + ApiException.quote(method) + " " + ApiException.quote(path));
   }
 
   private static void requireMethod(String method, String allowed, Response response) {
@@ -166,15 +240,15 @@ final class ApiHandler extends Handler.Abstract {
       return;
     }
     response.getHeaders().put(HttpHeader.ALLOW, allowed.equals("GET") ? "GET, HEAD" : allowed);
-    throw new ApiException(405, "Method " + method + " is not allowed here; use " + allowed + ".");
+    throw new ApiException(405, "Method " + ApiException.quote(method) + " is not allowed here; use " + allowed + ".");
   }
 
   /** 404 unless the URL names the served model (and, if given, its version); labels are not configured. */
   private void checkModel(Matcher m, boolean servableWording) {
-    String name = m.group(1);
-    String version = m.group(2);
-    String label = m.group(3);
-    if (!name.equals(model.name())) {
+    String name = ApiException.quote(m.group(1));
+    String version = m.group(2) == null ? null : ApiException.quote(m.group(2));
+    String label = m.group(3) == null ? null : ApiException.quote(m.group(3));
+    if (!m.group(1).equals(model.name())) {
       throw ApiException.notFound(servableWording
           ? "Servable not found for request: " + (version == null ? "Latest(" + name + ")" : "Specific(" + name + ", " + version + ")")
           : "Could not find any versions of model " + name);
@@ -185,7 +259,7 @@ final class ApiHandler extends Handler.Abstract {
     if (version != null) {
       long v;
       try {
-        v = Long.parseLong(version);
+        v = Long.parseLong(m.group(2));
       } catch (NumberFormatException e) {
         throw ApiException.badRequest("Failed to convert version: " + version + " to numeric.");
       }
@@ -196,20 +270,23 @@ final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private void sendBody(Request request, Response response, Callback done, int status, String type, byte[] body) {
+  private void sendBody(Request request, Exchange ex, int status, String type, byte[] body) {
     if (request.getMethod().equals("HEAD")) {
-      response.setStatus(status);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
-      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-      response.write(true, ByteBuffer.allocate(0), done);
+      if (ex.claim()) {
+        ex.response.setStatus(status);
+        ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        ex.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        ex.response.write(true, ByteBuffer.allocate(0), ex);
+      }
       return;
     }
-    Replies.send(response, done, status, type, body);
+    reply(ex, status, type, body);
   }
 
   // ---- predict ----------------------------------------------------------------------------
 
-  private void predict(Request request, Response response, Callback done) {
+  private void predict(Request request, Exchange ex) {
+    Response response = ex.response;
     long declared = request.getLength();
     if (declared > config.maxBodyBytes()) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
@@ -218,24 +295,21 @@ final class ApiHandler extends Handler.Abstract {
     new BodyReader(request, (int) config.maxBodyBytes(), declared,
         body -> {
           try {
-            answer(response, done, body);
+            answer(request, ex, body);
           } catch (ApiException e) {
-            Replies.error(response, done, e.status(), e.getMessage());
+            fail(ex, e.status(), e.getMessage());
           } catch (RuntimeException | Error e) {
-            internalError(response, done, e);
+            internalError(ex, e);
           }
         },
         failure -> {
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
           if (failure instanceof ApiException e) {
-            if (e.status() == 413) {
-              response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            }
-            Replies.error(response, done, e.status(), e.getMessage());
+            fail(ex, e.status(), e.getMessage());
           } else {
-            // the client went away or stalled past the idle timeout while sending its body
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            Replies.error(response, done, 408, "The request body did not arrive: " + failure.getClass().getSimpleName()
-                + (failure.getMessage() == null ? "" : " (" + failure.getMessage() + ")") + ".");
+            // the client went away, or stalled past the idle timeout, while sending its body
+            fail(ex, 408, "The request body did not arrive completely: the client stopped sending or closed the"
+                + " connection.");
           }
         }).run();
   }
@@ -245,11 +319,13 @@ final class ApiHandler extends Handler.Abstract {
         + " is larger than the limit of " + config.maxBodyBytes() + " bytes.");
   }
 
-  private void answer(Response response, Callback done, byte[] body) {
+  private void answer(Request request, Exchange ex, byte[] body) {
+    PredictParser parser = new PredictParser(model.inputSize(), model.inputKey(),
+        decoding.forRequest(() -> shuttingDown || ex.clientGone()));
     PredictInput in = parser.parse(body);
     String sig = in.signatureName();
     if (sig != null && !sig.isEmpty() && !sig.equals(model.signature().key())) {
-      throw ApiException.badRequest("Serving signature name: \"" + sig + "\" not found in signature def");
+      throw ApiException.badRequest("Serving signature name: \"" + ApiException.quote(sig) + "\" not found in signature def");
     }
     float[] probs;
     try {
@@ -264,15 +340,12 @@ final class ApiHandler extends Handler.Abstract {
             + " probably far outside MNIST's 0..1.");
       }
     }
-    Replies.send(response, done, 200, Replies.JSON, Replies.predictions(in.columnar(), probs, in.count()));
+    reply(ex, 200, Replies.JSON, Replies.predictions(in.columnar(), probs, in.count()));
   }
 
-  private void internalError(Response response, Callback done, Throwable e) {
-    System.err.println("serve: internal error: " + e);
-    if (System.getenv("TFJ_MNIST_DEBUG") != null) {
-      e.printStackTrace();
-    }
-    Replies.error(response, done, 500, "Internal server error (" + e.getClass().getSimpleName() + ").");
+  private void internalError(Exchange ex, Throwable e) {
+    LOG.error("Internal error while answering a request", e);
+    fail(ex, 500, "Internal server error; the server's log has the details.");
   }
 
   // ---- JSON documents ---------------------------------------------------------------------
@@ -290,7 +363,7 @@ final class ApiHandler extends Handler.Abstract {
 
   /** GetModelMetadataResponse as TF Serving prints it: model_spec, then metadata.signature_def.signature_def. */
   private static byte[] metadataJson(ServedModel model) {
-    ModelSignature s = model.signature();
+    SignatureInfo s = model.signature();
     ObjectNode root = PRETTY.createObjectNode();
     ObjectNode spec = root.putObject("model_spec");
     spec.put("name", model.name());
@@ -298,24 +371,29 @@ final class ApiHandler extends Handler.Abstract {
     spec.put("version", Long.toString(model.version()));
     ObjectNode defs = root.putObject("metadata").putObject("signature_def").putObject("signature_def");
     ObjectNode sig = defs.putObject(s.key());
-    tensorInfo(sig.putObject("inputs").putObject(s.inputKey()), s.inputDtype(), s.inputShape(), s.inputTensor());
-    tensorInfo(sig.putObject("outputs").putObject(s.outputKey()), "DT_FLOAT", s.outputShape(), s.outputTensor());
+    ObjectNode inputs = sig.putObject("inputs");
+    s.inputs().forEach(t -> tensorInfo(inputs.putObject(t.key()), t));
+    ObjectNode outputs = sig.putObject("outputs");
+    s.outputs().forEach(t -> tensorInfo(outputs.putObject(t.key()), t));
     sig.put("method_name", s.methodName());
     sig.putObject("defaults");
     return bytes(root);
   }
 
-  private static void tensorInfo(ObjectNode t, String dtype, long[] shape, String name) {
-    t.put("dtype", dtype);
+  private static void tensorInfo(ObjectNode t, TensorSpecInfo spec) {
+    t.put("dtype", spec.dtype().name());
     ObjectNode ts = t.putObject("tensor_shape");
-    ArrayNode dims = ts.putArray("dim");
-    Arrays.stream(shape).forEach(d -> {
-      ObjectNode dim = dims.addObject();
-      dim.put("size", Long.toString(d));
-      dim.put("name", "");
-    });
-    ts.put("unknown_rank", false);
-    t.put("name", name);
+    long[] shape = spec.shape();
+    if (shape != null) {
+      ArrayNode dims = ts.putArray("dim");
+      Arrays.stream(shape).forEach(d -> {
+        ObjectNode dim = dims.addObject();
+        dim.put("size", Long.toString(d));
+        dim.put("name", "");
+      });
+    }
+    ts.put("unknown_rank", shape == null);
+    t.put("name", spec.tensorName());
   }
 
   private static byte[] bytes(ObjectNode node) {
@@ -328,28 +406,76 @@ final class ApiHandler extends Handler.Abstract {
 
   // ---- plumbing ---------------------------------------------------------------------------
 
-  /** Counts the request in the metrics when its response is done, then completes Jetty's callback. */
-  private final class Finished implements Callback {
+  /**
+   * One request: answered once (see {@link #claim()}), counted in the metrics when its response is
+   * done, then Jetty's callback completed. It also learns when the client's connection fails.
+   */
+  private final class Exchange implements Callback {
     private final Callback callback;
     private final Endpoint endpoint;
-    private final Response response;
+    private final Request request;
+    final Response response;
     private final long begin;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private volatile boolean failed;
+    private boolean pipelined;
 
-    Finished(Callback callback, Endpoint endpoint, Response response, long begin) {
+    Exchange(Callback callback, Endpoint endpoint, Request request, Response response) {
       this.callback = callback;
       this.endpoint = endpoint;
+      this.request = request;
       this.response = response;
-      this.begin = begin;
+      this.begin = request.getBeginNanoTime();
+      request.addFailureListener(x -> failed = true);
+    }
+
+    /** True for the one caller that may answer. */
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    /**
+     * Whether the client has gone, asked while the request is worked on (its body is read by then).
+     * Jetty does not read a connection while its request is handled, so a client's close would go
+     * unnoticed until the answer is written: this reads one byte. -1 means the client closed. A
+     * byte means a pipelined next request: it cannot be put back, so this answer closes the
+     * connection, and the client retries the request as RFC 9112 (9.3.2) asks of pipelining clients.
+     */
+    boolean clientGone() {
+      if (failed) {
+        return true;
+      }
+      EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+      if (!endPoint.isOpen()) {
+        return true;
+      }
+      if (pipelined) {
+        return false;
+      }
+      try {
+        int n = endPoint.fill(BufferUtil.allocate(1));
+        if (n < 0) {
+          failed = true;
+        } else if (n > 0) {
+          pipelined = true;
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+      } catch (IOException e) {
+        failed = true;
+      }
+      return failed;
     }
 
     @Override
     public void succeeded() {
+      inFlight.remove(this);
       metrics.finished(endpoint, response.getStatus(), System.nanoTime() - begin);
       callback.succeeded();
     }
 
     @Override
     public void failed(Throwable x) {
+      inFlight.remove(this);
       metrics.finished(endpoint, response.isCommitted() ? response.getStatus() : 500, System.nanoTime() - begin);
       callback.failed(x);
     }

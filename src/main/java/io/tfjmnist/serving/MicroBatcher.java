@@ -23,7 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * beside the merged batches, so a big request never holds up small ones.
  *
  * <p>This pays off on this model: its 21632x128 dense kernel (11 MB) is read from memory once per
- * run whatever the batch size, so a run of 8 images costs little more than a run of 1.
+ * run whatever the batch size, so a run of 16 images costs little more than a run of 1. Every run
+ * has the same number of images ({@code runSize}, padded): oneDNN's kernels give an image
+ * probabilities that differ in the last bits with the batch size and the image's place in the batch,
+ * and a server's answer must not depend on who else was asking.
  */
 public final class MicroBatcher implements AutoCloseable {
   /** Told the size and duration of every session run. */
@@ -32,8 +35,8 @@ public final class MicroBatcher implements AutoCloseable {
     void ran(int images, long nanos);
   }
 
-  /** The most images one model call takes (activations: about 90 KB per image for the quickstart CNN). */
-  static final int CHUNK = 256;
+  /** The most images of one unpadded call (activations: about 90 KB per image for the quickstart CNN). */
+  static final int MAX_RUN = 256;
 
   private final ProbabilityModel model;
   private final int maxImages;
@@ -41,21 +44,24 @@ public final class MicroBatcher implements AutoCloseable {
   private final ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>();
   private final Semaphore runners;
   private final Semaphore alone = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
-  private final int chunk;
+  private final int runSize;
   private volatile boolean closed;
+  private volatile boolean stopping;
 
   /**
-   * @param maxImages the most images merged into one run (1: every request runs alone)
-   * @param modelMaxBatch the most images the model takes per call (0: any); larger runs are split
+   * @param maxImages the most images merged from several requests (1: every request runs alone)
+   * @param runSize the images every model call gets: fewer are padded with blank images, more are
+   *     split. One size for every call keeps an image's probabilities independent of its batch-mates
+   *     (see {@link RunSize}). 0: calls of any size up to {@value #MAX_RUN} images, unpadded (faster
+   *     when few requests wait, but an answer's last bits then depend on its batch-mates)
    * @param runners how many batches may run at the same time
    */
-  public MicroBatcher(ProbabilityModel model, int maxImages, int modelMaxBatch, int runners, RunListener listener) {
+  public MicroBatcher(ProbabilityModel model, int maxImages, int runSize, int runners, RunListener listener) {
     this.model = model;
-    this.maxImages = Math.max(1, modelMaxBatch > 0 ? Math.min(maxImages, modelMaxBatch) : maxImages);
+    this.maxImages = Math.max(1, maxImages);
+    this.runSize = Math.max(0, runSize);
     this.listener = listener;
     this.runners = new Semaphore(Math.max(1, runners));
-    int c = Math.max(CHUNK, this.maxImages);
-    this.chunk = modelMaxBatch > 0 ? Math.min(c, modelMaxBatch) : c;
   }
 
   /** Probabilities for {@code count} images, row-major {@code [count, classes]}; blocks until done. */
@@ -96,7 +102,7 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * A request that fills a batch by itself runs at once on its own thread, beside the merged
-   * batches (so it never holds up small requests), in chunks of {@link #CHUNK} images at most; at
+   * batches (so it never holds up small requests), in runs of {@code runSize} images; at
    * most one such request per core runs at a time, which bounds TF's memory for activations.
    */
   private float[] runAlone(float[] flat, int count, long timeoutMillis) {
@@ -193,29 +199,30 @@ public final class MicroBatcher implements AutoCloseable {
     return t instanceof RuntimeException r ? r : new IllegalStateException("the model failed: " + t, t);
   }
 
-  /** One model call, or several of {@code chunk} images for large requests. */
+  /** Model calls of exactly {@code runSize} images each, the last one padded with blank images (or unpadded calls). */
   private float[] runModel(float[] flat, int count) {
-    if (count <= chunk) {
-      long t0 = System.nanoTime();
-      float[] p = model.probabilities(flat, count);
-      listener.ran(count, System.nanoTime() - t0);
-      return p;
-    }
     int size = flat.length / count;
+    int step = runSize > 0 ? runSize : MAX_RUN;
     float[] out = null;
     int classes = 0;
-    for (int from = 0; from < count; from += chunk) {
-      int n = Math.min(chunk, count - from);
-      float[] part = new float[n * size];
-      System.arraycopy(flat, from * size, part, 0, part.length);
+    for (int from = 0; from < count; from += step) {
+      if (stopping) {
+        throw new ApiException(503, "The server is shutting down.");
+      }
+      int n = Math.min(step, count - from);
+      int images = runSize > 0 ? runSize : n;
+      float[] part = flat.length == images * size ? flat : new float[images * size];
+      if (part != flat) {
+        System.arraycopy(flat, from * size, part, 0, n * size);
+      }
       long t0 = System.nanoTime();
-      float[] p = model.probabilities(part, n);
+      float[] p = model.probabilities(part, images);
       listener.ran(n, System.nanoTime() - t0);
       if (out == null) {
-        classes = p.length / n;
+        classes = p.length / images;
         out = new float[count * classes];
       }
-      System.arraycopy(p, 0, out, from * classes, p.length);
+      System.arraycopy(p, 0, out, from * classes, n * classes);
     }
     return out;
   }
@@ -224,6 +231,15 @@ public final class MicroBatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+  }
+
+  /**
+   * Stops starting model calls: a request still queued or between the chunks of a large request
+   * gets 503 at its next call, so a stop never waits for more than the calls already running.
+   */
+  public void stopRunning() {
+    closed = true;
+    stopping = true;
   }
 
   private static final class Job {

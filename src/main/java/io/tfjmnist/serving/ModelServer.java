@@ -1,5 +1,6 @@
 package io.tfjmnist.serving;
 
+import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.images.ImageDecoder;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.inference.ProbabilityModel;
@@ -13,6 +14,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model server: TF Serving's REST API, the drawing page, {@code /metrics} and
@@ -20,11 +23,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>One model (one TF session) serves every request thread; concurrent requests are merged into
  * shared session runs by a {@link MicroBatcher}. Request bodies are read asynchronously, so slow
- * or stalled clients hold only a connection (closed after the idle timeout), never a thread.
- * {@link #close()} is graceful: new requests get 503 while in-flight ones finish (up to the stop
- * timeout), then the batcher drains and the model is closed.
+ * or stalled clients hold only a connection, never a thread; a {@link ConnectionGuard} closes the
+ * connections whose request does not arrive in time, and the slowest ones when connections run
+ * short. A {@link DecodeBudget} bounds what {@code b64} images may cost. {@link #close()} is
+ * graceful: new requests get 503 while in-flight ones finish (up to the stop timeout), those still
+ * running then get 503 too, and the model is closed once no call is inside it.
  */
 public final class ModelServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+  /** How long Jetty gets to close its connections once every request has been answered. */
+  private static final long JETTY_STOP_MILLIS = 2_000;
+  /** How long a model call already running at the stop timeout gets to finish (one chunk of images). */
+  private static final long MODEL_CALL_GRACE_MILLIS = 5_000;
+
   static {
     // Jetty logs through SLF4J (jetty-slf4j-impl): keep its start-up chatter out of the CLI's output.
     if (System.getProperty("org.eclipse.jetty.LEVEL") == null) {
@@ -40,6 +51,7 @@ public final class ModelServer implements AutoCloseable {
   private final ServingMetrics metrics;
   private final ApiHandler api;
   private final GuardedModel guarded;
+  private final ConnectionGuard connections;
   private boolean closed;
 
   private ModelServer(ServedModel model, ServeConfig config) {
@@ -47,10 +59,12 @@ public final class ModelServer implements AutoCloseable {
     this.config = config;
     this.metrics = new ServingMetrics(model.name(), model.version(), model.loadSeconds());
     this.guarded = new GuardedModel(model.model());
-    this.batcher = new MicroBatcher(guarded, config.maxBatch(), model.maxBatch(), config.batchRunners(), metrics::ran);
+    this.batcher = new MicroBatcher(guarded, config.maxBatch(),
+        config.exactBatching() ? model.runSize() : 0, config.batchRunners(), metrics::ran);
 
     QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000);
     pool.setName("serve-http");
+    pool.setStopTimeout(JETTY_STOP_MILLIS);
     server = new Server(pool);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -62,13 +76,22 @@ public final class ModelServer implements AutoCloseable {
     connector.setReuseAddress(true);
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
+    connections = new ConnectionGuard(config.requestTimeoutMillis(), config.maxConnections());
+    connector.addBean(connections);
 
     Preprocessing pre = config.preprocessing();
-    PredictParser.ImageInput images = (bytes, name) -> pre.apply(ImageDecoder.decode(bytes, name)).input();
-    api = new ApiHandler(model, config, batcher, metrics, images);
+    DecodeBudget decoding = new DecodeBudget((bytes, name) -> pre.apply(ImageDecoder.decode(bytes, name)).input(),
+        config.maxImagePixels(), config.maxRequestPixels(), Runtime.getRuntime().maxMemory(),
+        Runtime.getRuntime().availableProcessors(), config.inferenceTimeoutMillis(), metrics::decoded);
+    if (decoding.effectiveImagePixels() < config.maxImagePixels()) {
+      LOG.warn("The Java heap ({} MB) lets images be decoded up to {} only (the limit is {}); raise -Xmx to accept"
+          + " larger ones.", Runtime.getRuntime().maxMemory() >> 20, DecodeBudget.megapixels(decoding.effectiveImagePixels()),
+          DecodeBudget.megapixels(config.maxImagePixels()));
+    }
+    api = new ApiHandler(model, config, batcher, metrics, decoding);
     server.setHandler(new GracefulHandler(api));
     server.setErrorHandler(new JsonErrorHandler());
-    server.setStopTimeout(config.stopTimeoutMillis());
+    server.setStopTimeout(JETTY_STOP_MILLIS);
     server.setStopAtShutdown(false); // the caller decides (serve installs its own hook that also closes the model)
   }
 
@@ -93,7 +116,7 @@ public final class ModelServer implements AutoCloseable {
         inUse |= t instanceof java.net.BindException;
       }
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw new io.tfjmnist.TfjMnistException("Cannot listen on " + config.host() + ":" + config.port() + ": " + why
+      throw new TfjMnistException("Cannot listen on " + config.host() + ":" + config.port() + ": " + why
           + (inUse ? " (is another server using this port? choose another with --port)" : "") + ".", e);
     }
     return s;
@@ -127,10 +150,22 @@ public final class ModelServer implements AutoCloseable {
     server.join();
   }
 
+  /** Connections closed because their request did not arrive within the request timeout. */
+  public long connectionsTimedOut() {
+    return connections.timedOut();
+  }
+
+  /** Connections closed to make room when connections ran short. */
+  public long connectionsEvicted() {
+    return connections.evicted();
+  }
+
   /**
-   * Graceful stop: refuses new requests (503), lets in-flight ones finish within the stop
-   * timeout, stops Jetty, drains the batcher, then closes the model. Safe to call twice and from
-   * a shutdown hook; a second caller waits for the first to finish.
+   * Graceful stop, bounded by the stop timeout plus a few seconds: new requests are answered 503
+   * (the port stays open meanwhile), in-flight ones get up to the stop timeout to finish, those
+   * still running are then answered 503 and no new model call starts; once the calls already
+   * running are done (at most one chunk of images each), Jetty stops and the model is closed. Safe to
+   * call twice and from a shutdown hook; a second caller waits for the first to finish.
    */
   @Override
   public synchronized void close() {
@@ -140,12 +175,28 @@ public final class ModelServer implements AutoCloseable {
     closed = true;
     api.shuttingDown();
     try {
+      if (server.isStarted() && !api.awaitIdle(config.stopTimeoutMillis())) {
+        int cut = api.answerRemaining();
+        LOG.warn("{} request(s) did not finish within the stop timeout of {} ms; they were answered 503.", cut,
+            config.stopTimeoutMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      api.answerRemaining();
+    }
+    batcher.stopRunning();
+    boolean idle = guarded.awaitCalls(MODEL_CALL_GRACE_MILLIS);
+    try {
       server.stop();
     } catch (Exception e) {
-      System.err.println("serve: error while stopping the HTTP server: " + e);
+      LOG.warn("Error while stopping the HTTP server: {}", e.toString());
     }
-    batcher.close();
-    guarded.closeAfterCalls(config.stopTimeoutMillis() + 5_000);
+    if (idle) {
+      guarded.closeModel();
+    } else {
+      LOG.warn("A model call did not finish within {} ms of the stop timeout; the model is left open.",
+          MODEL_CALL_GRACE_MILLIS);
+    }
   }
 
   /**
@@ -179,19 +230,25 @@ public final class ModelServer implements AutoCloseable {
       }
     }
 
-    void closeAfterCalls(long waitMillis) {
-      boolean locked = false;
+    /** Waits until no call is inside the model, then refuses new ones; whether it got there in time. */
+    boolean awaitCalls(long waitMillis) {
       try {
-        locked = lock.writeLock().tryLock(waitMillis, TimeUnit.MILLISECONDS);
+        if (lock.writeLock().tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
+          closed = true;
+          lock.writeLock().unlock();
+          return true;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       closed = true;
-      if (!locked) {
-        System.err.println("serve: a model call did not finish within " + waitMillis + " ms; leaving the model open.");
-        return;
-      }
+      return false;
+    }
+
+    void closeModel() {
+      lock.writeLock().lock();
       try {
+        closed = true;
         model.close();
       } finally {
         lock.writeLock().unlock();
@@ -200,7 +257,9 @@ public final class ModelServer implements AutoCloseable {
 
     @Override
     public void close() {
-      closeAfterCalls(30_000);
+      if (awaitCalls(30_000)) {
+        closeModel();
+      }
     }
   }
 }

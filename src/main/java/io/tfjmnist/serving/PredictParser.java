@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.tfjmnist.TfjMnistException;
 import java.io.IOException;
@@ -37,11 +38,12 @@ public final class PredictParser {
     float[] decode(byte[] bytes, String name);
   }
 
+  private static final int MAX_NESTING = 64;
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .enable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
       .build()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -112,16 +114,53 @@ public final class PredictParser {
         throw ApiException.badRequest((columnar ? "\"inputs\"" : "\"instances\"") + " is empty; send at least one image.");
       }
       return new PredictInput(signature, columnar, batch.flat(), batch.count);
+    } catch (StreamConstraintsException e) {
+      throw ApiException.badRequest(limitExceeded(e) + location(e) + ".");
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed JSON: " + e.getOriginalMessage() + location(e) + ".");
+      throw ApiException.badRequest("Malformed JSON" + location(e) + ": " + reason(e) + ".");
     } catch (IOException e) {
-      throw ApiException.badRequest("The request body could not be read: " + e.getMessage() + ".");
+      throw ApiException.badRequest("The request body is not JSON text in UTF-8.");
     }
   }
 
+  /** Which of the parser's size limits a body broke, in this project's words (Jackson's name its settings). */
+  private static String limitExceeded(StreamConstraintsException e) {
+    String m = String.valueOf(e.getOriginalMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (m.contains("nesting")) {
+      return "The JSON nests lists or objects more than " + MAX_NESTING + " levels deep";
+    }
+    if (m.contains("number")) {
+      return "The JSON holds a number with too many digits";
+    }
+    if (m.contains("name")) {
+      return "The JSON holds a key that is too long";
+    }
+    return "The JSON holds a value too long to read";
+  }
+
+  /**
+   * The first words of the parser's message ("Unexpected character", "Unexpected end-of-input"),
+   * without its suggestions, settings or a long echo of the input.
+   */
+  private static String reason(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    int cut = m.length();
+    for (char c : new char[] {':', '(', '\n'}) {
+      int i = m.indexOf(c);
+      if (i > 0 && i < cut) {
+        cut = i;
+      }
+    }
+    String first = m.substring(0, cut).strip();
+    if (first.isEmpty() || first.contains("Feature") || first.contains("Constraints") || first.contains("Exception")) {
+      return "not valid JSON";
+    }
+    return ApiException.quote(first);
+  }
+
   private static String location(JsonProcessingException e) {
-    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-        + e.getLocation().getColumnNr() + ")";
+    return e.getLocation() == null || e.getLocation().getLineNr() < 0 ? "" : " at line " + e.getLocation().getLineNr()
+        + ", column " + e.getLocation().getColumnNr();
   }
 
   // ---- row format -------------------------------------------------------------------------
@@ -169,12 +208,12 @@ public final class PredictParser {
         readInstance(p, v, batch, where + "." + key, false);
         JsonToken end = p.nextToken();
         if (end != JsonToken.END_OBJECT) {
-          throw ApiException.badRequest(where + " names input '" + p.currentName() + "', but the signature takes only '"
-              + inputKey + "'.");
+          throw ApiException.badRequest(where + " names input '" + ApiException.quote(p.currentName())
+              + "', but the signature takes only '" + inputKey + "'.");
         }
       } else {
-        throw ApiException.badRequest(where + " names input '" + key + "', but the signature's input is '" + inputKey
-            + "' (or use {\"b64\": ...} for an image file).");
+        throw ApiException.badRequest(where + " names input '" + ApiException.quote(key) + "', but the signature's input is '"
+            + inputKey + "' (or use {\"b64\": ...} for an image file).");
       }
     } else {
       throw ApiException.badRequest(where + " is " + describe(t) + "; an image must be " + imageShapes()
@@ -193,14 +232,15 @@ public final class PredictParser {
         throw ApiException.badRequest("\"inputs\" is an empty object; name the input '" + inputKey + "'.");
       }
       if (!key.equals(inputKey)) {
-        throw ApiException.badRequest("\"inputs\" names input '" + key + "', but the signature's input is '" + inputKey + "'.");
+        throw ApiException.badRequest("\"inputs\" names input '" + ApiException.quote(key) + "', but the signature's input is '"
+            + inputKey + "'.");
       }
       where = "inputs." + key;
       t = p.nextToken();
       Batch b = readBatchTensor(p, t, where);
       if (p.nextToken() != JsonToken.END_OBJECT) {
-        throw ApiException.badRequest("\"inputs\" names input '" + p.currentName() + "', but the signature takes only '"
-            + inputKey + "'.");
+        throw ApiException.badRequest("\"inputs\" names input '" + ApiException.quote(p.currentName())
+            + "', but the signature takes only '" + inputKey + "'.");
       }
       return b;
     }
@@ -283,7 +323,7 @@ public final class PredictParser {
         }
         float v = p.getFloatValue();
         if (!Float.isFinite(v)) {
-          String text = p.getText();
+          String text = ApiException.quote(p.getText());
           throw ApiException.badRequest(where + " holds " + (Float.isNaN(v) ? "NaN" : text.equals("Infinity")
               || text.equals("-Infinity") || text.equals("+Infinity") ? text : "the number " + text
               + ", too large for float32") + " at value " + (batch.size - batch.count * inputSize)
@@ -345,7 +385,7 @@ public final class PredictParser {
       // standard or URL-safe alphabet, padding optional, line breaks allowed
       bytes = Base64.getDecoder().decode(WHITESPACE.matcher(b64).replaceAll("").replace('-', '+').replace('_', '/'));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(where + ".b64 is not valid base64: " + e.getMessage() + ".");
+      throw ApiException.badRequest(where + ".b64 is not valid base64: " + ApiException.quote(e.getMessage()) + ".");
     }
     if (bytes.length == 0) {
       throw ApiException.badRequest(where + ".b64 is empty.");

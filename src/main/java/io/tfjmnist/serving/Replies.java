@@ -2,11 +2,11 @@ package io.tfjmnist.serving;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -23,10 +23,6 @@ final class Replies {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
-  }
-
-  static void json(Response response, Callback callback, int status, String json) {
-    send(response, callback, status, JSON, json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code {"error": "message"}}, TF Serving's error shape. */
@@ -51,22 +47,52 @@ final class Replies {
     return out.toByteArray();
   }
 
-  /** {@code {"predictions": [[...], ...]}} or {@code {"outputs": [[...], ...]}}: one row of class scores per image. */
+  /**
+   * {@code {"predictions": [[...], ...]}} or {@code {"outputs": [[...], ...]}}: one row of class
+   * scores per image, spaced as TF Serving spaces them ({@code ", "}, {@code ": "}); each float is
+   * written as {@link Float#toString} writes it (Jackson's float writer), the shortest decimal that
+   * reads back as the same float32.
+   */
   static byte[] predictions(boolean columnar, float[] probs, int count) {
     int classes = probs.length / count;
-    StringBuilder sb = new StringBuilder(32 + probs.length * 14);
-    sb.append(columnar ? "{\"outputs\": [" : "{\"predictions\": [");
-    for (int i = 0; i < count; i++) {
-      sb.append(i == 0 ? "[" : ", [");
-      for (int c = 0; c < classes; c++) {
-        if (c > 0) {
-          sb.append(", ");
+    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + probs.length * 14);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.setPrettyPrinter(TfServingSpacing.INSTANCE);
+      g.writeStartObject();
+      g.writeFieldName(columnar ? "outputs" : "predictions");
+      g.writeStartArray();
+      for (int i = 0; i < count; i++) {
+        g.writeStartArray();
+        for (int c = 0; c < classes; c++) {
+          g.writeNumber(probs[i * classes + c]);
         }
-        sb.append(probs[i * classes + c]);
+        g.writeEndArray();
       }
-      sb.append(']');
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    sb.append("]}");
-    return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    return out.toByteArray();
+  }
+
+  /** One line, with TF Serving's spaces after commas and colons. */
+  private static final class TfServingSpacing extends MinimalPrettyPrinter {
+    static final TfServingSpacing INSTANCE = new TfServingSpacing();
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
   }
 }

@@ -5,12 +5,19 @@ import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.inference.ProbabilityModel;
+import io.tfjmnist.inference.SavedModelClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelGraph;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.savedmodel.SavedModelInspector;
+import io.tfjmnist.savedmodel.ServingSignature;
+import io.tfjmnist.savedmodel.SignatureInfo;
+import io.tfjmnist.savedmodel.TensorSpecInfo;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
 
 /**
  * One loaded model as the server exposes it: TF Serving's name and version, the signature that
@@ -19,14 +26,16 @@ import org.tensorflow.proto.ConfigProto;
  *
  * @param name the model name in URLs ({@code /v1/models/NAME})
  * @param version the version reported and accepted in {@code /versions/N}
- * @param signature what {@code /metadata} reports
+ * @param signature the served SignatureDef, as {@code /metadata} reports it (one input, one output)
  * @param model the probabilities; shared by all request threads, so it must be thread-safe
  * @param loadSeconds how long loading took (weights, graph, session, one warm-up run)
  * @param source where it came from, for the start-up log line
- * @param maxBatch the most images one call of the model may take (0: no limit)
+ * @param runSize the images every call of the model gets, padded or split (see {@link RunSize}): a
+ *     SavedModel's fixed batch size, else the smallest size that makes an image's probabilities
+ *     independent of its batch-mates on this machine
  */
-public record ServedModel(String name, long version, ModelSignature signature, ProbabilityModel model,
-    double loadSeconds, String source, int maxBatch) implements AutoCloseable {
+public record ServedModel(String name, long version, SignatureInfo signature, ProbabilityModel model,
+    double loadSeconds, String source, int runSize) implements AutoCloseable {
 
   public ServedModel {
     Objects.requireNonNull(name, "name");
@@ -35,23 +44,27 @@ public record ServedModel(String name, long version, ModelSignature signature, P
     if (name.isEmpty() || name.contains("/") || name.contains(":")) {
       throw new TfjMnistException("Model name '" + name + "' must be non-empty and hold no '/' or ':'.");
     }
+    if (signature.inputs().size() != 1 || signature.outputs().isEmpty()) {
+      throw new TfjMnistException("Signature '" + signature.key() + "' must take one input and give at least one output.");
+    }
     if (version < 0) {
       throw new TfjMnistException("Model version must be 0 or more, got " + version + ".");
     }
   }
 
   /**
-   * The quickstart CNN's signature, with the keys {@code export} writes ({@code input} ->
-   * {@code probabilities}), so a client works unchanged against TF Serving running that export.
+   * The quickstart CNN's signature, with the keys and tensors {@code export} writes ({@code input}
+   * -> {@code probabilities}), so a client works unchanged against TF Serving running that export.
    */
-  public static ModelSignature quickstartSignature(ModelArchitecture arch) {
+  public static SignatureInfo quickstartSignature(ModelArchitecture arch) {
     long[] in = arch.inputShape();
     long[] inputShape = new long[in.length + 1];
     inputShape[0] = -1;
     System.arraycopy(in, 0, inputShape, 1, in.length);
-    return new ModelSignature(ModelSignature.DEFAULT_KEY, ModelSignature.PREDICT_METHOD, ModelGraph.INPUT, "DT_FLOAT",
-        ModelGraph.INPUT + ":0", inputShape, ModelGraph.PROBABILITIES, ModelGraph.PROBABILITIES + ":0",
-        new long[] {-1, arch.numClasses()});
+    return new SignatureInfo(ServingSignature.DEFAULT_KEY, ServingSignature.PREDICT_METHOD,
+        List.of(new TensorSpecInfo(ModelGraph.INPUT, ModelGraph.INPUT + ":0", DataType.DT_FLOAT, inputShape)),
+        List.of(new TensorSpecInfo(ModelGraph.PROBABILITIES, ModelGraph.PROBABILITIES + ":0", DataType.DT_FLOAT,
+            new long[] {-1, arch.numClasses()})));
   }
 
   /**
@@ -76,26 +89,42 @@ public record ServedModel(String name, long version, ModelSignature signature, P
   }
 
   /**
-   * Loads a SavedModel directory. See {@link SavedModelSource}: the one place that knows the
-   * SavedModel classes.
+   * Loads a SavedModel directory and serves signature {@code signatureKey} (null: {@code
+   * serving_default} or the only one); {@code /metadata} reports that SignatureDef as written.
    */
   public static ServedModel fromSavedModel(String name, long version, Path dir, String signatureKey) {
     long t0 = System.nanoTime();
-    SavedModelSource.Opened opened = SavedModelSource.open(dir, signatureKey);
-    return loaded(name, version, opened.signature(), opened.model(), t0, "SavedModel " + dir, opened.maxBatch());
+    SavedModelClassifier classifier = SavedModelClassifier.open(dir, signatureKey);
+    try {
+      ServingSignature calling = classifier.signature();
+      SignatureInfo described = SavedModelInspector.inspectSavedModel(dir).serving().signature(calling.key())
+          .orElseThrow(() -> new TfjMnistException("SavedModel " + dir + " lost signature '" + calling.key() + "'."));
+      long[] in = calling.inputShape();
+      // a SavedModel exported with a fixed batch size takes exactly that many images per call
+      int fixedBatch = calling.inputKind() == ServingSignature.InputKind.FLOAT_TENSOR && in.length > 0 && in[0] > 0
+          ? (int) in[0] : 0;
+      return loaded(name, version, described, classifier, t0, "SavedModel " + dir, fixedBatch);
+    } catch (RuntimeException e) {
+      classifier.close();
+      throw e;
+    }
   }
 
   /** Wraps an already-built model (tests), warming it up once. */
-  public static ServedModel of(String name, long version, ModelSignature signature, ProbabilityModel model) {
+  public static ServedModel of(String name, long version, SignatureInfo signature, ProbabilityModel model) {
     return loaded(name, version, signature, model, System.nanoTime(), "in-memory model", 0);
   }
 
-  private static ServedModel loaded(String name, long version, ModelSignature signature, ProbabilityModel model,
-      long t0, String source, int maxBatch) {
+  private static ServedModel loaded(String name, long version, SignatureInfo signature, ProbabilityModel model,
+      long t0, String source, int fixedBatch) {
     try {
-      model.probabilities(new float[model.inputSize()], 1); // warm-up: the first run allocates TF's kernels
+      // also the warm-up: the first runs allocate TF's kernels
+      int runSize = fixedBatch > 0 ? fixedBatch : RunSize.choose(model);
+      if (fixedBatch > 0) {
+        model.probabilities(new float[fixedBatch * model.inputSize()], fixedBatch);
+      }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new ServedModel(name, version, signature, model, seconds, source, maxBatch);
+      return new ServedModel(name, version, signature, model, seconds, source, runSize);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -105,6 +134,11 @@ public record ServedModel(String name, long version, ModelSignature signature, P
   /** {@code n} threads per op; with 1, TF also runs the ops on the calling thread (no hand-off to a pool). */
   private static ConfigProto threads(int n) {
     return ConfigProto.newBuilder().setIntraOpParallelismThreads(n).setInterOpParallelismThreads(n == 1 ? -1 : n).build();
+  }
+
+  /** The signature's input key, as named-input requests spell it. */
+  public String inputKey() {
+    return signature.inputs().get(0).key();
   }
 
   /** Values per image (784). */

@@ -82,7 +82,7 @@ class MicroBatcherTest {
   void concurrentCallersEachGetTheirOwnRowsFromSharedRuns() throws Exception {
     EchoModel model = new EchoModel(1);
     AtomicInteger ranImages = new AtomicInteger();
-    MicroBatcher b = new MicroBatcher(model, 16, 0, 1, (n, nanos) -> ranImages.addAndGet(n));
+    MicroBatcher b = new MicroBatcher(model, 16, 4, 1, (n, nanos) -> ranImages.addAndGet(n));
     ExecutorService pool = Executors.newFixedThreadPool(12);
     List<Future<?>> futures = new ArrayList<>();
     AtomicInteger calls = new AtomicInteger();
@@ -106,11 +106,9 @@ class MicroBatcherTest {
     }
     pool.shutdown();
     assertEquals(720, calls.get());
-    int max = model.runs.stream().mapToInt(Integer::intValue).max().orElse(0);
-    assertTrue(max > 3, "requests were merged: largest run " + max);
-    assertTrue(max <= 16, "no run above maxImages: " + max);
-    assertTrue(model.runs.size() < 720, model.runs.size() + " runs for 720 calls");
-    assertEquals(ranImages.get(), model.runs.stream().mapToInt(Integer::intValue).sum());
+    assertTrue(model.runs.stream().allMatch(n -> n == 4), "every run has the run size: " + model.runs);
+    assertTrue(ranImages.get() >= 720, "the listener counts the requests' images, not the padding");
+    assertTrue(model.runs.size() < 720, model.runs.size() + " runs for 720 calls: requests were merged");
     assertTrue(model.threads.stream().allMatch(n -> n.startsWith("pool-")), "runs happen on callers' threads");
   }
 
@@ -151,7 +149,7 @@ class MicroBatcherTest {
     MicroBatcher b = new MicroBatcher(model, 64, 4, 1, (n, nanos) -> {});
     float[] firsts = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     assertArrayEquals(expected(firsts), b.run(images(firsts), 10, 1000));
-    assertEquals(List.of(4, 4, 2), new ArrayList<>(model.runs));
+    assertEquals(List.of(4, 4, 4), new ArrayList<>(model.runs), "split into runs of 4, the last one padded");
   }
 
   @Test
@@ -159,9 +157,9 @@ class MicroBatcherTest {
     ProbabilityModel slowForBig = new EchoModel(0) {
       @Override
       public float[] probabilities(float[] flat, int count) {
-        if (count > 100) {
+        if (flat[0] == 0f) { // the big request's images: 200 runs of 4 ms
           try {
-            Thread.sleep(800);
+            Thread.sleep(4);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -187,7 +185,53 @@ class MicroBatcherTest {
     EchoModel model = new EchoModel(0);
     MicroBatcher b = new MicroBatcher(model, 1, 0, 1, (n, nanos) -> {});
     assertArrayEquals(expected(7, 8), b.run(images(7, 8), 2, 1000));
-    assertEquals(List.of(Thread.currentThread().getName()), new ArrayList<>(model.threads));
+    assertEquals(List.of(Thread.currentThread().getName()), model.threads.stream().distinct().toList());
+  }
+
+  @Test
+  void everyRunHasTheRunSizeWhateverTheRequest() {
+    EchoModel model = new EchoModel(0);
+    MicroBatcher b = new MicroBatcher(model, 64, 16, 1, (n, nanos) -> {});
+    assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
+    float[] firsts = new float[257];
+    for (int i = 0; i < firsts.length; i++) {
+      firsts[i] = i;
+    }
+    assertArrayEquals(expected(firsts), b.run(images(firsts), 257, 1000));
+    assertEquals(1 + 17, model.runs.size(), "one run for the lone image, 17 for 257 images");
+    assertTrue(model.runs.stream().allMatch(n -> n == 16), "all of 16 images: " + model.runs);
+    MicroBatcher unbatched = new MicroBatcher(model, 1, 16, 1, (n, nanos) -> {});
+    model.runs.clear();
+    assertArrayEquals(expected(9), unbatched.run(images(9), 1, 1000));
+    assertEquals(List.of(16), new ArrayList<>(model.runs), "also without micro-batching");
+  }
+
+  @Test
+  void withoutExactBatchingRunsHaveTheRequestsSize() {
+    EchoModel model = new EchoModel(0);
+    MicroBatcher b = new MicroBatcher(model, 64, 0, 1, (n, nanos) -> {});
+    assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
+    float[] firsts = new float[300];
+    for (int i = 0; i < firsts.length; i++) {
+      firsts[i] = i;
+    }
+    assertArrayEquals(expected(firsts), b.run(images(firsts), 300, 1000));
+    assertEquals(List.of(1, MicroBatcher.MAX_RUN, 300 - MicroBatcher.MAX_RUN), new ArrayList<>(model.runs));
+  }
+
+  @Test
+  void theRunSizeIsOneWhosRowsDoNotDependOnTheirPlace() {
+    assertEquals(RunSize.CANDIDATES[0], RunSize.choose(new EchoModel(0)), "an exact model: the first candidate");
+    // a model whose rows change in the last bit with their place, as oneDNN's remainder rows do
+    ProbabilityModel placeDependent = new EchoModel(0) {
+      @Override
+      public float[] probabilities(float[] flat, int count) {
+        float[] p = super.probabilities(flat, count);
+        p[p.length - 1] = Math.nextUp(p[p.length - 1]);
+        return p;
+      }
+    };
+    assertEquals(1, RunSize.choose(placeDependent), "no safe size: every image runs alone");
   }
 
   @Test

@@ -341,8 +341,8 @@ class ModelServerApiTest {
     Reply m = get(base, "metrics").expect(200);
     assertTrue(m.contentType().startsWith("text/plain; version=0.0.4"), m.contentType());
     String text = m.body();
-    assertTrue(value(text, "tfj_serving_requests_total{endpoint=\"predict\",code=\"200\"}") >= ok0 + 3, text);
-    assertTrue(value(text, "tfj_serving_requests_total{endpoint=\"predict\",code=\"400\"}") >= bad0 + 1, text);
+    assertTrue(value(text, "tfj_serving_requests_total{code=\"200\",endpoint=\"predict\"}") >= ok0 + 3, text);
+    assertTrue(value(text, "tfj_serving_requests_total{code=\"400\",endpoint=\"predict\"}") >= bad0 + 1, text);
     assertTrue(text.contains("# TYPE tfj_serving_request_duration_seconds histogram"));
     assertTrue(value(text, "tfj_serving_request_duration_seconds_bucket{endpoint=\"predict\",le=\"+Inf\"}")
         == value(text, "tfj_serving_request_duration_seconds_count{endpoint=\"predict\"}"));

@@ -156,7 +156,9 @@ class ServerRobustnessTest {
 
     @Override
     public float[] probabilities(float[] flat, int count) {
-      entered.countDown();
+      if (delayMillis > 0) { // not the calls at load time
+        entered.countDown();
+      }
       try {
         Thread.sleep(delayMillis);
       } catch (InterruptedException e) {
@@ -196,13 +198,15 @@ class ServerRobustnessTest {
     closer.start();
     Thread.sleep(300);
     assertTrue(closer.isAlive(), "close() waits for the in-flight request");
-    // a new request now is refused: connection refused, or 503 on a kept-alive connection
-    try {
-      ServingFixtures.Reply r = get(base, "v1/models/mnist");
-      assertEquals(503, r.status(), r.body());
-      assertTrue(r.error().contains("shutting down"), r.body());
-    } catch (UncheckedIOException refused) {
-      // the listening socket is closed: fine
+    // a new request now, on a new connection too, is answered 503 while the in-flight one finishes
+    ServingFixtures.Reply r = get(base, "v1/models/mnist");
+    assertEquals(503, r.status(), r.body());
+    assertTrue(r.error().contains("shutting down"), r.body());
+    try (Socket fresh = new Socket("127.0.0.1", server.port())) {
+      fresh.setSoTimeout(5000);
+      fresh.getOutputStream().write("GET /v1/models/mnist HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String answer = readUntilClosed(fresh);
+      assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
     }
 
     HttpResponse<String> done = inFlight.get(20, TimeUnit.SECONDS);
@@ -215,5 +219,32 @@ class ServerRobustnessTest {
     assertTrue(slow.closed, "the model is closed on shutdown");
     assertTrue(slow.closedAfterCall, "and only after the in-flight call finished");
     server.close(); // idempotent
+  }
+
+  @Test
+  void aRequestLongerThanTheStopTimeoutIsAnswered503AndTheStopIsBounded() throws Exception {
+    SlowModel slow = new SlowModel();
+    slow.delayMillis = 0;
+    ServedModel model = ServedModel.of("mnist", 1, ServedModel.quickstartSignature(ServingFixtures.random().architecture()), slow);
+    slow.delayMillis = 3000;
+    ModelServer server = ModelServer.start(model, ServingFixtures.localConfig().withStopTimeoutMillis(500));
+    CompletableFuture<HttpResponse<String>> inFlight = ServingFixtures.HTTP.sendAsync(
+        HttpRequest.newBuilder(server.uri().resolve("v1/models/mnist:predict")).timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [" + flat(pixels(0)) + "]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(slow.entered.await(10, TimeUnit.SECONDS), "the request reached the model");
+    long t0 = System.nanoTime();
+    Thread closer = new Thread(server::close, "closer");
+    closer.start();
+    HttpResponse<String> cut = inFlight.get(20, TimeUnit.SECONDS);
+    long answeredMs = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(503, cut.statusCode(), cut.body());
+    assertTrue(cut.body().contains("did not finish within the stop timeout of 500 ms"), cut.body());
+    assertTrue(answeredMs < 2500, "answered at the stop timeout, not when the model finished: " + answeredMs + " ms");
+    closer.join(20_000);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertFalse(closer.isAlive());
+    assertTrue(ms < 3000 + 500 + 3000, "the stop waited for the running call only, then stopped: " + ms + " ms");
+    assertTrue(slow.closed && slow.closedAfterCall, "the model was closed after its last call returned");
   }
 }
