@@ -119,6 +119,45 @@ public final class CheckpointSaver {
     }
   }
 
+  /** Something that writes a whole file at the path it is given (a library that only writes to paths). */
+  @FunctionalInterface
+  public interface FileWriter {
+    void writeTo(Path path) throws IOException;
+  }
+
+  /**
+   * Lets {@code writer} write a temporary file beside {@code target}, then renames it over
+   * {@code target}: for writers, such as jHDF's, that take a path rather than bytes.
+   */
+  public static void writeAtomically(Path target, FileWriter writer) {
+    Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tmp-"
+        + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    try {
+      writer.writeTo(tmp);
+      move(tmp, target);
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  /** What {@code writer} writes, as bytes (through a temporary file that is always deleted). */
+  public static byte[] bytesOf(FileWriter writer) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile("tfj-mnist-", ".tmp");
+      writer.writeTo(tmp);
+      return Files.readAllBytes(tmp);
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot write a temporary file: " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        deleteQuietly(tmp);
+      }
+    }
+  }
+
   private static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

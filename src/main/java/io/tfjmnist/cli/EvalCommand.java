@@ -1,8 +1,7 @@
 package io.tfjmnist.cli;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.data.MnistData;
-import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.training.Evaluation;
 import io.tfjmnist.training.Trainer;
@@ -21,7 +20,8 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
   DataOptions data;
 
   @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Checkpoint prefix written by train or by Python's save_weights (default: ${DEFAULT-VALUE}).")
+      description = "Weights: TF checkpoint prefix (train, Keras 2 save_weights), Keras 3 NAME.weights.h5, "
+          + "legacy .h5 or a .keras model (default: ${DEFAULT-VALUE}).")
   Path weights;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -38,7 +38,7 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     if (batchSize < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
     }
-    ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.quickstartCnn()).weights();
+    ModelWeights w = KerasModelFiles.loadWeights(weights);
     MnistData mnist = data.load();
     Evaluation e = Trainer.evaluate(w, mnist.test(), batchSize, threads);
     spec.commandLine().getOut().print(e.summary());

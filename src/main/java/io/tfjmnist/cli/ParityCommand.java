@@ -1,13 +1,12 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.inference.DigitClassifier;
-import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.savedmodel.GoldenOutputs;
 import io.tfjmnist.savedmodel.KerasModelImporter;
+import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.inference.Parity;
 import io.tfjmnist.inference.ParityReport;
 import io.tfjmnist.inference.SavedModelClassifier;
@@ -44,7 +43,7 @@ final class ParityCommand implements Callable<Integer> {
   Expected expected;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Java side: a quickstart-model checkpoint. Default with --saved-model: rebuild the Keras model "
+      description = "Java side: weights (checkpoint prefix, .weights.h5, .h5, .keras). Default with --saved-model: rebuild the Keras model "
           + "from the SavedModel; with --golden: mnist.")
   Path weights;
 
@@ -94,6 +93,6 @@ final class ParityCommand implements Callable<Integer> {
   }
 
   private static ModelWeights quickstartWeights(Path prefix) {
-    return WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights();
+    return KerasModelFiles.loadWeights(prefix);
   }
 }

@@ -48,7 +48,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean deterministic;
 
   @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Checkpoint prefix to save to, like save_weights('mnist') (default: ${DEFAULT-VALUE}).")
+      description = "Where to save: a TF checkpoint prefix, like Keras 2's save_weights('mnist'), or NAME.weights.h5 "
+          + "for Keras 3's format (default: ${DEFAULT-VALUE}).")
   Path weights;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",

@@ -4,7 +4,7 @@ import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.training.CheckpointManager;
 import io.tfjmnist.training.TrainingProgress;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelArchitecture;
@@ -158,8 +158,11 @@ public final class TrainingJob {
       out.println(earlyStopping.summary());
     }
     out.println("Finish training");
-    WeightsCheckpoint.save(options.weights(), result.weights(), result.optimizerState(), config.adam());
-    out.println("Saved weights to " + options.weights() + ".index and " + options.weights() + ".data-00000-of-00001");
+    // NAME.weights.h5 is Keras 3's format (the only name its save_weights accepts); any other name a TF checkpoint.
+    WeightsFiles.save(options.weights(), result.weights(), result.optimizerState(), config.adam());
+    out.println(WeightsFiles.isKeras3WeightsName(options.weights())
+        ? "Saved weights to " + options.weights() + " (Keras 3 .weights.h5, with Adam's state)"
+        : "Saved weights to " + options.weights() + ".index and " + options.weights() + ".data-00000-of-00001");
     return new Outcome(result, 0, options.weights());
   }
 
