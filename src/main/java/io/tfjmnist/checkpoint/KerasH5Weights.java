@@ -49,7 +49,7 @@ public final class KerasH5Weights {
   /** Opens an HDF5 file, turning jHDF's failures into one sentence. */
   static HdfFile open(Path file) {
     try {
-      return new HdfFile(file);
+      return checkComplete(new HdfFile(file), file.toString());
     } catch (HdfException | IllegalArgumentException | IllegalStateException e) {
       throw damaged(file.toString(), e);
     }
@@ -58,10 +58,25 @@ public final class KerasH5Weights {
   /** Opens HDF5 bytes (a {@code .keras} archive's {@code model.weights.h5}). */
   public static HdfFile open(byte[] bytes, String where) {
     try {
-      return HdfFile.fromBytes(bytes);
+      return checkComplete(HdfFile.fromBytes(bytes), where);
     } catch (HdfException | IllegalArgumentException | IllegalStateException e) {
       throw damaged(where, e);
     }
+  }
+
+  /**
+   * A truncated file still opens (its superblock and root group come first) and fails only when a
+   * missing group is reached; the superblock records where the file ends, so compare at once.
+   */
+  private static HdfFile checkComplete(HdfFile h5, String where) {
+    long expected = h5.getHdfBackingStorage().getSuperblock().getEndOfFileAddress() + h5.getUserBlockSize();
+    long actual = h5.getHdfBackingStorage().size();
+    if (actual < expected) {
+      h5.close();
+      throw new TfjMnistException(where + " is a damaged or truncated HDF5 file (" + actual + " bytes where its"
+          + " superblock records " + expected + "); write it again with save_weights or model.save.");
+    }
+    return h5;
   }
 
   static TfjMnistException damaged(String where, RuntimeException e) {
@@ -128,7 +143,7 @@ public final class KerasH5Weights {
       throw new TfjMnistException(where + " has no group " + varsPath + " for layer '" + layer.name()
           + "': it was saved from another model (it holds " + describeRoot(h5) + ").");
     }
-    Group vars = (Group) h5.getByPath(varsPath);
+    Group vars = (Group) node(h5, varsPath);
     if (vars.getChildren().size() != specs.size()) {
       throw new TfjMnistException(where + ": " + varsPath + " holds " + vars.getChildren().size()
           + " variables but layer '" + layer.name() + "' has " + specs.size() + " (" + names(specs)
@@ -145,7 +160,7 @@ public final class KerasH5Weights {
     if (!isGroup(h5, "optimizer/vars")) {
       return Optional.empty();
     }
-    Group vars = (Group) h5.getByPath("optimizer/vars");
+    Group vars = (Group) node(h5, "optimizer/vars");
     List<WeightSpec> specs = arch.weights();
     if (vars.getChildren().size() != 2 + 2 * specs.size() || !(vars.getChild("0") instanceof Dataset it)
         || !it.isScalar()) {
@@ -307,7 +322,7 @@ public final class KerasH5Weights {
   // ---------------------------------------------------------------------------------- helpers
 
   private static float[] floats(Group g, String path, long[] shape, String where, String what) {
-    Node n = g.getByPath(path);
+    Node n = node(g, path);
     if (!(n instanceof Dataset d)) {
       throw new TfjMnistException(where + ": " + g.getPath() + path + " (" + what + ") is not a dataset.");
     }
@@ -338,11 +353,28 @@ public final class KerasH5Weights {
   }
 
   static boolean isGroup(Group h5, String path) {
-    try {
-      return h5.getByPath(path) instanceof Group;
-    } catch (HdfException e) {
-      return false; // jHDF throws for a missing path
+    return node(h5, path) instanceof Group;
+  }
+
+  /**
+   * The node at a relative path, or null. Walked through the children rather than with jHDF's
+   * getByPath, whose missing-path exception fails for in-memory files ({@code .keras} contents).
+   */
+  static Node node(Group h5, String path) {
+    Node n = h5;
+    for (String part : path.split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (!(n instanceof Group g)) {
+        return null;
+      }
+      n = g.getChildren().get(part);
+      if (n == null) {
+        return null;
+      }
     }
+    return n;
   }
 
   /**
