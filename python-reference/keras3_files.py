@@ -10,6 +10,7 @@
 
     # Python reads what Java wrote, with the plain Keras 3 calls, and writes its probabilities
     python keras3_files.py read --weights java.weights.h5 --golden py-read.json   # MyModel().load_weights
+    python keras3_files.py read --model sequential --weights seq-java.weights.h5 --golden s.json
     python keras3_files.py read --keras java.keras --golden py-read.json --expect-iterations 9375
                                                                    # keras.saving.load_model
 
@@ -37,8 +38,10 @@ def parse_args(argv=None):
     w.add_argument("--keras", help="NAME.keras to write (model.save)")
     r = sub.add_parser("read", help="load a Java-written file and write its outputs")
     g = r.add_mutually_exclusive_group(required=True)
-    g.add_argument("--weights", help="NAME.weights.h5: MyModel().load_weights(...)")
+    g.add_argument("--weights", help="NAME.weights.h5: MyModel().load_weights(...) (or the Sequential CNN's)")
     g.add_argument("--keras", help="NAME.keras: keras.saving.load_model(...)")
+    r.add_argument("--model", choices=["mymodel", "sequential"], default="mymodel",
+                   help="the model --weights belongs to (default mymodel)")
     r.add_argument("--expect-iterations", type=int, help="fail unless model.optimizer.iterations equals this")
     for p in (w, r):
         p.add_argument("--golden", required=True, help="probabilities JSON to write (export.py's format)")
@@ -57,6 +60,14 @@ def sequential_cnn(keras):
         keras.layers.Dense(32, activation="relu"),
         keras.layers.Dense(10, activation="softmax"),
     ], name="sequential_cnn")
+
+
+def _extracted_weights(keras_file):
+    """model.weights.h5 of a .keras archive, as an in-memory file for h5py."""
+    import io
+    import zipfile
+    with zipfile.ZipFile(keras_file) as z:
+        return io.BytesIO(z.read("model.weights.h5"))
 
 
 def write_golden(path, source, model, x, y):
@@ -105,11 +116,14 @@ def main(argv=None):
         write_golden(args.golden, f"keras3_files.py write --model {args.model}", model, x, y)
         return 0
 
+    import h5py
+    with h5py.File(args.weights or _extracted_weights(args.keras), "r") as f:
+        f.visit(lambda name: f[name])  # every group and dataset header must be readable, not just the ones Keras opens
     if args.weights:
-        model = MyModel()
+        model = MyModel() if args.model == "mymodel" else sequential_cnn(keras)
         model(x[:1])  # build, so that load_weights has variables to fill
         model.load_weights(args.weights)
-        source = f"MyModel().load_weights({args.weights!r})"
+        source = f"{type(model).__name__}().load_weights({args.weights!r})"
     else:
         model = keras.saving.load_model(args.keras)
         source = f"keras.saving.load_model({args.keras!r})"

@@ -23,6 +23,12 @@ import java.util.Map;
  * {@code flatten/vars}), a Sequential model's under {@code layers/<snake_case class>}, a root
  * {@code vars} group, and with Adam's state {@code optimizer/vars}: 0 iterations (int64), 1 the
  * learning rate, then m and v of each weight in {@code trainable_variables} order.
+ *
+ * <p>Groups that would hold no variables (a {@code Flatten}'s {@code vars}, the model's own root
+ * {@code vars}) are left out: Keras reads a missing group as "no variables", and jHDF 0.9.4 (also
+ * 0.13.0) writes a broken object header for an empty group placed after groups holding datasets
+ * (h5py: "bad object header version number"). Every file is read back with jHDF and compared
+ * before it is renamed into place, so a writer fault can never leave a file Keras cannot read.
  */
 public final class KerasH5Writer {
   private KerasH5Writer() {}
@@ -38,14 +44,56 @@ public final class KerasH5Writer {
   }
 
   private static void writeTo(Path tmp, ModelWeights weights, OptimizerState state, Adam adam) {
+    writeLayout(tmp, weights, state, adam);
+    verify(tmp, weights, state);
+  }
+
+  /** Reads the file back and compares every value, so a faulty write never replaces a good file. */
+  private static void verify(Path tmp, ModelWeights weights, OptimizerState state) {
     ModelArchitecture arch = weights.architecture();
-    boolean container = "Sequential".equals(arch.className()) || "Functional".equals(arch.className());
+    try (HdfFile back = new HdfFile(tmp)) {
+      KerasH5Weights.listing(back); // touches every group and dataset header
+      WeightsCheckpoint.Loaded read = KerasH5Weights.read(back, tmp.toString(), arch,
+          isContainer(arch) ? KerasNames.containerGroups(arch) : null);
+      boolean same = read.weights().maxAbsDifference(weights) == 0
+          && (state == null || read.optimizerState().map(s -> sameState(s, state, arch)).orElse(false));
+      if (!same) {
+        throw new TfjMnistException("the values read back differ from those written");
+      }
+    } catch (RuntimeException e) {
+      throw new TfjMnistException("The HDF5 writer (jHDF) produced a file that does not read back (" + e.getMessage()
+          + "); nothing was written. Save a TF checkpoint (a name without .weights.h5) instead.", e);
+    }
+  }
+
+  private static boolean sameState(OptimizerState a, OptimizerState b, ModelArchitecture arch) {
+    if (a.iterations() != b.iterations()) {
+      return false;
+    }
+    for (WeightSpec s : arch.weights()) {
+      if (!java.util.Arrays.equals(a.m(s.path()), b.m(s.path())) || !java.util.Arrays.equals(a.v(s.path()), b.v(s.path()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean isContainer(ModelArchitecture arch) {
+    return "Sequential".equals(arch.className()) || "Functional".equals(arch.className());
+  }
+
+  private static void writeLayout(Path tmp, ModelWeights weights, OptimizerState state, Adam adam) {
+    ModelArchitecture arch = weights.architecture();
+    boolean container = isContainer(arch);
     Map<String, String> containerGroups = KerasNames.containerGroups(arch);
     List<String> autoNames = KerasNames.containerNames(arch.layers().stream().map(KerasNames::kerasClass).toList());
     try (WritableHdfFile h5 = HdfFile.write(tmp)) {
       WritableGroup parent = container ? h5.putGroup("layers") : h5;
       for (int i = 0; i < arch.layers().size(); i++) {
         Layer layer = arch.layers().get(i);
+        if (layer.weights().isEmpty()) {
+          continue; // see the class comment: Keras reads a missing group as "no variables"
+        }
         String group = container ? containerGroups.get(layer.name()) : layer.name();
         WritableGroup vars = parent.putGroup(group).putGroup("vars");
         // The layer's own name as Keras would generate it in a fresh session; Keras does not read it back.
@@ -71,7 +119,6 @@ public final class KerasH5Writer {
           vars.putDataset(Integer.toString(k++), shaped(v, spec.shape()));
         }
       }
-      h5.putGroup("vars").putAttribute("name", KerasNames.snakeCase(arch.className()));
     } catch (HdfException e) {
       throw new TfjMnistException("Cannot write HDF5 weights: " + e.getMessage(), e);
     }

@@ -5,7 +5,6 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.images.ImageDecoder;
 import io.tfjmnist.images.PreprocessedImage;
 import io.tfjmnist.images.Preprocessing;
-import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,6 @@ package io.tfjmnist.serving;
 import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.inference.ProbabilityModel;

@@ -74,6 +74,13 @@ class KerasFilesIT {
         new String[] {"seq.keras", "seq.json"})) {
       assertParity(c[0], c[1]);
     }
+    // A Sequential model's weights converted by the jar load into Python's Sequential CNN unchanged.
+    Outcome x = jar("export", "--weights", "seq.keras", "--out", "seq-java.weights.h5");
+    assertEquals(0, x.exitCode(), x.err());
+    python("keras3_files.py", "read", "--model", "sequential", "--weights", "seq-java.weights.h5", "--golden",
+        "seq-back.json");
+    assertParity("seq.keras", "seq-back.json");
+
     // eval on the same 1,000 images gives Python's accuracy, from either file.
     double pythonAccuracy = accuracy(dir.resolve("py.json"));
     for (String f : List.of("py.weights.h5", "py.keras")) {

@@ -138,6 +138,19 @@ class KerasFilesTest {
   }
 
   @Test
+  void aSequentialModelsWeightsAreWrittenInKerasContainerLayout() throws IOException {
+    WeightsCheckpoint.Loaded keras = KerasModelFiles.load(RES.resolve("tiny_sequential.keras"));
+    ModelArchitecture arch = keras.weights().architecture();
+    Path file = dir.resolve("seq.weights.h5");
+    WeightsFiles.save(file, keras.weights(), keras.optimizerState().orElseThrow(), Adam.kerasDefaults());
+    WeightsCheckpoint.Loaded back = WeightsFiles.loadWithOptimizer(file, arch);
+    assertEquals(0.0, keras.weights().maxAbsDifference(back.weights()));
+    assertSameState(keras.optimizerState().orElseThrow(), back.optimizerState().orElseThrow(), arch);
+    String listing = String.join("\n", KerasModelFiles.describe(file));
+    assertTrue(listing.contains("layers/conv2d/vars/0") && listing.contains("layers/dense/vars/1"), listing);
+  }
+
+  @Test
   void javaWritesAKerasFileLikeKeras3() throws IOException {
     ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     ModelWeights w = ModelWeights.glorotUniform(arch, 3);
