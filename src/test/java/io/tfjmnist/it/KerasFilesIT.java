@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ class KerasFilesIT {
   private static final Path SCRIPTS = Path.of("python-reference").toAbsolutePath();
   private static final int COUNT = 1000;
   private static String python;
+  private static String skipReason;
 
   @TempDir
   Path dir;
@@ -59,9 +61,16 @@ class KerasFilesIT {
       if (required) {
         fail(problem + ", and TFJ_MNIST_REQUIRE_PYTHON=1");
       }
-      Assumptions.abort(problem + "; skipping the Keras 3 interop checks");
+      skipReason = problem + "; skipping the Keras 3 interop checks";
+      return;
     }
     python = p;
+  }
+
+  /** Skips each test with the reason (an abort in {@code @BeforeAll} would report no test at all). */
+  @BeforeEach
+  void requirePython() {
+    Assumptions.assumeTrue(skipReason == null, skipReason);
   }
 
   @Test
