@@ -22,6 +22,9 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DATASETS = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "datasets"))
 
 
+# Registered so that keras.saving.load_model('mnist.keras') can rebuild it (Keras 3 records
+# "registered_name": "tfj_mnist>MyModel" in config.json; the Java export writes the same).
+@tf.keras.utils.register_keras_serializable(package="tfj_mnist")
 class MyModel(Model):
     """Conv2D(32, 3, relu) -> Flatten -> Dense(128, relu) -> Dense(10, softmax), as in the seed."""
 

@@ -109,4 +109,25 @@ public final class CheckpointSaver {
       throw new TfjMnistException("Cannot write " + target + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Lets {@code writer} write a temporary file beside {@code target}, then renames it over
+   * {@code target}: for writers, such as jHDF's, that take a path rather than bytes.
+   */
+  public static void writeAtomically(Path target, AtomicFiles.PathWriter writer) {
+    try {
+      AtomicFiles.writeWith(target, writer);
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What {@code writer} writes, as bytes (through a temporary file that is always deleted). */
+  public static byte[] bytesOf(AtomicFiles.PathWriter writer) {
+    try {
+      return AtomicFiles.bytesOf(writer);
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot write a temporary file: " + e.getMessage(), e);
+    }
+  }
 }

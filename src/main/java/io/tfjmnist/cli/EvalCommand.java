@@ -1,8 +1,7 @@
 package io.tfjmnist.cli;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.data.MnistData;
-import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.training.Evaluation;
 import io.tfjmnist.training.Trainer;
@@ -25,8 +24,8 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
   DataOptions data;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Checkpoint prefix written by train or by Python's save_weights (default: the data set's name, "
-          + "mnist or fashion_mnist, as train names it).")
+      description = "Weights: TF checkpoint prefix (train, Keras 2 save_weights), Keras 3 NAME.weights.h5, legacy .h5 "
+          + "or a .keras model (default: the data set's name, mnist or fashion_mnist, as train names it).")
   Path weights;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -45,7 +44,7 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     }
     data.validate();
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
-    ModelWeights w = WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights();
+    ModelWeights w = KerasModelFiles.loadWeights(prefix);
     MnistData mnist = data.load();
     int known = IdxFile.TEST_IMAGES.knownCount();
     int size = mnist.test().size();

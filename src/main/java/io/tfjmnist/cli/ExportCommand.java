@@ -1,26 +1,38 @@
 package io.tfjmnist.cli;
 
+import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
-import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.savedmodel.SavedModelExporter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code export}: the trained quickstart model as a SavedModel for TF Serving and Python. */
+/**
+ * {@code export}: saved weights as a SavedModel for TF Serving and Python, or converted to Keras 3's
+ * files ({@code --out NAME.weights.h5}, {@code --out NAME.keras}).
+ */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Export saved weights as a SavedModel (tag serve, signature serving_default: "
-        + "input float32 [-1,28,28,1] -> probabilities float32 [-1,10]).")
+    description = {"Export saved weights as a SavedModel (tag serve, signature serving_default: "
+        + "input float32 [-1,28,28,1] -> probabilities float32 [-1,10]),",
+        "or, when --out ends in .weights.h5 or .keras, as the Keras 3 file Python's load_weights / "
+            + "keras.saving.load_model reads (with Adam's state when the weights have it)."})
 final class ExportCommand implements Callable<Integer> {
   @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Checkpoint prefix (default: ${DEFAULT-VALUE}).")
+      description = "Weights: checkpoint prefix, NAME.weights.h5, .h5 or .keras (default: ${DEFAULT-VALUE}).")
   Path weights;
 
-  @Option(names = "--out", defaultValue = "saved_models/mnist/1", paramLabel = "DIR",
-      description = "Version folder to create, TF Serving layout (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", defaultValue = "saved_models/mnist/1", paramLabel = "DIR|FILE",
+      description = "SavedModel version folder to create (TF Serving layout), or a NAME.weights.h5 / NAME.keras "
+          + "file (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(names = "--overwrite", description = "Replace an existing export in --out.")
@@ -31,10 +43,34 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelWeights w = WeightsCheckpoint.load(weights, ModelArchitecture.quickstartCnn()).weights();
-    Path dir = SavedModelExporter.export(w, out, overwrite);
-    spec.commandLine().getOut().println("Exported SavedModel to " + dir
-        + " (signature serving_default: input float32 [-1,28,28,1] -> probabilities float32 [-1,10])");
+    String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+    boolean kerasFile = name.endsWith(".keras") || WeightsFiles.isKeras3WeightsName(out);
+    if (!kerasFile && WeightsFormat.hasKerasSuffix(out)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out
+          + ": Keras 3 files are written as NAME.weights.h5 or NAME.keras (a legacy .h5 is not written)");
+    }
+    if (!kerasFile) {
+      ModelWeights w = KerasModelFiles.loadWeights(weights);
+      Path dir = SavedModelExporter.export(w, out, overwrite);
+      spec.commandLine().getOut().println("Exported SavedModel to " + dir
+          + " (signature serving_default: input float32 [-1,28,28,1] -> probabilities float32 [-1,10])");
+      return 0;
+    }
+    if (Files.exists(out) && !overwrite) {
+      throw new TfjMnistException(out + " already exists; give --overwrite to replace it.");
+    }
+    WeightsCheckpoint.Loaded loaded = KerasModelFiles.load(weights);
+    // The files hold Adam's slots and step count, not its hyperparameters beyond the learning rate:
+    // Keras's defaults are the quickstart's Adam().
+    Adam adam = Adam.kerasDefaults();
+    if (name.endsWith(".keras")) {
+      KerasModelFiles.writeKeras(out, loaded.weights(), loaded.optimizerState().orElse(null), adam);
+    } else {
+      WeightsFiles.save(out, loaded.weights(), loaded.optimizerState().orElse(null), adam);
+    }
+    spec.commandLine().getOut().println("Exported " + (name.endsWith(".keras") ? "Keras 3 model " : "Keras 3 weights ")
+        + out + loaded.optimizerState().map(s -> " with Adam's state (iterations " + s.iterations() + ")")
+            .orElse(" (no optimizer state)"));
     return 0;
   }
 }

@@ -1,13 +1,12 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.inference.DigitClassifier;
-import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.savedmodel.GoldenOutputs;
 import io.tfjmnist.savedmodel.KerasModelImporter;
+import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.inference.Parity;
 import io.tfjmnist.inference.ParityReport;
 import io.tfjmnist.inference.SavedModelClassifier;
@@ -44,9 +43,9 @@ final class ParityCommand implements Callable<Integer> {
   Expected expected;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Java side: a quickstart-model checkpoint (or SavedModel folder). Default with --saved-model: "
-          + "the model rebuilt from the SavedModel itself (its Keras config, else the quickstart model) with its own "
-          + "variables; with --golden: mnist.")
+      description = "Java side: weights (checkpoint prefix, .weights.h5, .h5, .keras, or a SavedModel folder). Default with "
+          + "--saved-model: the model rebuilt from the SavedModel itself (its Keras config, else the quickstart model) "
+          + "with its own variables; with --golden: mnist.")
   Path weights;
 
   @Option(names = "--count", defaultValue = "1000", description = "Test images (default: ${DEFAULT-VALUE}).")
@@ -110,6 +109,6 @@ final class ParityCommand implements Callable<Integer> {
   }
 
   private static ModelWeights quickstartWeights(Path prefix) {
-    return WeightsCheckpoint.load(prefix, ModelArchitecture.quickstartCnn()).weights();
+    return KerasModelFiles.loadWeights(prefix);
   }
 }

@@ -33,7 +33,7 @@ final class PredictCommand implements Callable<Integer> {
   List<Path> inputs;
 
   @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Checkpoint prefix (default: ${DEFAULT-VALUE}).")
+      description = "Weights: checkpoint prefix, NAME.weights.h5, .h5 or .keras (default: ${DEFAULT-VALUE}).")
   Path weights;
 
   @Option(names = "--saved-model", paramLabel = "DIR", description = "Use a SavedModel instead of --weights.")

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         "  POST /v1/models/NAME:predict    {\"instances\": [...]} or {\"inputs\": ...}"})
 public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Checkpoint prefix written by train or Python's save_weights (default: mnist, unless --saved-model).")
+      description = "Weights: checkpoint prefix, NAME.weights.h5, .h5 or .keras (default: mnist, unless --saved-model).")
   Path weights;
 
   @Option(names = "--saved-model", paramLabel = "DIR", description = "Serve a SavedModel directory instead of a checkpoint.")

@@ -1,6 +1,7 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.AdamArithmetic;
@@ -64,8 +65,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean deterministic;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Checkpoint prefix to save to, like save_weights('mnist') (default: the data set's name, "
-          + "mnist or fashion_mnist).")
+      description = "Where to save: a TF checkpoint prefix, like Keras 2's save_weights('mnist'), or NAME.weights.h5 "
+          + "for Keras 3's format (default: the data set's name, mnist or fashion_mnist).")
   Path weights;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -105,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
   String adamArithmetic;
 
   @Option(names = "--initial-weights", paramLabel = "FILE",
-      description = "Start from these weights (TF checkpoint prefix) instead of the Glorot draw from --seed.")
+      description = "Start from these weights (TF checkpoint, .weights.h5, .h5 or .keras) instead of the Glorot draw from --seed.")
   Path initialWeights;
 
   @Option(names = "--step-log", paramLabel = "CSV", description = "Every step's loss as CSV: step,epoch,step_in_epoch,loss.")
@@ -197,7 +198,9 @@ final class TrainCommand implements Callable<Integer> {
       }
     });
     out.println("Finish training");
-    out.println("Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001");
+    out.println(WeightsFiles.isKeras3WeightsName(done.savedWeights())
+        ? "Saved weights to " + done.savedWeights() + " (Keras 3 .weights.h5, with Adam's state)"
+        : "Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001");
     announceFiles();
     return 0;
   }

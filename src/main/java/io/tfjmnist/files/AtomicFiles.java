@@ -53,6 +53,40 @@ public final class AtomicFiles {
     }
   }
 
+  /** Writes a whole file at the path it is given: for libraries, such as jHDF, that write only to paths. */
+  @FunctionalInterface
+  public interface PathWriter {
+    void writeTo(Path path) throws IOException;
+  }
+
+  /** Replaces {@code target} with the file {@code writer} writes at a temporary path beside it, atomically. */
+  public static void writeWith(Path target, PathWriter writer) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = temporarySibling(abs);
+    try {
+      writer.writeTo(tmp);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(false); // on disk before the rename makes it visible
+      }
+      keepPermissions(abs, tmp);
+      move(tmp, abs);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  /** What {@code writer} writes, as bytes, through a temporary file that is always deleted. */
+  public static byte[] bytesOf(PathWriter writer) throws IOException {
+    Path tmp = Files.createTempFile("tfj-mnist-", ".tmp");
+    try {
+      writer.writeTo(tmp);
+      return Files.readAllBytes(tmp);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
   /**
    * A hidden, unique name beside {@code target} for content that will be renamed over it:
    * {@code .NAME.tmp-PID-NANOS}, so leftovers of any process are recognisable and never collide.

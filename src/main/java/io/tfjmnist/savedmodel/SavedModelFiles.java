@@ -1,6 +1,7 @@
 package io.tfjmnist.savedmodel;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +32,10 @@ public final class SavedModelFiles {
   /** Parses {@code dir/saved_model.pb}. */
   public static SavedModel read(Path dir) {
     Path pb = dir.resolve(SAVED_MODEL_PB);
+    if (Files.isRegularFile(dir) && WeightsFormat.hasKerasSuffix(dir)) {
+      throw new TfjMnistException(dir + " is a Keras file, not a SavedModel folder: give it as --weights " + dir
+          + " (parity: with --golden outputs from Python), or write a SavedModel from it with export --weights " + dir + ".");
+    }
     if (!Files.isDirectory(dir)) {
       throw new TfjMnistException("SavedModel folder " + dir + " does not exist.");
     }

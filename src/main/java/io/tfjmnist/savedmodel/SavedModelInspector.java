@@ -4,6 +4,7 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointReader;
 import io.tfjmnist.checkpoint.KerasObjectGraph;
+import io.tfjmnist.checkpoint.WeightsFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,12 @@ public final class SavedModelInspector {
 
   /** The listing of a SavedModel folder or of a checkpoint, whichever {@code path} is. */
   public static List<String> describe(Path path) {
-    return SavedModelFiles.isSavedModel(path) ? inspectSavedModel(path).describe() : inspectCheckpoint(path).describe();
+    if (SavedModelFiles.isSavedModel(path)) {
+      return inspectSavedModel(path).describe();
+    }
+    if (WeightsFormat.detect(path) != WeightsFormat.TF_CHECKPOINT) {
+      return KerasModelFiles.describe(path);
+    }
+    return inspectCheckpoint(path).describe();
   }
 }

@@ -1,7 +1,8 @@
 package io.tfjmnist.serving;
 
+import io.tfjmnist.savedmodel.KerasModelFiles;
+import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.inference.ProbabilityModel;
@@ -75,10 +76,15 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
    */
   public static ServedModel fromCheckpoint(String name, long version, Path prefix, int tfThreads) {
     long t0 = System.nanoTime();
-    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
-    ModelWeights weights = WeightsCheckpoint.load(prefix, arch).weights();
+    ModelWeights weights = KerasModelFiles.loadWeights(prefix); // checkpoint, .weights.h5, .h5 or .keras
+    ModelArchitecture arch = weights.architecture();
     DigitClassifier classifier = DigitClassifier.of(weights, tfThreads > 0 ? threads(tfThreads) : null);
-    return loaded(name, version, quickstartSignature(arch), classifier, t0, "checkpoint " + prefix, 0);
+    return loaded(name, version, quickstartSignature(arch), classifier, t0, describe(prefix), 0);
+  }
+
+  private static String describe(Path file) {
+    return WeightsFormat.detect(file) == WeightsFormat.TF_CHECKPOINT ? "checkpoint " + file
+        : WeightsFormat.detect(file).description() + " " + file;
   }
 
   /** Serves in-memory weights (tests, benchmarks). */

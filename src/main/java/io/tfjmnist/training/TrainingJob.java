@@ -1,6 +1,6 @@
 package io.tfjmnist.training;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelArchitecture;
@@ -51,7 +51,7 @@ public final class TrainingJob {
   /**
    * What replaying a Python run adds (see README, "Replaying a Python run").
    *
-   * @param initialWeights weights to start from instead of Java's Glorot draw (a TF checkpoint prefix); null for none
+   * @param initialWeights weights to start from instead of Java's Glorot draw (any format WeightsFiles reads); null for none
    * @param stepLog where to write every step's loss as CSV ({@link StepLossLog}); null for none
    * @param maxSteps stop after this many optimizer steps in all; 0 for no limit
    */
@@ -71,17 +71,13 @@ public final class TrainingJob {
   }
 
   /**
-   * The weights a run starts from when given a file. Reads TF checkpoints (Java's, or Python's for this
-   * model); the Keras 3 {@code .weights.h5} / {@code .keras} formats come with their reader.
+   * The weights a run starts from when given a file: any format {@link WeightsFiles} reads (a TF
+   * checkpoint prefix or its {@code .index}, {@code .weights.h5}, legacy {@code .h5}, {@code .keras}).
    */
   static ModelWeights readInitialWeights(Path file, ModelArchitecture arch) {
     String name = file.toString();
-    if (name.endsWith(".h5") || name.endsWith(".keras")) {
-      throw new TfjMnistException("Cannot start from " + file + ": this build reads initial weights from TF checkpoints "
-          + "(a prefix such as 'mnist', or its .index file) only.");
-    }
-    Path prefix = name.endsWith(".index") ? Path.of(name.substring(0, name.length() - ".index".length())) : file;
-    return WeightsCheckpoint.load(prefix, arch).weights();
+    Path path = name.endsWith(".index") ? Path.of(name.substring(0, name.length() - ".index".length())) : file;
+    return WeightsFiles.load(path, arch);
   }
 
   /** What the job keeps and writes besides training itself; built with {@link #saveTo}. */
@@ -417,7 +413,8 @@ public final class TrainingJob {
         saved = es.get().bestWeights().get();
         savedEpoch = es.get().bestEpoch();
       }
-      WeightsCheckpoint.save(options.weights(), saved, result.optimizerState(), config.adam());
+      // NAME.weights.h5 is Keras 3's format (the only name its save_weights accepts); any other name a TF checkpoint.
+      WeightsFiles.save(options.weights(), saved, result.optimizerState(), config.adam());
       return new Completed(result, options.weights(), options.earlyStopping(), savedEpoch);
     }
 

@@ -1,0 +1,240 @@
+package io.tfjmnist.savedmodel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jhdf.HdfFile;
+import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.KerasArchive;
+import io.tfjmnist.checkpoint.KerasH5Writer;
+import io.tfjmnist.checkpoint.KerasH5Weights;
+import io.tfjmnist.checkpoint.KerasNames;
+import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.checkpoint.WeightsFormat;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.OptimizerState;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whole models in Keras's files: a {@code .keras} archive or a legacy whole-model {@code .h5}
+ * holding a Sequential or single-chain functional model is rebuilt from its config with the
+ * project's layers ({@link KerasModelConfig}, {@link KerasArchitecture}, as for SavedModels); any
+ * other weights file (TF checkpoint, {@code .weights.h5}, a {@code .keras} of the quickstart's
+ * subclassed {@code MyModel}) is read as the quickstart model, recognised by its weights layout.
+ * Writes the quickstart model as a {@code .keras} that Keras 3's {@code load_model} opens.
+ */
+public final class KerasModelFiles {
+  /** How Python registers the quickstart's class ({@code @register_keras_serializable(package="tfj_mnist")}). */
+  public static final String REGISTERED_NAME = "tfj_mnist>MyModel";
+  /** The Keras version whose {@code .keras} layout the writer copies. */
+  static final String KERAS_VERSION = "3.15.1";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private KerasModelFiles() {}
+
+  /**
+   * The model in {@code path}: its architecture (in {@code weights().architecture()}), weights and,
+   * when saved with them, Adam's state.
+   */
+  public static WeightsCheckpoint.Loaded load(Path path) {
+    WeightsFormat format = WeightsFormat.detect(path);
+    if (format == WeightsFormat.KERAS_ARCHIVE) {
+      KerasArchive archive = KerasArchive.read(path);
+      KerasModelConfig config = KerasModelConfig.parse(archive.configJson(), path + " (config.json)");
+      if (!config.graphNetwork()) {
+        return quickstart(path, config);
+      }
+      String where = path + " (model.weights.h5)";
+      byte[] h5 = archive.requireWeights(path);
+      Rebuilt rebuilt = rebuild(config, path.toString());
+      try (HdfFile file = KerasH5Weights.open(h5, where)) {
+        return KerasH5Weights.read(file, where, rebuilt.architecture(), rebuilt.groups());
+      }
+    }
+    if (format == WeightsFormat.HDF5) {
+      String modelConfig = KerasH5Weights.modelConfig(path);
+      if (modelConfig != null) {
+        KerasModelConfig config = KerasModelConfig.parse(modelConfig, path + " (model_config)");
+        if (config.graphNetwork()) {
+          return KerasH5Weights.read(path, rebuild(config, path.toString()).architecture());
+        }
+      }
+    }
+    return WeightsFiles.loadWithOptimizer(path, ModelArchitecture.quickstartCnn());
+  }
+
+  /** Just the weights of {@link #load}. */
+  public static ModelWeights loadWeights(Path path) {
+    return load(path).weights();
+  }
+
+  private static WeightsCheckpoint.Loaded quickstart(Path path, KerasModelConfig config) {
+    try {
+      return WeightsFiles.loadWithOptimizer(path, ModelArchitecture.quickstartCnn());
+    } catch (TfjMnistException e) {
+      throw new TfjMnistException(path + " holds a subclassed Keras model (class " + config.className()
+          + ") whose layers are Python code, and its weights are not those of the quickstart's MyModel, the only"
+          + " subclassed model recognised: " + e.getMessage(), e);
+    }
+  }
+
+  /** An architecture rebuilt from a config, and each layer's group under {@code layers/} in Keras 3's weights. */
+  record Rebuilt(ModelArchitecture architecture, Map<String, String> groups) {}
+
+  static Rebuilt rebuild(KerasModelConfig config, String where) {
+    KerasArchitecture.Built built = KerasArchitecture.build(config, null, where);
+    // Keras 3 saves a Sequential model's layers without its InputLayer, a functional model's with it.
+    List<Integer> containerIndex = new ArrayList<>();
+    List<String> classes = new ArrayList<>();
+    for (int i = 0; i < config.layers().size(); i++) {
+      String c = config.layers().get(i).className();
+      if (config.isSequential() && c.equals("InputLayer")) {
+        containerIndex.add(-1);
+        continue;
+      }
+      containerIndex.add(classes.size());
+      classes.add(c);
+    }
+    List<String> names = KerasNames.containerNames(classes);
+    Map<String, String> groups = new LinkedHashMap<>();
+    ModelArchitecture arch = built.architecture();
+    for (int i = 0; i < arch.layers().size(); i++) {
+      groups.put(arch.layers().get(i).name(), names.get(containerIndex.get(built.configIndex().get(i))));
+    }
+    return new Rebuilt(arch, groups);
+  }
+
+  /**
+   * What {@code inspect} prints for an HDF5 or {@code .keras} file: the kind of file, for a
+   * {@code .keras} its metadata and layer config, then every group and dataset with dtype and shape.
+   */
+  public static List<String> describe(Path path) {
+    List<String> lines = new ArrayList<>();
+    WeightsFormat format = WeightsFormat.detect(path);
+    if (format == WeightsFormat.KERAS_ARCHIVE) {
+      KerasArchive archive = KerasArchive.read(path);
+      lines.add("Keras archive " + path + " (config.json, metadata.json"
+          + (archive.weightsH5() == null ? "; no model.weights.h5)" : ", model.weights.h5)"));
+      if (!archive.metadataJson().isBlank()) {
+        lines.add("metadata.json: " + archive.metadataJson().strip());
+      }
+      lines.addAll(KerasModelConfig.parse(archive.configJson(), path + " (config.json)").describe());
+      if (archive.weightsH5() != null) {
+        lines.add("model.weights.h5:");
+        try (HdfFile h5 = KerasH5Weights.open(archive.weightsH5(), path + " (model.weights.h5)")) {
+          KerasH5Weights.listing(h5).forEach(l -> lines.add("  " + l));
+        }
+      }
+      return lines;
+    }
+    if (format == WeightsFormat.HDF5) {
+      String modelConfig = KerasH5Weights.modelConfig(path);
+      List<String> listing = KerasH5Weights.listing(path);
+      boolean legacy = modelConfig != null || listing.stream().anyMatch(l -> l.startsWith("/ ") && l.contains("layer_names="));
+      lines.add("HDF5 file " + path + ": " + (modelConfig != null ? "Keras 2 legacy whole model (model.save('x.h5'))"
+          : legacy ? "Keras 2 legacy weights (save_weights('x.h5'))" : "Keras 3 weights (save_weights('x.weights.h5'))"));
+      if (modelConfig != null) {
+        lines.addAll(KerasModelConfig.parse(modelConfig, path + " (model_config)").describe());
+      }
+      listing.forEach(l -> lines.add("  " + l));
+      return lines;
+    }
+    throw new TfjMnistException(path + " is a TF checkpoint, not a Keras file.");
+  }
+
+  // ------------------------------------------------------------------------------------ write
+
+  /**
+   * Writes the quickstart model as Keras 3 writes {@code model.save('mnist.keras')} for the
+   * registered subclassed {@code MyModel}: {@code config.json} naming the class
+   * {@value #REGISTERED_NAME}, {@code metadata.json}, and {@code model.weights.h5} with Adam's state
+   * when {@code state} is given (then the config compiles the model with {@code Adam} and the
+   * quickstart's loss, so that {@code load_model} restores {@code optimizer.iterations}). Atomic.
+   */
+  public static void writeKeras(Path file, ModelWeights weights, OptimizerState state, Adam adam) {
+    ModelArchitecture arch = weights.architecture();
+    if (!isQuickstart(arch)) {
+      throw new TfjMnistException("Only the quickstart's MyModel can be written as a .keras file (this model is "
+          + arch.className() + "); write its weights with --out NAME.weights.h5 instead.");
+    }
+    byte[] h5 = KerasH5Writer.bytes(weights, state, adam);
+    new KerasArchive(quickstartConfig(state == null ? null : adam), metadata(), h5).write(file);
+  }
+
+  static boolean isQuickstart(ModelArchitecture arch) {
+    return arch.className().equals("MyModel") && arch.weights().equals(ModelArchitecture.quickstartCnn().weights());
+  }
+
+  /** The config.json Keras 3.15 writes for python-reference's registered {@code MyModel}, copied key for key. */
+  static String quickstartConfig(Adam compiledWith) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("module", "model");
+    root.put("class_name", "MyModel");
+    ObjectNode config = root.putObject("config");
+    config.put("name", "my_model");
+    config.put("trainable", true);
+    ObjectNode dtype = config.putObject("dtype");
+    dtype.put("module", "keras");
+    dtype.put("class_name", "DTypePolicy");
+    dtype.putObject("config").put("name", "float32");
+    dtype.putNull("registered_name");
+    root.put("registered_name", REGISTERED_NAME);
+    ArrayNode shape = root.putObject("build_config").putArray("input_shape");
+    shape.addNull().add(28).add(28).add(1);
+    ObjectNode compile = root.putObject("compile_config");
+    if (compiledWith != null) {
+      ObjectNode optimizer = compile.putObject("optimizer");
+      optimizer.put("module", "keras.optimizers");
+      optimizer.put("class_name", "Adam");
+      ObjectNode oc = optimizer.putObject("config");
+      oc.put("name", "adam");
+      oc.put("learning_rate", (double) compiledWith.learningRate());
+      for (String k : List.of("weight_decay", "clipnorm", "global_clipnorm", "clipvalue")) {
+        oc.putNull(k);
+      }
+      oc.put("use_ema", false);
+      oc.put("ema_momentum", 0.99);
+      oc.putNull("ema_overwrite_frequency");
+      oc.putNull("loss_scale_factor");
+      oc.putNull("gradient_accumulation_steps");
+      oc.put("beta_1", (double) compiledWith.beta1());
+      oc.put("beta_2", (double) compiledWith.beta2());
+      oc.put("epsilon", (double) compiledWith.epsilon());
+      oc.put("amsgrad", false);
+      optimizer.putNull("registered_name");
+      ObjectNode loss = compile.putObject("loss");
+      loss.put("module", "keras.losses");
+      loss.put("class_name", "SparseCategoricalCrossentropy");
+      ObjectNode lc = loss.putObject("config");
+      lc.put("name", "sparse_categorical_crossentropy");
+      lc.put("reduction", "sum_over_batch_size");
+      lc.put("from_logits", false);
+      lc.putNull("ignore_class");
+      loss.putNull("registered_name");
+      compile.putNull("loss_weights");
+      compile.putArray("metrics").add("accuracy");
+      compile.putNull("weighted_metrics");
+      compile.put("run_eagerly", false);
+      compile.put("steps_per_execution", 1);
+      compile.put("jit_compile", false);
+    }
+    return root.toString();
+  }
+
+  private static String metadata() {
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("keras_version", KERAS_VERSION);
+    meta.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+    return meta.toString();
+  }
+}
