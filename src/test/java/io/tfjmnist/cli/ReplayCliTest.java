@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
@@ -46,8 +47,7 @@ class ReplayCliTest {
     assertError(Cli.run("train", "--max-steps", "-1"), 2, "--max-steps must be 1 or more");
     assertError(Cli.run(train("--initial-weights", dir.resolve("absent").toString())), 1, "absent");
     Files.writeString(dir.resolve("m.weights.h5"), "not really");
-    assertError(Cli.run(train("--initial-weights", dir.resolve("m.weights.h5").toString())), 1,
-        "reads initial weights from TF checkpoints");
+    assertError(Cli.run(train("--initial-weights", dir.resolve("m.weights.h5").toString())), 1, "m.weights.h5");
   }
 
   @Test
@@ -62,6 +62,11 @@ class ReplayCliTest {
     Outcome seeded = Cli.run(train(concat(common, "--seed", "123",
         "--step-log", dir.resolve("b.csv").toString(), "--weights", dir.resolve("b/w").toString())));
     assertEquals(0, seeded.exitCode(), seeded.err());
+    // The same start as Keras 3's .weights.h5: the same run, step for step.
+    WeightsFiles.save(dir.resolve("init/w.weights.h5"), start, null, Adam.kerasDefaults());
+    Outcome fromH5 = Cli.run(train(concat(common, "--initial-weights", dir.resolve("init/w.weights.h5").toString(),
+        "--step-log", dir.resolve("h.csv").toString(), "--weights", dir.resolve("h/w").toString())));
+    assertEquals(0, fromH5.exitCode(), fromH5.err());
     Outcome other = Cli.run(train(concat(common, "--seed", "42",
         "--step-log", dir.resolve("c.csv").toString(), "--weights", dir.resolve("c/w").toString())));
     assertEquals(0, other.exitCode(), other.err());
@@ -71,6 +76,7 @@ class ReplayCliTest {
     assertEquals(26, a.size(), "25 steps: 20 of epoch 1, 5 of epoch 2");
     assertTrue(a.get(21).startsWith("21,2,1,"), a.get(21));
     assertEquals(a, Files.readAllLines(dir.resolve("b.csv")));
+    assertEquals(a, Files.readAllLines(dir.resolve("h.csv")));
     assertNotEquals(a.get(1), Files.readAllLines(dir.resolve("c.csv")).get(1));
     assertEquals(1, fromFile.out().lines().filter(l -> l.startsWith("Epoch ")).count(), "epoch 2 was cut short");
     assertTrue(Files.exists(dir.resolve("a/w.index")), "the weights are saved after the last step");
