@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.testing.Cli;
+import io.tfjmnist.testing.PythonTf;
 import io.tfjmnist.testing.Cli.Outcome;
 import io.tfjmnist.testing.TestData;
 import java.awt.image.BufferedImage;
@@ -18,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,38 +38,14 @@ class KerasFilesIT {
   private static final Path SCRIPTS = Path.of("python-reference").toAbsolutePath();
   private static final int COUNT = 1000;
   private static String python;
-  private static String skipReason;
 
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void findPython() throws Exception {
-    String p = System.getProperty("TFJ_MNIST_PYTHON", System.getenv("TFJ_MNIST_PYTHON"));
-    boolean required = "1".equals(System.getProperty("TFJ_MNIST_REQUIRE_PYTHON", System.getenv("TFJ_MNIST_REQUIRE_PYTHON")));
-    String problem = null;
-    if (p == null || p.isBlank()) {
-      problem = "TFJ_MNIST_PYTHON is not set (a python with TensorFlow 2.16+ / Keras 3)";
-    } else {
-      ProcessResult r = run(Path.of("."), 120, p, "-c", "import keras, h5py; assert int(keras.__version__.split('.')[0]) >= 3");
-      if (r.code != 0) {
-        problem = "TFJ_MNIST_PYTHON=" + p + " cannot import Keras 3 and h5py: " + r.output.strip();
-      }
-    }
-    if (problem != null) {
-      if (required) {
-        fail(problem + ", and TFJ_MNIST_REQUIRE_PYTHON=1");
-      }
-      skipReason = problem + "; skipping the Keras 3 interop checks";
-      return;
-    }
-    python = p;
-  }
-
-  /** Skips each test with the reason (an abort in {@code @BeforeAll} would report no test at all). */
+  /** Python from {@link PythonTf}: skipped with the reason, or failed under TFJ_MNIST_REQUIRE_PYTHON=1. */
   @BeforeEach
   void requirePython() {
-    Assumptions.assumeTrue(skipReason == null, skipReason);
+    python = PythonTf.require().python().toString();
   }
 
   @Test

@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tfjmnist.testing.PythonTf;
 import io.tfjmnist.testing.TestData;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,7 @@ class ReplayPythonIT {
 
   @Test
   void twoHundredStepsReplayPythonsLosses() throws Exception {
-    String python = pythonWithTensorFlow();
+    String python = PythonTf.require().python().toString();
     Path out = dir.resolve("parity");
     ProcessBuilder pb = new ProcessBuilder("bash", "scripts/parity-python", "--steps", "200", "--out", out.toString(),
         "--data-dir", TestData.datasetsDir().toAbsolutePath().toString())
@@ -75,32 +74,4 @@ class ReplayPythonIT {
     return out;
   }
 
-  /**
-   * The Python of {@code TFJ_MNIST_PYTHON} (system property or environment) if it imports TensorFlow;
-   * otherwise the test is skipped, or fails when {@code TFJ_MNIST_REQUIRE_PYTHON=1}.
-   */
-  static String pythonWithTensorFlow() throws Exception {
-    String python = System.getProperty("TFJ_MNIST_PYTHON", System.getenv("TFJ_MNIST_PYTHON"));
-    boolean required = "1".equals(System.getProperty("TFJ_MNIST_REQUIRE_PYTHON", System.getenv("TFJ_MNIST_REQUIRE_PYTHON")));
-    String why = null;
-    if (python == null || python.isBlank()) {
-      why = "TFJ_MNIST_PYTHON is not set (the path of a python with TensorFlow >= 2.16)";
-    } else if (!new File(python).canExecute()) {
-      why = "TFJ_MNIST_PYTHON=" + python + " is not an executable file";
-    } else {
-      Process p = new ProcessBuilder(python, "-c", "import tensorflow").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        why = python + " cannot import tensorflow";
-      }
-    }
-    if (why != null) {
-      if (required) {
-        fail(why + ", and TFJ_MNIST_REQUIRE_PYTHON=1");
-      }
-      Assumptions.abort(why + ": skipping the comparison with Python.");
-    }
-    return python;
-  }
 }
