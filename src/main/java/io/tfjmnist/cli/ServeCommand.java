@@ -47,9 +47,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8501", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--preprocessing", defaultValue = "mnist", paramLabel = "NAME",
-      description = "How {\"b64\": ...} images become input: mnist or predict-py (default: ${DEFAULT-VALUE}).")
-  String preprocessing;
+  @Option(names = "--preprocess", defaultValue = "mnist", paramLabel = "NAME",
+      converter = PredictCommand.PreprocessingConverter.class,
+      description = "How {\"b64\": ...} images become input: mnist or predict-py, as predict's --preprocess "
+          + "(default: ${DEFAULT-VALUE}).")
+  Preprocessing preprocess;
+
+  /** The spelling this flag had before it took predict's, still accepted. */
+  @Option(names = "--preprocessing", hidden = true, paramLabel = "NAME",
+      converter = PredictCommand.PreprocessingConverter.class)
+  void preprocessing(Preprocessing p) {
+    preprocess = p;
+  }
 
   @Option(names = "--max-batch", defaultValue = "64",
       description = "Most images merged into one session run; 1 = no micro-batching (default: ${DEFAULT-VALUE}).")
@@ -132,12 +141,7 @@ public final class ServeCommand implements Callable<Integer> {
     require(modelVersion >= 0, "--model-version must be 0 or more, got " + modelVersion);
     require(!modelName.isEmpty() && !modelName.contains("/") && !modelName.contains(":"),
         "--model-name must be non-empty without '/' or ':', got '" + modelName + "'");
-    Preprocessing pre;
-    try {
-      pre = Preprocessing.byName(preprocessing);
-    } catch (RuntimeException e) {
-      throw new CommandLine.ParameterException(cl, e.getMessage());
-    }
+    Preprocessing pre = preprocess;
 
     ServeConfig config = ServeConfig.defaults()
         .withHost(host).withPort(port)

@@ -64,6 +64,8 @@ class ConsistencyCliTest {
     assertEquals(1, ok.exitCode(), ok.err());
     assertTrue(ok.errLines().get(0).contains("No checkpoint index found"), ok.err());
     assertFalse(Cli.run("predict", "--help").out().contains("--preprocessing"), "one spelling in --help");
+    String serveHelp = Cli.run("serve", "--help").out();
+    assertTrue(serveHelp.contains("--preprocess=") && !serveHelp.contains("--preprocessing"), "serve spells it as predict does");
   }
 
   @Test
