@@ -60,7 +60,8 @@ public final class ModelServer implements AutoCloseable {
     this.metrics = new ServingMetrics(model.name(), model.version(), model.loadSeconds());
     this.guarded = new GuardedModel(model.model());
     this.batcher = new MicroBatcher(guarded, config.maxBatch(),
-        config.exactBatching() ? model.runSize() : 0, config.batchRunners(), metrics::ran);
+        // a SavedModel with a fixed batch size takes exactly that many images, batching exact or not
+        config.exactBatching() || model.runSizeFixed() ? model.runSize() : 0, config.batchRunners(), metrics::ran);
 
     QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000);
     pool.setName("serve-http");

@@ -34,9 +34,11 @@ import org.tensorflow.proto.DataType;
  * @param runSize the images every call of the model gets, padded or split (see {@link RunSize}): a
  *     SavedModel's fixed batch size, else the smallest size that makes an image's probabilities
  *     independent of its batch-mates on this machine
+ * @param runSizeFixed whether {@code runSize} is the SavedModel's own batch size, which every call
+ *     must have even when exact batching is off
  */
 public record ServedModel(String name, long version, SignatureInfo signature, ProbabilityModel model,
-    double loadSeconds, String source, int runSize) implements AutoCloseable {
+    double loadSeconds, String source, int runSize, boolean runSizeFixed) implements AutoCloseable {
 
   public ServedModel {
     Objects.requireNonNull(name, "name");
@@ -130,7 +132,7 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
         model.probabilities(new float[fixedBatch * model.inputSize()], fixedBatch);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new ServedModel(name, version, signature, model, seconds, source, runSize);
+      return new ServedModel(name, version, signature, model, seconds, source, runSize, fixedBatch > 0);
     } catch (RuntimeException e) {
       model.close();
       throw e;
