@@ -50,6 +50,10 @@ public final class Main implements Runnable {
         System.err.flush();
         Runtime.getRuntime().halt(EXIT_FAILURE);
       }
+      if (t instanceof TfjMnistException && System.getenv("TFJ_MNIST_DEBUG") == null) {
+        System.err.println("error: " + t.getMessage()); // e.g. from the serve shutdown hook
+        return;
+      }
       System.err.print("Exception in thread \"" + thread.getName() + "\" ");
       t.printStackTrace();
     });

@@ -82,6 +82,7 @@ public final class TfShuffle implements AutoCloseable {
     }
     this.n = n;
     graph = new Graph();
+    Session opened = null;
     try {
       Ops tf = Ops.create(graph).withSubScope("tf_shuffle");
       List<Class<? extends org.tensorflow.types.family.TType>> types = List.of(TInt64.class);
@@ -102,12 +103,16 @@ public final class TfShuffle implements AutoCloseable {
       var empty = tf.data.rangeDataset(tf.constant(0L), tf.constant(0L), tf.constant(1L), types, List.of(Shape.scalar()));
       release = tf.data.makeIterator(tf.data.batchDataset(empty, tf.constant(1L), tf.constant(false), types, epochShape),
           iterator);
-      session = new Session(graph);
-      session.runner().addTarget(make).run().close();
+      opened = new Session(graph);
+      opened.runner().addTarget(make).run().close();
     } catch (RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
       graph.close();
       throw e;
     }
+    session = opened;
   }
 
   /** The next epoch's order: a permutation of {@code 0..n-1}. */

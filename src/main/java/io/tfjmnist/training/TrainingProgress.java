@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.optimizers.AdamArithmetic;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.TrainingConfig;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import java.util.List;
  * @param created when the checkpoint was written, ISO-8601 UTC
  * @param tfShuffle Python's shuffle seeds {@code GLOBAL:OP} when the batch order came from TF's kernel
  *     ({@code --tf-shuffle}); null for Java's own order
+ * @param adam Adam's float32 arithmetic ({@code keras2} or {@code keras3}); null in sidecars written
+ *     before it was recorded, which were all {@code keras2}
  */
 public record TrainingProgress(
     int completedEpochs,
@@ -47,7 +50,8 @@ public record TrainingProgress(
     List<EpochLogs> history,
     String dataset,
     String created,
-    String tfShuffle) {
+    String tfShuffle,
+    String adam) {
 
   // NaN (no test set) is written as the string "NaN", which Jackson reads back into a float.
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -67,7 +71,7 @@ public record TrainingProgress(
       int stepsPerEpoch, List<EpochLogs> history) {
     return new TrainingProgress(completedEpochs, 0, (long) completedEpochs * stepsPerEpoch, config.seed(),
         config.shuffleBuffer(), config.batchSize(), 0f, 0f, 0f, 0f, history, dataset, Instant.now().toString(),
-        tfShuffleOf(config));
+        tfShuffleOf(config), config.adamArithmetic().flagName());
   }
 
   /** After {@code step} steps of epoch {@code completedEpochs + 1}, with that epoch's running metric sums. */
@@ -75,7 +79,7 @@ public record TrainingProgress(
       int stepsPerEpoch, float lossTotal, float lossCount, float correct, float count, List<EpochLogs> history) {
     return new TrainingProgress(completedEpochs, step, (long) completedEpochs * stepsPerEpoch + step, config.seed(),
         config.shuffleBuffer(), config.batchSize(), lossTotal, lossCount, correct, count, history, dataset,
-        Instant.now().toString(), tfShuffleOf(config));
+        Instant.now().toString(), tfShuffleOf(config), config.adamArithmetic().flagName());
   }
 
   private static String tfShuffleOf(TrainingConfig config) {
@@ -100,6 +104,12 @@ public record TrainingProgress(
     if (!java.util.Objects.equals(tfShuffle, thisShuffle)) {
       return "The checkpoint's batch order came from " + (tfShuffle == null ? "Java's shuffle" : "--tf-shuffle " + tfShuffle)
           + ", but this run uses " + (thisShuffle == null ? "Java's shuffle" : "--tf-shuffle " + thisShuffle) + ".";
+    }
+    String thisAdam = config.adamArithmetic().flagName();
+    String savedAdam = adam == null ? AdamArithmetic.KERAS2.flagName() : adam;
+    if (!savedAdam.equals(thisAdam)) {
+      return "The checkpoint was trained with " + savedAdam + " Adam arithmetic, but this run uses " + thisAdam
+          + "; the weights would not continue exactly.";
     }
     if (dataset != null && datasetName != null && !dataset.equals(datasetName)) {
       return "The checkpoint was trained on " + dataset + ", but this run uses " + datasetName + ".";

@@ -1,5 +1,6 @@
 package io.tfjmnist.training.callbacks;
 
+import io.tfjmnist.files.AtomicFiles;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.Trainer;
@@ -8,9 +9,7 @@ import io.tfjmnist.training.TrainingListener;
 import io.tfjmnist.training.TrainingResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Every training step's own loss as CSV, {@code step,epoch,step_in_epoch,loss}: {@code step} counts
@@ -55,14 +54,8 @@ public final class StepLossLog implements TrainingListener {
   }
 
   private void write() {
-    Path abs = file.toAbsolutePath();
     try {
-      if (abs.getParent() != null) {
-        Files.createDirectories(abs.getParent());
-      }
-      Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-      Files.writeString(tmp, rows, StandardCharsets.UTF_8);
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(file, rows.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new TfjMnistException("Cannot write the step log " + file + ": " + e.getMessage() + ".", e);
     }
