@@ -43,7 +43,7 @@ public final class WeightsCheckpoint {
 
   /**
    * Writes only the bundle ({@code .index} + data), atomically, leaving any {@code checkpoint}
-   * state file alone: for a checkpoint manager (training.CheckpointManager), whose state file must change last.
+   * state file alone: for a caller that keeps several checkpoints in one folder and must change the state file last.
    */
   public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
     ModelArchitecture arch = weights.architecture();

@@ -2,6 +2,7 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.AdamArithmetic;
@@ -207,6 +208,11 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Bad values are usage errors (exit 2), reported before the data is read or a graph built. */
   private void validateFlags(Path prefix) {
+    if (WeightsFormat.hasKerasSuffix(prefix) && !WeightsFiles.isKeras3WeightsName(prefix)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--weights " + prefix + ": Keras 3 weights files"
+          + " must end in .weights.h5 (a name without a suffix saves a TF checkpoint; export --out NAME.keras writes"
+          + " a whole model).");
+    }
     if (!(validationSplit >= 0 && validationSplit < 1)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--validation-split must be at least 0 and below 1, got " + validationSplit + ".");

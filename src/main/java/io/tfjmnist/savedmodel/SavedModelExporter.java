@@ -149,13 +149,13 @@ public final class SavedModelExporter {
     if (Files.exists(target)) {
       // Keep the previous folder until the new one is in place, then drop it.
       old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
-      move(target, old);
+      AtomicFiles.move(target, old);
     }
     try {
-      move(tmp, target);
+      AtomicFiles.move(tmp, target);
     } catch (IOException e) {
       if (old != null) {
-        move(old, target);
+        AtomicFiles.move(old, target);
       }
       throw e;
     }
@@ -164,9 +164,6 @@ public final class SavedModelExporter {
     }
   }
 
-  private static void move(Path from, Path to) throws IOException {
-    AtomicFiles.move(from, to);
-  }
 
 
   private static boolean isEmptyOrAbsent(Path dir) {

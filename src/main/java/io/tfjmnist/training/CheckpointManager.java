@@ -5,6 +5,7 @@ import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.checkpoint.CheckpointState;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.files.AtomicFiles;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
@@ -294,7 +295,7 @@ public final class CheckpointManager {
       String file = p.getFileName().toString();
       Matcher m = OWN_FILE.matcher(file);
       if (m.matches() && !keep.contains(NAME + "-" + m.group(1))) {
-        deleteQuietly(p);
+        AtomicFiles.deleteQuietly(p);
       } else if (LEFTOVER.matcher(file).matches()) {
         deleteTree(p);
       }
@@ -302,17 +303,9 @@ public final class CheckpointManager {
   }
 
   private static void deleteCheckpointFiles(Path prefix) {
-    deleteQuietly(CheckpointSaver.indexFile(prefix)); // index first: without it the bundle is not a checkpoint
-    deleteQuietly(CheckpointSaver.dataFile(prefix));
-    deleteQuietly(sidecar(prefix));
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // an undeleted old file costs disk space only; the next save tries again
-    }
+    AtomicFiles.deleteQuietly(CheckpointSaver.indexFile(prefix)); // index first: without it the bundle is not a checkpoint
+    AtomicFiles.deleteQuietly(CheckpointSaver.dataFile(prefix));
+    AtomicFiles.deleteQuietly(sidecar(prefix));
   }
 
   private static void deleteTree(Path p) {
@@ -320,7 +313,7 @@ public final class CheckpointManager {
       return;
     }
     try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(CheckpointManager::deleteQuietly);
+      s.sorted(Comparator.reverseOrder()).forEach(AtomicFiles::deleteQuietly);
     } catch (IOException ignored) {
       // as above
     }

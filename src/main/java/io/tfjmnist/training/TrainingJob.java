@@ -75,9 +75,7 @@ public final class TrainingJob {
    * checkpoint prefix or its {@code .index}, {@code .weights.h5}, legacy {@code .h5}, {@code .keras}).
    */
   static ModelWeights readInitialWeights(Path file, ModelArchitecture arch) {
-    String name = file.toString();
-    Path path = name.endsWith(".index") ? Path.of(name.substring(0, name.length() - ".index".length())) : file;
-    return WeightsFiles.load(path, arch);
+    return WeightsFiles.load(file, arch); // a checkpoint's .index file is accepted as its prefix
   }
 
   /** What the job keeps and writes besides training itself; built with {@link #saveTo}. */

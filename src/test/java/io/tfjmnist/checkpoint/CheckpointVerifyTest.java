@@ -38,13 +38,19 @@ class CheckpointVerifyTest {
   }
 
   @Test
-  void realCheckpointsPass() {
-    List<Path> prefixes = new java.util.ArrayList<>(List.of(good));
-    if (Files.isDirectory(Path.of("../shared/fixtures"))) {
-      prefixes.addAll(List.of(CheckpointFixtures.subclassedMlp(), CheckpointFixtures.sequentialAdam(),
-          CheckpointFixtures.cnnMaxpoolVariables(), CheckpointFixtures.mlp128Variables(),
-          CheckpointFixtures.tf1SoftmaxVariables()));
-    }
+  void aJavaCheckpointPasses() {
+    verifyAll(List.of(good));
+  }
+
+  /** Skipped with the reason without ../shared (a failure under TFJ_MNIST_REQUIRE_SHARED=1, as in CI). */
+  @Test
+  void pythonWrittenCheckpointsPass() {
+    verifyAll(List.of(CheckpointFixtures.subclassedMlp(), CheckpointFixtures.sequentialAdam(),
+        CheckpointFixtures.cnnMaxpoolVariables(), CheckpointFixtures.mlp128Variables(),
+        CheckpointFixtures.tf1SoftmaxVariables()));
+  }
+
+  private static void verifyAll(List<Path> prefixes) {
     for (Path p : prefixes) {
       try (CheckpointReader r = CheckpointReader.open(p)) {
         r.verifyAll();
