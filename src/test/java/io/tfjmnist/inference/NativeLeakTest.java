@@ -22,9 +22,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Every Tensor, Result, Session and Graph is closed. The check runs in a child JVM whose heap is
  * fixed and touched up front ({@code -Xms=-Xmx}, {@code AlwaysPreTouch}), so that resident memory
- * can only grow through native allocations: after a warm-up, 30,000 predictions and 3 training
+ * can only grow through native allocations: after a warm-up, 30,000 predictions and 6 training
  * runs (a graph and session each) must leave it flat. A leaked input tensor per prediction alone
  * would add ~3 KB x 30,000 = ~90 MB; a leaked training graph, ~30 MB per run.
+ *
+ * <p>Training runs are compared by the lowest resident size of the first three against the lowest
+ * of the last three: the native allocator keeps or returns tens of MB from one run to the next
+ * (seen: +-50 MB on an AMD EPYC, with the code of every release), while a leak grows every run and
+ * so raises the lower envelope by three runs' worth.
  */
 class NativeLeakTest {
 
@@ -42,9 +47,12 @@ class NativeLeakTest {
     assertEquals(0, p.exitValue(), String.join("\n", lines));
     long[] kb = lines.stream().filter(l -> l.startsWith("rss ")).mapToLong(l -> Long.parseLong(l.split(" ")[2])).toArray();
     lines.stream().filter(l -> l.startsWith("rss ")).forEach(System.out::println);
-    assertEquals(4, kb.length, String.join("\n", lines));
+    assertEquals(8, kb.length, String.join("\n", lines));
     assertTrue(kb[1] - kb[0] < 10_000, "30,000 predictions grew resident memory by " + (kb[1] - kb[0]) + " KB");
-    assertTrue(kb[3] - kb[2] < 30_000, "3 training runs grew resident memory by " + (kb[3] - kb[2]) + " KB");
+    long first = Math.min(kb[2], Math.min(kb[3], kb[4]));
+    long last = Math.min(kb[5], Math.min(kb[6], kb[7]));
+    // a leaked graph per run (~30 MB) would raise it by ~90 MB
+    assertTrue(last - first < 45_000, "3 more training runs grew resident memory by " + (last - first) + " KB");
   }
 
   /** The measured workload, in its own JVM. Prints "rss LABEL KB" lines. */
@@ -76,11 +84,10 @@ class NativeLeakTest {
       };
       trainAndClassify.run();
       trainAndClassify.run();
-      print("before-training");
-      for (int round = 0; round < 3; round++) {
+      for (int round = 1; round <= 6; round++) {
         trainAndClassify.run();
+        print("training-" + round);
       }
-      print("after-training");
     }
 
     private static void print(String label) throws Exception {
