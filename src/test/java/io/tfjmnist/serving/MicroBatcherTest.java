@@ -234,6 +234,84 @@ class MicroBatcherTest {
     assertEquals(1, RunSize.choose(placeDependent), "no safe size: every image runs alone");
   }
 
+  /** Counts calls in progress; every call waits for {@code gate} (bounded), so a test can hold a run open. */
+  static class GatedModel extends EchoModel {
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicInteger entered = new AtomicInteger();
+    final AtomicInteger inProgress = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+
+    GatedModel() {
+      super(0);
+    }
+
+    @Override
+    public float[] probabilities(float[] flat, int count) {
+      mostAtOnce.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
+      entered.incrementAndGet();
+      try {
+        assertTrue(gate.await(10, TimeUnit.SECONDS), "gate opened");
+        return super.probabilities(flat, count);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        inProgress.decrementAndGet();
+      }
+    }
+  }
+
+  private static void awaitEntered(GatedModel model, int calls) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (model.entered.get() < calls && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(calls, model.entered.get(), "model calls started");
+  }
+
+  @Test
+  void withFixedRunsSmallRequestsWaitForTheRunInProgressAndShareTheNext() throws Exception {
+    GatedModel model = new GatedModel();
+    MicroBatcher b = new MicroBatcher(model, 64, 4, 2, (n, nanos) -> {});
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
+      awaitEntered(model, 1);
+      Future<float[]> second = pool.submit(() -> b.run(images(2), 1, 10_000));
+      Future<float[]> third = pool.submit(() -> b.run(images(3), 1, 10_000));
+      Thread.sleep(200); // time enough for either to start a second run, had it been allowed
+      assertEquals(1, model.entered.get(), "a free runner does not start a run for 2 of 4 images");
+      model.gate.countDown();
+      assertArrayEquals(expected(1), first.get(10, TimeUnit.SECONDS));
+      assertArrayEquals(expected(2), second.get(10, TimeUnit.SECONDS));
+      assertArrayEquals(expected(3), third.get(10, TimeUnit.SECONDS));
+      assertEquals(List.of(4, 4), new ArrayList<>(model.runs), "the two waiting requests shared one run");
+      assertEquals(1, model.mostAtOnce.get());
+    } finally {
+      model.gate.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void withFixedRunsAFullRunWaitingStartsBesideTheRunInProgress() throws Exception {
+    GatedModel model = new GatedModel();
+    MicroBatcher b = new MicroBatcher(model, 64, 4, 2, (n, nanos) -> {});
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
+      awaitEntered(model, 1);
+      Future<float[]> full = pool.submit(() -> b.run(images(5, 6, 7, 8), 4, 10_000));
+      awaitEntered(model, 2);
+      assertEquals(2, model.mostAtOnce.get(), "four waiting images fill a run: it starts at once");
+      model.gate.countDown();
+      assertArrayEquals(expected(1), first.get(10, TimeUnit.SECONDS));
+      assertArrayEquals(expected(5, 6, 7, 8), full.get(10, TimeUnit.SECONDS));
+    } finally {
+      model.gate.countDown();
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void closedBatcherRefusesWith503() {
     MicroBatcher b = new MicroBatcher(new EchoModel(0), 8, 0, 1, (n, nanos) -> {});
