@@ -158,8 +158,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     PrintWriter out = cl.getOut();
     ServedModel model = savedModel != null
-        ? ServedModel.fromSavedModel(modelName, modelVersion, savedModel, signature)
-        : ServedModel.fromCheckpoint(modelName, modelVersion, weights != null ? weights : Path.of("mnist"), tfThreads);
+        ? ServedModel.fromSavedModel(modelName, modelVersion, savedModel, signature, exactBatching)
+        : ServedModel.fromCheckpoint(modelName, modelVersion, weights != null ? weights : Path.of("mnist"), tfThreads,
+            exactBatching);
     ModelServer server = ModelServer.start(model, config);
 
     Thread hook = new Thread(() -> {
@@ -174,7 +175,8 @@ public final class ServeCommand implements Callable<Integer> {
         model.source(), model.loadSeconds());
     out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
-        exactBatching ? "session runs of " + model.runSize() + " images" : "session runs of any size");
+        model.padsItself() ? "Dense layers run on " + model.runSize() + " rows, padded after the convolution"
+            : model.runSize() > 0 ? "session runs of " + model.runSize() + " images" : "session runs of any size");
     out.printf("  drawing page   %s%n", base);
     out.printf("  model status   GET  %sv1/models/%s%n", base, model.name());
     out.printf("  metadata       GET  %sv1/models/%s/metadata%n", base, model.name());

@@ -27,11 +27,13 @@ public final class DigitClassifier implements ProbabilityModel {
   private final ModelGraph model;
   private final int inputSize;
   private final long[] inputShape;
+  private final int runSize;
 
-  private DigitClassifier(ModelWeights weights, ConfigProto config) {
+  private DigitClassifier(ModelWeights weights, ConfigProto config, int runSize) {
     graph = new Graph();
     try {
-      model = ModelGraph.build(Ops.create(graph), weights.architecture());
+      model = runSize > 0 ? ModelGraph.buildForRunsOf(Ops.create(graph), weights.architecture(), runSize)
+          : ModelGraph.build(Ops.create(graph), weights.architecture());
       session = config == null ? new Session(graph) : new Session(graph, config);
       model.assign(session, weights);
     } catch (RuntimeException e) {
@@ -40,14 +42,34 @@ public final class DigitClassifier implements ProbabilityModel {
     }
     inputSize = weights.architecture().inputSize();
     inputShape = weights.architecture().inputShape();
+    this.runSize = runSize;
   }
 
   public static DigitClassifier of(ModelWeights weights) {
-    return new DigitClassifier(weights, null);
+    return new DigitClassifier(weights, null, 0);
   }
 
   public static DigitClassifier of(ModelWeights weights, ConfigProto config) {
-    return new DigitClassifier(weights, config);
+    return new DigitClassifier(weights, config, 0);
+  }
+
+  /**
+   * A classifier whose probabilities for an image do not depend on the other images of a call,
+   * for calls of up to {@code runSize} images: see {@link ModelGraph#buildForRunsOf}. Whether
+   * {@code runSize} achieves that on this CPU is for the caller to check.
+   *
+   * @param config TF's session options; null = TF's defaults
+   */
+  public static DigitClassifier forRunsOf(ModelWeights weights, ConfigProto config, int runSize) {
+    if (runSize < 1) {
+      throw new IllegalArgumentException("runSize must be at least 1, got " + runSize);
+    }
+    return new DigitClassifier(weights, config, runSize);
+  }
+
+  /** The most images of one call, each padded to that many rows before the Dense layers; 0 = any number, unpadded. */
+  public int runSize() {
+    return runSize;
   }
 
   @Override
@@ -88,6 +110,9 @@ public final class DigitClassifier implements ProbabilityModel {
   public float[] probabilities(float[] flat, int count) {
     if (flat.length != count * inputSize) {
       throw new TfjMnistException("Expected " + count * inputSize + " input values for " + count + " images, got " + flat.length + ".");
+    }
+    if (runSize > 0 && count > runSize) {
+      throw new TfjMnistException("This classifier runs at most " + runSize + " images at a time, got " + count + ".");
     }
     try (TFloat32 x = Tensors.floats(batchShape(count), flat);
         Result r = session.runner().feed(model.input(), x).fetch(model.probabilities()).run()) {

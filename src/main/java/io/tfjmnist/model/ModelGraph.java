@@ -19,6 +19,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.ReadVariableOp;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A model's forward pass added to a TF graph with the Ops API. Each weight is a resource variable
@@ -60,6 +61,29 @@ public final class ModelGraph {
 
   /** Adds the architecture's variables and forward pass to {@code tf}'s graph. */
   public static ModelGraph build(Ops tf, ModelArchitecture architecture) {
+    return build(tf, architecture, 0);
+  }
+
+  /**
+   * An inference graph whose outputs for an image are bit for bit the same whatever else is in
+   * the batch, for batches of up to {@code runSize} images. The layers before the first Dense run
+   * per image ({@link Layer#callPerImage}); their outputs are then padded with zero rows to
+   * {@code runSize}, so the Dense layers' matrix products always have {@code runSize} rows and
+   * oneDNN always takes the same code path; the padding rows are dropped from the outputs. Cheaper
+   * than padding the input: the convolution runs on the real images only. Whether a given run size
+   * makes the products' rows independent of their place depends on the CPU, so the caller checks
+   * it (the serving code does, at load).
+   *
+   * @param runSize rows of every Dense product; a run of more images fails
+   */
+  public static ModelGraph buildForRunsOf(Ops tf, ModelArchitecture architecture, int runSize) {
+    if (runSize < 1) {
+      throw new IllegalArgumentException("runSize must be at least 1, got " + runSize);
+    }
+    return build(tf, architecture, runSize);
+  }
+
+  private static ModelGraph build(Ops tf, ModelArchitecture architecture, int runSize) {
     long[] inputShape = new long[architecture.inputShape().length + 1];
     inputShape[0] = -1;
     System.arraycopy(architecture.inputShape(), 0, inputShape, 1, inputShape.length - 1);
@@ -87,19 +111,33 @@ public final class ModelGraph {
     Operand<TFloat32> logits = null;
     List<Layer> layers = architecture.layers();
     boolean softmaxOutput = false;
+    Operand<TInt32> images = null; // with runSize: the real rows, once the padding is added
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
       Map<String, Operand<TFloat32>> w = weightsOf(layer, reads);
+      if (runSize > 0 && images == null && layer instanceof Dense) {
+        images = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+        Operand<TInt32> blank = tf.math.sub(tf.constant(new int[] {runSize}), images); // negative: Pad fails
+        x = tf.pad(x, tf.reshape(tf.concat(List.of(tf.constant(new int[] {0}), blank, tf.constant(new int[] {0, 0})),
+            tf.constant(0)), tf.constant(new int[] {2, 2})), tf.constant(0f));
+      }
       if (i == layers.size() - 1 && layer instanceof Dense dense && dense.activation() == Activation.SOFTMAX) {
         // Keep the softmax's input: Keras's cross-entropy on a softmax output uses these logits.
         logits = dense.preActivation(tf, x, w);
-        x = tf.withName(PROBABILITIES).nn.softmax(logits);
+        x = images != null ? tf.nn.softmax(logits) : tf.withName(PROBABILITIES).nn.softmax(logits);
         softmaxOutput = true;
       } else {
-        x = layer.call(tf, x, w);
+        x = runSize > 0 && images == null ? layer.callPerImage(tf, x, w) : layer.call(tf, x, w);
       }
     }
-    Operand<TFloat32> probabilities = softmaxOutput ? x : tf.withName(PROBABILITIES).identity(x);
+    if (images != null) {
+      Operand<TInt32> rows = tf.concat(List.of(images, tf.constant(new int[] {-1})), tf.constant(0));
+      if (logits != null) {
+        logits = tf.slice(logits, tf.constant(new int[] {0, 0}), rows);
+      }
+      x = tf.withName(PROBABILITIES).slice(x, tf.constant(new int[] {0, 0}), rows);
+    }
+    Operand<TFloat32> probabilities = softmaxOutput || images != null ? x : tf.withName(PROBABILITIES).identity(x);
     return new ModelGraph(architecture, input, variables, reads, feeds, assignAll,
         softmaxOutput ? logits : null, probabilities, softmaxOutput);
   }

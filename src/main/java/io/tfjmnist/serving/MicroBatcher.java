@@ -52,6 +52,7 @@ public final class MicroBatcher implements AutoCloseable {
   private final Semaphore runners;
   private final Semaphore alone = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
   private final int runSize;
+  private final boolean padRuns;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger queuedImages = new AtomicInteger();
   private volatile boolean closed;
@@ -63,12 +64,16 @@ public final class MicroBatcher implements AutoCloseable {
    *     split. One size for every call keeps an image's probabilities independent of its batch-mates
    *     (see {@link RunSize}). 0: calls of any size up to {@value #MAX_RUN} images, unpadded (faster
    *     when few requests wait, but an answer's last bits then depend on its batch-mates)
+   * @param padRuns whether calls of fewer than {@code runSize} images are padded with blank images
+   *     (false: the model pads them itself, as {@link io.tfjmnist.inference.DigitClassifier#forRunsOf} does)
    * @param runners how many batches may run at the same time
    */
-  public MicroBatcher(ProbabilityModel model, int maxImages, int runSize, int runners, RunListener listener) {
+  public MicroBatcher(ProbabilityModel model, int maxImages, int runSize, boolean padRuns, int runners,
+      RunListener listener) {
     this.model = model;
     this.maxImages = Math.max(1, maxImages);
     this.runSize = Math.max(0, runSize);
+    this.padRuns = padRuns;
     this.listener = listener;
     this.runners = new Semaphore(Math.max(1, runners));
   }
@@ -230,7 +235,7 @@ public final class MicroBatcher implements AutoCloseable {
     return t instanceof RuntimeException r ? r : new IllegalStateException("the model failed: " + t, t);
   }
 
-  /** Model calls of exactly {@code runSize} images each, the last one padded with blank images (or unpadded calls). */
+  /** Model calls of {@code runSize} images each, the last one padded with blank images unless the model pads (or unpadded calls of any size). */
   private float[] runModel(float[] flat, int count) {
     int size = flat.length / count;
     int step = runSize > 0 ? runSize : MAX_RUN;
@@ -241,7 +246,7 @@ public final class MicroBatcher implements AutoCloseable {
         throw new ApiException(503, "The server is shutting down.");
       }
       int n = Math.min(step, count - from);
-      int images = runSize > 0 ? runSize : n;
+      int images = runSize > 0 && padRuns ? runSize : n;
       float[] part = flat.length == images * size ? flat : new float[images * size];
       if (part != flat) {
         System.arraycopy(flat, from * size, part, 0, n * size);

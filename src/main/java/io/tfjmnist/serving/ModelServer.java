@@ -59,9 +59,11 @@ public final class ModelServer implements AutoCloseable {
     this.config = config;
     this.metrics = new ServingMetrics(model.name(), model.version(), model.loadSeconds());
     this.guarded = new GuardedModel(model.model());
-    this.batcher = new MicroBatcher(guarded, config.maxBatch(),
-        // a SavedModel with a fixed batch size takes exactly that many images, batching exact or not
-        config.exactBatching() || model.runSizeFixed() ? model.runSize() : 0, config.batchRunners(), metrics::ran);
+    // a SavedModel with a fixed batch size takes exactly that many images, batching exact or not;
+    // a model that pads itself takes at most its run size
+    boolean sized = config.exactBatching() || model.runSizeFixed() || model.padsItself();
+    this.batcher = new MicroBatcher(guarded, config.maxBatch(), sized ? model.runSize() : 0, !model.padsItself(),
+        config.batchRunners(), metrics::ran);
 
     QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000);
     pool.setName("serve-http");

@@ -31,14 +31,17 @@ import org.tensorflow.proto.DataType;
  * @param model the probabilities; shared by all request threads, so it must be thread-safe
  * @param loadSeconds how long loading took (weights, graph, session, one warm-up run)
  * @param source where it came from, for the start-up log line
- * @param runSize the images every call of the model gets, padded or split (see {@link RunSize}): a
- *     SavedModel's fixed batch size, else the smallest size that makes an image's probabilities
- *     independent of its batch-mates on this machine
+ * @param runSize the most images of one call of the model (see {@link RunSize}): a SavedModel's
+ *     fixed batch size, else the smallest size that makes an image's probabilities independent of
+ *     its batch-mates on this machine; 0 = calls of any size (exact batching off)
  * @param runSizeFixed whether {@code runSize} is the SavedModel's own batch size, which every call
  *     must have even when exact batching is off
+ * @param padsItself whether the model pads each call to {@code runSize} rows itself (after its
+ *     convolution, see {@link DigitClassifier#forRunsOf}), so calls carry only real images;
+ *     otherwise the caller pads the input to {@code runSize} images
  */
 public record ServedModel(String name, long version, SignatureInfo signature, ProbabilityModel model,
-    double loadSeconds, String source, int runSize, boolean runSizeFixed) implements AutoCloseable {
+    double loadSeconds, String source, int runSize, boolean runSizeFixed, boolean padsItself) implements AutoCloseable {
 
   public ServedModel {
     Objects.requireNonNull(name, "name");
@@ -75,13 +78,13 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
    * into one {@link DigitClassifier}: one graph, one session for all requests.
    *
    * @param tfThreads TF intra/inter-op threads; 0 = TF's default
+   * @param exact whether an image's probabilities must not depend on its batch-mates (see
+   *     {@link #fromWeights(String, long, ModelWeights, int, boolean)})
    */
-  public static ServedModel fromCheckpoint(String name, long version, Path prefix, int tfThreads) {
+  public static ServedModel fromCheckpoint(String name, long version, Path prefix, int tfThreads, boolean exact) {
     long t0 = System.nanoTime();
     ModelWeights weights = KerasModelFiles.loadWeights(prefix); // checkpoint, .weights.h5, .h5 or .keras
-    ModelArchitecture arch = weights.architecture();
-    DigitClassifier classifier = DigitClassifier.of(weights, tfThreads > 0 ? threads(tfThreads) : null);
-    return loaded(name, version, quickstartSignature(arch), classifier, t0, describe(prefix), 0);
+    return classifier(name, version, weights, tfThreads, exact, t0, describe(prefix));
   }
 
   private static String describe(Path file) {
@@ -89,18 +92,47 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
         : WeightsFormat.detect(file).description() + " " + file;
   }
 
-  /** Serves in-memory weights (tests, benchmarks). */
+  /** Serves in-memory weights (tests, benchmarks) with exact batching. */
   public static ServedModel fromWeights(String name, long version, ModelWeights weights, int tfThreads) {
-    long t0 = System.nanoTime();
-    DigitClassifier classifier = DigitClassifier.of(weights, tfThreads > 0 ? threads(tfThreads) : null);
-    return loaded(name, version, quickstartSignature(weights.architecture()), classifier, t0, "in-memory weights", 0);
+    return fromWeights(name, version, weights, tfThreads, true);
+  }
+
+  /**
+   * Serves in-memory weights. With {@code exact}, the graph pads each call after its convolution
+   * to the first {@link RunSize#CANDIDATES} size that keeps every image's probabilities
+   * independent of its batch-mates on this CPU (checked here, at load); if none does, the input is
+   * padded instead. Without, calls of any size run the training graph's forward pass.
+   */
+  public static ServedModel fromWeights(String name, long version, ModelWeights weights, int tfThreads, boolean exact) {
+    return classifier(name, version, weights, tfThreads, exact, System.nanoTime(), "in-memory weights");
+  }
+
+  private static ServedModel classifier(String name, long version, ModelWeights weights, int tfThreads,
+      boolean exact, long t0, String source) {
+    ConfigProto config = tfThreads > 0 ? threads(tfThreads) : null;
+    SignatureInfo signature = quickstartSignature(weights.architecture());
+    if (exact) {
+      // the probe's runs are also the warm-up: the first runs allocate TF's kernels
+      DigitClassifier padded = RunSize.firstSelfPadding(r -> DigitClassifier.forRunsOf(weights, config, r));
+      if (padded != null) {
+        return new ServedModel(name, version, signature, padded, (System.nanoTime() - t0) / 1e9, source,
+            padded.runSize(), false, true);
+      }
+    }
+    return loaded(name, version, signature, DigitClassifier.of(weights, config), t0, source, 0, exact);
+  }
+
+  /** A SavedModel served with exact batching: see {@link #fromSavedModel(String, long, Path, String, boolean)}. */
+  public static ServedModel fromSavedModel(String name, long version, Path dir, String signatureKey) {
+    return fromSavedModel(name, version, dir, signatureKey, true);
   }
 
   /**
    * Loads a SavedModel directory and serves signature {@code signatureKey} (null: {@code
    * serving_default} or the only one); {@code /metadata} reports that SignatureDef as written.
+   * With {@code exact}, every call gets the same number of images (padded), chosen at load.
    */
-  public static ServedModel fromSavedModel(String name, long version, Path dir, String signatureKey) {
+  public static ServedModel fromSavedModel(String name, long version, Path dir, String signatureKey, boolean exact) {
     long t0 = System.nanoTime();
     SavedModelClassifier classifier = SavedModelClassifier.open(dir, signatureKey);
     try {
@@ -111,28 +143,33 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
       // a SavedModel exported with a fixed batch size takes exactly that many images per call
       int fixedBatch = calling.inputKind() == ServingSignature.InputKind.FLOAT_TENSOR && in.length > 0 && in[0] > 0
           ? (int) in[0] : 0;
-      return loaded(name, version, described, classifier, t0, "SavedModel " + dir, fixedBatch);
+      return loaded(name, version, described, classifier, t0, "SavedModel " + dir, fixedBatch, exact);
     } catch (RuntimeException e) {
       classifier.close();
       throw e;
     }
   }
 
-  /** Wraps an already-built model (tests), warming it up once. */
+  /** Wraps an already-built model (tests), with exact batching, warming it up once. */
   public static ServedModel of(String name, long version, SignatureInfo signature, ProbabilityModel model) {
-    return loaded(name, version, signature, model, System.nanoTime(), "in-memory model", 0);
+    return loaded(name, version, signature, model, System.nanoTime(), "in-memory model", 0, true);
   }
 
   private static ServedModel loaded(String name, long version, SignatureInfo signature, ProbabilityModel model,
-      long t0, String source, int fixedBatch) {
+      long t0, String source, int fixedBatch, boolean exact) {
     try {
-      // also the warm-up: the first runs allocate TF's kernels
-      int runSize = fixedBatch > 0 ? fixedBatch : RunSize.choose(model);
+      int runSize;
       if (fixedBatch > 0) {
-        model.probabilities(new float[fixedBatch * model.inputSize()], fixedBatch);
+        runSize = fixedBatch;
+        model.probabilities(new float[fixedBatch * model.inputSize()], fixedBatch); // warm-up
+      } else if (exact) {
+        runSize = RunSize.choose(model); // its runs are also the warm-up
+      } else {
+        runSize = 0;
+        model.probabilities(new float[model.inputSize()], 1); // warm-up: the first run allocates TF's kernels
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new ServedModel(name, version, signature, model, seconds, source, runSize, fixedBatch > 0);
+      return new ServedModel(name, version, signature, model, seconds, source, runSize, fixedBatch > 0, false);
     } catch (RuntimeException e) {
       model.close();
       throw e;

@@ -82,7 +82,7 @@ class MicroBatcherTest {
   void concurrentCallersEachGetTheirOwnRowsFromSharedRuns() throws Exception {
     EchoModel model = new EchoModel(1);
     AtomicInteger ranImages = new AtomicInteger();
-    MicroBatcher b = new MicroBatcher(model, 16, 4, 1, (n, nanos) -> ranImages.addAndGet(n));
+    MicroBatcher b = new MicroBatcher(model, 16, 4, true, 1, (n, nanos) -> ranImages.addAndGet(n));
     ExecutorService pool = Executors.newFixedThreadPool(12);
     List<Future<?>> futures = new ArrayList<>();
     AtomicInteger calls = new AtomicInteger();
@@ -115,7 +115,7 @@ class MicroBatcherTest {
   @Test
   void aFailingRequestDoesNotFailItsBatchMates() throws Exception {
     EchoModel model = new EchoModel(20);
-    MicroBatcher b = new MicroBatcher(model, 64, 0, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, 0, true, 1, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(6);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<float[]>> good = new ArrayList<>();
@@ -146,7 +146,7 @@ class MicroBatcherTest {
   @Test
   void largeRequestsAreSplitToTheModelsBatchLimit() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 64, 4, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, 4, true, 1, (n, nanos) -> {});
     float[] firsts = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     assertArrayEquals(expected(firsts), b.run(images(firsts), 10, 1000));
     assertEquals(List.of(4, 4, 4), new ArrayList<>(model.runs), "split into runs of 4, the last one padded");
@@ -167,7 +167,7 @@ class MicroBatcherTest {
         return super.probabilities(flat, count);
       }
     };
-    MicroBatcher b = new MicroBatcher(slowForBig, 16, 0, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(slowForBig, 16, 0, true, 1, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(2);
     Future<float[]> big = pool.submit(() -> b.run(new float[200 * 4], 200, 10_000));
     Thread.sleep(100);
@@ -183,7 +183,7 @@ class MicroBatcherTest {
   @Test
   void withoutBatchingEveryCallRunsAloneOnItsThread() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 1, 0, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 1, 0, true, 1, (n, nanos) -> {});
     assertArrayEquals(expected(7, 8), b.run(images(7, 8), 2, 1000));
     assertEquals(List.of(Thread.currentThread().getName()), model.threads.stream().distinct().toList());
   }
@@ -191,7 +191,7 @@ class MicroBatcherTest {
   @Test
   void everyRunHasTheRunSizeWhateverTheRequest() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 64, 16, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, 16, true, 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
     float[] firsts = new float[257];
     for (int i = 0; i < firsts.length; i++) {
@@ -200,16 +200,29 @@ class MicroBatcherTest {
     assertArrayEquals(expected(firsts), b.run(images(firsts), 257, 1000));
     assertEquals(1 + 17, model.runs.size(), "one run for the lone image, 17 for 257 images");
     assertTrue(model.runs.stream().allMatch(n -> n == 16), "all of 16 images: " + model.runs);
-    MicroBatcher unbatched = new MicroBatcher(model, 1, 16, 1, (n, nanos) -> {});
+    MicroBatcher unbatched = new MicroBatcher(model, 1, 16, true, 1, (n, nanos) -> {});
     model.runs.clear();
     assertArrayEquals(expected(9), unbatched.run(images(9), 1, 1000));
     assertEquals(List.of(16), new ArrayList<>(model.runs), "also without micro-batching");
   }
 
   @Test
+  void aModelThatPadsItselfGetsOnlyRealImagesUpToTheRunSize() {
+    EchoModel model = new EchoModel(0);
+    MicroBatcher b = new MicroBatcher(model, 64, 16, false, 1, (n, nanos) -> {});
+    assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
+    float[] firsts = new float[40];
+    for (int i = 0; i < firsts.length; i++) {
+      firsts[i] = i;
+    }
+    assertArrayEquals(expected(firsts), b.run(images(firsts), 40, 1000));
+    assertEquals(List.of(1, 16, 16, 8), new ArrayList<>(model.runs));
+  }
+
+  @Test
   void withoutExactBatchingRunsHaveTheRequestsSize() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 64, 0, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, 0, true, 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
     float[] firsts = new float[300];
     for (int i = 0; i < firsts.length; i++) {
@@ -271,7 +284,7 @@ class MicroBatcherTest {
   @Test
   void withFixedRunsSmallRequestsWaitForTheRunInProgressAndShareTheNext() throws Exception {
     GatedModel model = new GatedModel();
-    MicroBatcher b = new MicroBatcher(model, 64, 4, 2, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, 4, true, 2, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
@@ -295,7 +308,7 @@ class MicroBatcherTest {
   @Test
   void withFixedRunsAFullRunWaitingStartsBesideTheRunInProgress() throws Exception {
     GatedModel model = new GatedModel();
-    MicroBatcher b = new MicroBatcher(model, 64, 4, 2, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, 4, true, 2, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
@@ -314,7 +327,7 @@ class MicroBatcherTest {
 
   @Test
   void closedBatcherRefusesWith503() {
-    MicroBatcher b = new MicroBatcher(new EchoModel(0), 8, 0, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(new EchoModel(0), 8, 0, true, 1, (n, nanos) -> {});
     b.close();
     ApiException e = assertThrows(ApiException.class, () -> b.run(images(1), 1, 1000));
     assertEquals(503, e.status());

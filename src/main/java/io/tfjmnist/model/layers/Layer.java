@@ -29,4 +29,14 @@ public interface Layer {
    * that reads it (a variable in training, a constant or variable in inference).
    */
   Operand<TFloat32> call(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights);
+
+  /**
+   * The same function as {@link #call}, computed so that each image's result is bit for bit the
+   * same whatever else is in the batch. TF's CPU kernels may choose their code path by batch size
+   * (oneDNN's convolution sums the last images of some batches in another order); a layer whose
+   * ops compute each image on its own (pooling, activations, reshapes) keeps {@link #call}.
+   */
+  default Operand<TFloat32> callPerImage(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights) {
+    return call(tf, input, weights);
+  }
 }
