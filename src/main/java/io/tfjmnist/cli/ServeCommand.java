@@ -65,7 +65,7 @@ public final class ServeCommand implements Callable<Integer> {
   int maxBatch;
 
   @Option(names = "--exact-batching", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Every session run has the same number of images (padded), so an image's probabilities are"
+      description = "Every Dense product has the same number of rows (padded), so an image's probabilities are"
           + " bit for bit the same whatever it is batched with; --no-exact-batching runs any size, faster when"
           + " few requests wait (default: ${DEFAULT-VALUE}).")
   boolean exactBatching;
