@@ -17,6 +17,8 @@ import io.tfjmnist.savedmodel.TensorSpecInfo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 
@@ -42,6 +44,8 @@ import org.tensorflow.proto.DataType;
  */
 public record ServedModel(String name, long version, SignatureInfo signature, ProbabilityModel model,
     double loadSeconds, String source, int runSize, boolean runSizeFixed, boolean padsItself) implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
 
   public ServedModel {
     Objects.requireNonNull(name, "name");
@@ -113,7 +117,14 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
     SignatureInfo signature = quickstartSignature(weights.architecture());
     if (exact) {
       // the probe's runs are also the warm-up: the first runs allocate TF's kernels
-      DigitClassifier padded = RunSize.firstSelfPadding(r -> DigitClassifier.forRunsOf(weights, config, r));
+      DigitClassifier padded;
+      try {
+        padded = RunSize.firstSelfPadding(r -> DigitClassifier.forRunsOf(weights, config, r));
+      } catch (RuntimeException e) {
+        // a layer TF cannot run per image this way: the training graph with its input padded still serves exactly
+        LOG.warn("Padding after the convolution failed ({}); padding the input instead.", e.toString());
+        padded = null;
+      }
       if (padded != null) {
         return new ServedModel(name, version, signature, padded, (System.nanoTime() - t0) / 1e9, source,
             padded.runSize(), false, true);
