@@ -50,7 +50,8 @@ public final class WeightsFiles {
     }
     if (WeightsFormat.hasKerasSuffix(path)) {
       throw new TfjMnistException("Cannot save weights as " + path + ": Keras 3 weights files must end in .weights.h5"
-          + " (a name without a suffix saves a TF checkpoint; export --out NAME.keras writes a whole model).");
+          + " (a name without a suffix saves a TF checkpoint; a whole model is written to NAME.keras by"
+          + " KerasModelFiles.writeKeras).");
     }
     WeightsCheckpoint.save(path, weights, state, adam);
   }

@@ -5,6 +5,7 @@ import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.data.MnistData;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -43,8 +44,16 @@ final class DataOptions {
 
   MnistData load() {
     validate();
-    // A first run downloads the data: say so on stderr, where the library only logs it.
-    MnistData data = DatasetLocator.fromEnvironment(dataDir, System.err::println).load(dataset);
+    if (dataDir != null && !Files.exists(dataDir)) {
+      throw new TfjMnistException("--data-dir " + dataDir + " does not exist.");
+    }
+    MnistData data;
+    try {
+      // A first run downloads the data: say so on stderr, where the library only logs it.
+      data = DatasetLocator.fromEnvironment(dataDir, System.err::println).load(dataset);
+    } catch (DatasetLocator.DataNotFoundException e) {
+      throw new TfjMnistException(e.getMessage() + " Give the data folder with --data-dir DIR.", e);
+    }
     return new MnistData(data.dataset(), limit(data.train(), trainSize), limit(data.test(), testSize), data.origin());
   }
 

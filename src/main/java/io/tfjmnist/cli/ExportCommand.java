@@ -8,10 +8,12 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.savedmodel.SavedModelExporter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +52,10 @@ final class ExportCommand implements Callable<Integer> {
           + ": Keras 3 files are written as NAME.weights.h5 or NAME.keras (a legacy .h5 is not written)");
     }
     if (!kerasFile) {
+      if (!overwrite && isNonEmptyFolder(out)) {
+        throw new TfjMnistException("SavedModel folder " + out.toAbsolutePath().normalize() + " already exists and is"
+            + " not empty; choose a new version folder, or pass --overwrite to replace it.");
+      }
       ModelWeights w = KerasModelFiles.loadWeights(weights);
       Path dir = SavedModelExporter.export(w, out, overwrite);
       spec.commandLine().getOut().println("Exported SavedModel to " + dir
@@ -72,5 +78,16 @@ final class ExportCommand implements Callable<Integer> {
         + out + loaded.optimizerState().map(s -> " with Adam's state (iterations " + s.iterations() + ")")
             .orElse(" (no optimizer state)"));
     return 0;
+  }
+
+  private static boolean isNonEmptyFolder(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isPresent();
+    } catch (IOException e) {
+      return false; // the library's export reports what is wrong with the folder
+    }
   }
 }

@@ -65,6 +65,7 @@ final class ParityCommand implements Callable<Integer> {
     if (count < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
     }
+    SavedModelPaths.requireNotKerasFile(expected.savedModel);
     Dataset test = data.load().test();
     ParityReport report;
     if (expected.golden != null) {

@@ -67,6 +67,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() {
     NativeWarmUp.start(); // TF's ~1 s native load overlaps reading the checkpoint (README, Performance)
     Preprocessing p = preprocess;
+    SavedModelPaths.requireNotKerasFile(savedModel);
     List<Path> files = expand(inputs);
     PrintStream out = main.out;
     List<ImageClassifier.Outcome> outcomes;

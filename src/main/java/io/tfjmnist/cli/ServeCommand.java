@@ -141,6 +141,7 @@ public final class ServeCommand implements Callable<Integer> {
     require(modelVersion >= 0, "--model-version must be 0 or more, got " + modelVersion);
     require(!modelName.isEmpty() && !modelName.contains("/") && !modelName.contains(":"),
         "--model-name must be non-empty without '/' or ':', got '" + modelName + "'");
+    SavedModelPaths.requireNotKerasFile(savedModel);
     Preprocessing pre = preprocess;
 
     ServeConfig config = ServeConfig.defaults()

@@ -132,12 +132,18 @@ final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--max-steps must be 1 or more (0 for no limit), got " + maxSteps + ".");
     }
+    TfShuffle.Seeds tfShuffleSeeds;
+    try {
+      tfShuffleSeeds = tfShuffle == null ? null : TfShuffle.Seeds.parse(tfShuffle);
+    } catch (TfjMnistException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tf-shuffle: " + e.getMessage());
+    }
     TrainingConfig config;
     TrainingJob.Replay replay;
     try {
       config = new TrainingConfig(epochs, batchSize, shuffleBuffer,
           Adam.kerasDefaults().withLearningRate(learningRate), seed, deterministic ? 1 : threads, device)
-          .withTfShuffle(tfShuffle == null ? null : TfShuffle.Seeds.parse(tfShuffle))
+          .withTfShuffle(tfShuffleSeeds)
           .withAdamArithmetic(AdamArithmetic.parse(adamArithmetic));
       replay = new TrainingJob.Replay(initialWeights, stepLog, maxSteps);
     } catch (IllegalArgumentException | TfjMnistException e) {

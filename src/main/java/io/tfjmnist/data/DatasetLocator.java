@@ -185,10 +185,10 @@ public final class DatasetLocator {
         return new DatasetSource.Npz(dataset, dataDir);
       }
       throw new TfjMnistException(
-          "--data-dir " + dataDir + " is a file, but it must be a folder holding " + wanted(dataset) + ".");
+          "Data folder " + dataDir + " is a file, but it must be a folder holding " + wanted(dataset) + ".");
     }
     if (!Files.isDirectory(dataDir)) {
-      throw new TfjMnistException("--data-dir " + dataDir + " does not exist.");
+      throw new TfjMnistException("Data folder " + dataDir + " does not exist.");
     }
     Search search = new Search(dataset);
     Optional<DatasetSource> found = search.look(dataDir);
@@ -196,7 +196,7 @@ public final class DatasetLocator {
       return found.get();
     }
     throw new TfjMnistException(
-        "--data-dir "
+        "Data folder "
             + dataDir
             + " holds no "
             + dataset
@@ -264,16 +264,16 @@ public final class DatasetLocator {
       return partial.isEmpty() ? "" : "; note that " + String.join(" and ", partial);
     }
 
-    TfjMnistException notFound(String downloadOutcome) {
+    DataNotFoundException notFound(String downloadOutcome) {
       return notFound(downloadOutcome, null);
     }
 
-    TfjMnistException notFound(String downloadOutcome, Throwable cause) {
+    DataNotFoundException notFound(String downloadOutcome, Throwable cause) {
       String envPart = isSet(env.get(DATA_DIR_ENV)) ? "" : DATA_DIR_ENV + " is not set, ";
       String message =
           "Found no "
               + dataset
-              + " data: no --data-dir was given, "
+              + " data: no data folder was given, "
               + envPart
               + "nothing usable is in "
               + joinOr(looked)
@@ -282,12 +282,22 @@ public final class DatasetLocator {
               + " subfolders, and "
               + downloadOutcome
               + partialNote()
-              + "; pass --data-dir with a folder that holds "
+              + "; give a data folder that holds "
               + wanted(dataset)
               + ", or copy "
               + manualCopyHint(dataset)
               + ".";
-      return new TfjMnistException(message, cause);
+      return new DataNotFoundException(message, cause);
+    }
+  }
+
+  /**
+   * No data folder was given and the data set was in none of the places searched (its message lists
+   * them), nor could it be downloaded: the caller can ask its user for a data folder.
+   */
+  public static final class DataNotFoundException extends TfjMnistException {
+    DataNotFoundException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

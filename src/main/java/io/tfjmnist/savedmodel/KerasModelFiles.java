@@ -165,7 +165,7 @@ public final class KerasModelFiles {
     ModelArchitecture arch = weights.architecture();
     if (!isQuickstart(arch)) {
       throw new TfjMnistException("Only the quickstart's MyModel can be written as a .keras file (this model is "
-          + arch.className() + "); write its weights with --out NAME.weights.h5 instead.");
+          + arch.className() + "); save its weights as NAME.weights.h5 instead.");
     }
     byte[] h5 = KerasH5Writer.bytes(weights, state, adam);
     new KerasArchive(quickstartConfig(state == null ? null : adam), metadata(), h5).write(file);

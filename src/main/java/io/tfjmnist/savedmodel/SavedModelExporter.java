@@ -64,7 +64,7 @@ public final class SavedModelExporter {
     }
     if (!overwrite && !isEmptyOrAbsent(target)) {
       throw new TfjMnistException("SavedModel folder " + target + " already exists and is not empty;"
-          + " choose a new version folder, or pass --overwrite to replace it.");
+          + " choose a new version folder, or allow replacing it (overwrite = true).");
     }
     Path tmp = AtomicFiles.temporarySibling(target);
     try {

@@ -33,8 +33,8 @@ public final class SavedModelFiles {
   public static SavedModel read(Path dir) {
     Path pb = dir.resolve(SAVED_MODEL_PB);
     if (Files.isRegularFile(dir) && WeightsFormat.hasKerasSuffix(dir)) {
-      throw new TfjMnistException(dir + " is a Keras file, not a SavedModel folder: give it as --weights " + dir
-          + " (parity: with --golden outputs from Python), or write a SavedModel from it with export --weights " + dir + ".");
+      throw new TfjMnistException(dir + " is a Keras file, not a SavedModel folder: load it as weights"
+          + " (KerasModelFiles.load), or write a SavedModel from it with SavedModelExporter.export.");
     }
     if (!Files.isDirectory(dir)) {
       throw new TfjMnistException("SavedModel folder " + dir + " does not exist.");

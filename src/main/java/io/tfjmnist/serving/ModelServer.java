@@ -120,7 +120,7 @@ public final class ModelServer implements AutoCloseable {
       }
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new TfjMnistException("Cannot listen on " + config.host() + ":" + config.port() + ": " + why
-          + (inUse ? " (is another server using this port? choose another with --port)" : "") + ".", e);
+          + (inUse ? " (is another server using this port? choose another port)" : "") + ".", e);
     }
     return s;
   }

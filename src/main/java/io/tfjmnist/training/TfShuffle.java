@@ -42,13 +42,13 @@ public final class TfShuffle implements AutoCloseable {
     public static Seeds parse(String text) {
       String[] parts = text.trim().split(":", -1);
       if (parts.length != 2) {
-        throw new TfjMnistException("--tf-shuffle wants GLOBAL:OP, the two seeds of Python's tf.random.set_seed(GLOBAL) "
+        throw new TfjMnistException("TF shuffle seeds are written GLOBAL:OP, the two seeds of Python's tf.random.set_seed(GLOBAL) "
             + "and shuffle(..., seed=OP), e.g. 42:42; got '" + text + "'.");
       }
       try {
         return new Seeds(Long.parseLong(parts[0].trim()), Long.parseLong(parts[1].trim()));
       } catch (NumberFormatException e) {
-        throw new TfjMnistException("--tf-shuffle wants two whole numbers GLOBAL:OP, e.g. 42:42; got '" + text + "'.");
+        throw new TfjMnistException("TF shuffle seeds are two whole numbers GLOBAL:OP, e.g. 42:42; got '" + text + "'.");
       }
     }
 

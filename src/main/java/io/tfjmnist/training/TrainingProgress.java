@@ -102,8 +102,8 @@ public record TrainingProgress(
     }
     String thisShuffle = tfShuffleOf(config);
     if (!java.util.Objects.equals(tfShuffle, thisShuffle)) {
-      return "The checkpoint's batch order came from " + (tfShuffle == null ? "Java's shuffle" : "--tf-shuffle " + tfShuffle)
-          + ", but this run uses " + (thisShuffle == null ? "Java's shuffle" : "--tf-shuffle " + thisShuffle) + ".";
+      return "The checkpoint's batch order came from " + batchOrder(tfShuffle) + ", but this run uses "
+          + batchOrder(thisShuffle) + ".";
     }
     String thisAdam = config.adamArithmetic().flagName();
     String savedAdam = adam == null ? AdamArithmetic.KERAS2.flagName() : adam;
@@ -115,6 +115,10 @@ public record TrainingProgress(
       return "The checkpoint was trained on " + dataset + ", but this run uses " + datasetName + ".";
     }
     return null;
+  }
+
+  private static String batchOrder(String tfShuffleSeeds) {
+    return tfShuffleSeeds == null ? "Java's shuffle" : "TF's shuffle with seeds " + tfShuffleSeeds;
   }
 
   public byte[] toJson() {

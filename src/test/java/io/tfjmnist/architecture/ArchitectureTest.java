@@ -89,6 +89,79 @@ class ArchitectureTest {
     }
   }
 
+  /** A command-line flag such as {@code --data-dir}, not a lone {@code --} or part of a longer word. */
+  private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[a-z][a-z-]+");
+
+  /**
+   * The library returns values and throws; only the CLI prints and names its flags. Java services use
+   * the library without a CLI, so a library message naming {@code --port} would point them nowhere:
+   * the CLI adds flag names to the library's messages where its user needs them.
+   */
+  @Test
+  void onlyTheCliNamesCommandLineFlags() throws IOException {
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+        Path rel = MAIN.relativize(f);
+        if (rel.startsWith("cli")) {
+          continue;
+        }
+        List<String> lines = Files.readAllLines(f);
+        for (int i = 0; i < lines.size(); i++) {
+          List<String> flags = flagsInStringLiterals(lines.get(i));
+          if (!flags.isEmpty()) {
+            violations.add(rel + ":" + (i + 1) + " " + flags);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), violations, "library string literals naming CLI flags: say it in API terms or plain"
+        + " words, and let the command in io.tfjmnist.cli add the flag");
+  }
+
+  @Test
+  void theFlagScanSeesStringsOnlyNotComments() {
+    assertEquals(List.of("--port"), flagsInStringLiterals("throw new X(\"choose another with --port.\"); // --not-this"));
+    assertEquals(List.of("--data-dir", "--out"), flagsInStringLiterals("f(\"a \\\"--data-dir\\\" b\", '\"', \"--out\");"));
+    assertEquals(List.of(), flagsInStringLiterals(" * {@code --data-dir} in Javadoc"));
+    assertEquals(List.of(), flagsInStringLiterals("// \"--port\" in a comment"));
+    assertEquals(List.of(), flagsInStringLiterals("s = \"a -- b, x--y, --7, --\";"));
+  }
+
+  /** The flags named in a source line's string literals; comment lines and trailing comments are skipped. */
+  private static List<String> flagsInStringLiterals(String line) {
+    String s = line.strip();
+    List<String> flags = new ArrayList<>();
+    if (s.startsWith("//") || s.startsWith("*") || s.startsWith("/*")) {
+      return flags;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '/' && i + 1 < s.length() && (s.charAt(i + 1) == '/' || s.charAt(i + 1) == '*')) {
+        break; // a comment after the code
+      }
+      if (c == '\'') { // a char literal, e.g. '"' or '\''
+        int end = s.indexOf('\'', i + (i + 1 < s.length() && s.charAt(i + 1) == '\\' ? 3 : 2));
+        i = end < 0 ? s.length() : end;
+        continue;
+      }
+      if (c == '"') {
+        StringBuilder literal = new StringBuilder();
+        for (i++; i < s.length() && s.charAt(i) != '"'; i++) {
+          if (s.charAt(i) == '\\' && i + 1 < s.length()) {
+            i++;
+          }
+          literal.append(s.charAt(i));
+        }
+        Matcher m = FLAG.matcher(literal);
+        while (m.find()) {
+          flags.add(m.group());
+        }
+      }
+    }
+    return flags;
+  }
+
   private static String read(Path f) {
     try {
       return Files.readString(f);

@@ -52,6 +52,9 @@ class CliTest {
     Outcome o = Cli.run("eval", "--data-dir", dir.resolve("nowhere").toString(), "--weights", dir.resolve("x").toString());
     assertEquals(1, o.exitCode());
     assertTrue(o.errLines().get(0).startsWith("error: "), o.err());
+    // The library speaks of a data folder; the CLI names its flag.
+    assertOneErrorLine(Cli.run("train", "--data-dir", dir.resolve("nowhere").toString(), "--epochs", "1"), 1,
+        "--data-dir " + dir.resolve("nowhere") + " does not exist.");
   }
 
   @Test

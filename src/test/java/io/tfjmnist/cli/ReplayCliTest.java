@@ -41,8 +41,8 @@ class ReplayCliTest {
 
   @Test
   void badReplayFlagsGetOneSentence() throws Exception {
-    assertError(Cli.run("train", "--tf-shuffle", "42"), 2, "--tf-shuffle wants GLOBAL:OP");
-    assertError(Cli.run("train", "--tf-shuffle", "a:b"), 2, "two whole numbers");
+    assertError(Cli.run("train", "--tf-shuffle", "42"), 2, "--tf-shuffle: TF shuffle seeds are written GLOBAL:OP");
+    assertError(Cli.run("train", "--tf-shuffle", "a:b"), 2, "--tf-shuffle: TF shuffle seeds are two whole numbers");
     assertError(Cli.run("train", "--adam", "keras4"), 2, "Unknown Adam arithmetic 'keras4'");
     assertError(Cli.run("train", "--max-steps", "-1"), 2, "--max-steps must be 1 or more");
     assertError(Cli.run(train("--initial-weights", dir.resolve("absent").toString())), 1, "absent");
@@ -91,7 +91,8 @@ class ReplayCliTest {
         "--weights", dir.resolve("part/w").toString()));
     assertEquals(0, first.exitCode(), first.err());
     assertError(Cli.run(train("--tf-shuffle", "5:7", "--epochs", "2", "--resume", "--checkpoint-dir", ckpt,
-        "--weights", dir.resolve("part/w").toString())), 1, "--tf-shuffle 5:6, but this run uses --tf-shuffle 5:7");
+        "--weights", dir.resolve("part/w").toString())), 1,
+        "batch order came from TF's shuffle with seeds 5:6, but this run uses TF's shuffle with seeds 5:7.");
     Outcome resumed = Cli.run(train("--tf-shuffle", "5:6", "--epochs", "2", "--resume", "--checkpoint-dir", ckpt,
         "--weights", dir.resolve("part/w").toString()));
     assertEquals(0, resumed.exitCode(), resumed.err());

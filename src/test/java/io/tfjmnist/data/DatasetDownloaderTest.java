@@ -185,11 +185,11 @@ class DatasetDownloaderTest {
         new DatasetLocator(null, home, Map.of(), downloader(Duration.ofSeconds(5)), true);
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> locator.locate(DatasetName.MNIST));
     String m = e.getMessage();
-    assertTrue(m.startsWith("Found no mnist data: no --data-dir was given, TFJ_MNIST_DATA is not set, nothing usable is in "), m);
+    assertTrue(m.startsWith("Found no mnist data: no data folder was given, TFJ_MNIST_DATA is not set, nothing usable is in "), m);
     assertTrue(m.contains(home.resolve(".keras/datasets").toString()), m);
     assertTrue(m.contains(home.resolve(".cache/tfj-mnist/mnist").toString()), m);
     assertTrue(m.contains(" or " + home.resolve(".cache/tfj-mnist/mnist") + ", nor in their mnist/ subfolders, "), m);
-    assertTrue(m.contains("and downloading " + base() + "mnist.npz failed: the server answered HTTP 404 Not Found; pass --data-dir"), m);
+    assertTrue(m.contains("and downloading " + base() + "mnist.npz failed: the server answered HTTP 404 Not Found; give a data folder"), m);
     assertTrue(m.endsWith("or copy mnist.npz into " + home.resolve(".keras/datasets") + "."), m);
   }
 

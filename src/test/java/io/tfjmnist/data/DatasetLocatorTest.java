@@ -98,14 +98,14 @@ class DatasetLocatorTest {
     TfjMnistException e =
         assertThrows(TfjMnistException.class, () -> offline(Map.of()).withDataDir(empty).locate(DatasetName.MNIST));
     assertEquals(
-        "--data-dir " + empty + " holds no mnist data: it needs mnist.npz or the four IDX files"
+        "Data folder " + empty + " holds no mnist data: it needs mnist.npz or the four IDX files"
             + " (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,"
             + " t10k-labels-idx1-ubyte, each raw or .gz), directly or in a mnist/ subfolder.",
         e.getMessage());
 
     Path missing = tmp.resolve("typo");
     e = assertThrows(TfjMnistException.class, () -> offline(Map.of()).withDataDir(missing).locate(DatasetName.MNIST));
-    assertEquals("--data-dir " + missing + " does not exist.", e.getMessage());
+    assertEquals("Data folder " + missing + " does not exist.", e.getMessage());
   }
 
   @Test
@@ -125,16 +125,16 @@ class DatasetLocatorTest {
     Path envDir = tmp.resolve("nowhere");
     TfjMnistException e =
         assertThrows(
-            TfjMnistException.class,
+            DatasetLocator.DataNotFoundException.class,
             () -> offline(Map.of(DatasetLocator.DATA_DIR_ENV, envDir.toString())).locate(DatasetName.MNIST));
     String m = e.getMessage();
-    assertTrue(m.startsWith("Found no mnist data: no --data-dir was given, nothing usable is in "), m);
+    assertTrue(m.startsWith("Found no mnist data: no data folder was given, nothing usable is in "), m);
     assertTrue(m.contains("TFJ_MNIST_DATA=" + envDir + " (which does not exist), "), m);
     assertTrue(m.contains(", nor in their mnist/ subfolders, and downloads are turned off; "), m);
     assertTrue(m.contains(home().resolve(".keras/datasets").toString()), m);
     assertTrue(m.contains(home().resolve(".cache/tfj-mnist/mnist").toString()), m);
     assertTrue(m.contains("downloads are turned off"), m);
-    assertTrue(m.contains("pass --data-dir"), m);
+    assertTrue(m.contains("; give a data folder that holds mnist.npz or the four IDX files"), m);
     assertTrue(m.endsWith("or copy mnist.npz into " + home().resolve(".keras/datasets") + "."), m);
 
     e = assertThrows(TfjMnistException.class, () -> offline(Map.of()).locate(DatasetName.FASHION_MNIST));

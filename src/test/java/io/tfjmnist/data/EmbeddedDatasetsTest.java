@@ -69,6 +69,6 @@ class EmbeddedDatasetsTest {
   void anExplicitDataDirIsStillTheOnlyPlaceLookedIn() {
     TfjMnistException e = assertThrows(TfjMnistException.class,
         () -> locator(null).withDataDir(tmp.resolve("nowhere")).locate(DatasetName.MNIST));
-    assertEquals("--data-dir " + tmp.resolve("nowhere") + " does not exist.", e.getMessage());
+    assertEquals("Data folder " + tmp.resolve("nowhere") + " does not exist.", e.getMessage());
   }
 }

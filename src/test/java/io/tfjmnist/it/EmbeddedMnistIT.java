@@ -55,5 +55,6 @@ class EmbeddedMnistIT {
     Run r = jar("train", "--dataset", "fashion_mnist", "--epochs", "1", "-q");
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.err().contains("Found no fashion_mnist data") && r.err().contains("downloading http://127.0.0.1:9/"), r.err());
+    assertTrue(r.err().contains("Give the data folder with --data-dir DIR."), "the CLI names its flag: " + r.err());
   }
 }

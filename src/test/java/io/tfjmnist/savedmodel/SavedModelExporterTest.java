@@ -92,6 +92,8 @@ class SavedModelExporterTest {
     SavedModelExporter.export(a, target);
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> SavedModelExporter.export(b, target));
     assertTrue(e.getMessage().contains(target.toString()) && e.getMessage().contains("not empty"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("choose a new version folder, or allow replacing it (overwrite = true)."),
+        e.getMessage());
     assertEquals(0.0, KerasModelImporter.weightsFromCheckpoint(target, a.architecture()).maxAbsDifference(a));
 
     SavedModelExporter.export(b, target, true);

@@ -58,9 +58,10 @@ class TfShuffleTest {
     assertArrayEquals(new long[] {0, (1L << 31) - 1}, new TfShuffle.Seeds(0, 0).kernelSeeds());
     assertArrayEquals(new long[] {1, (1L << 31) - 2}, new TfShuffle.Seeds((1L << 31), -1).kernelSeeds());
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> TfShuffle.Seeds.parse("42"));
-    assertEquals("--tf-shuffle wants GLOBAL:OP, the two seeds of Python's tf.random.set_seed(GLOBAL) and "
+    assertEquals("TF shuffle seeds are written GLOBAL:OP, the two seeds of Python's tf.random.set_seed(GLOBAL) and "
         + "shuffle(..., seed=OP), e.g. 42:42; got '42'.", e.getMessage());
-    assertThrows(TfjMnistException.class, () -> TfShuffle.Seeds.parse("a:b"));
+    e = assertThrows(TfjMnistException.class, () -> TfShuffle.Seeds.parse("a:b"));
+    assertEquals("TF shuffle seeds are two whole numbers GLOBAL:OP, e.g. 42:42; got 'a:b'.", e.getMessage());
   }
 
   private static int[] ints(JsonNode a) {
