@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Uses {@code sun.misc.Signal} from the {@code jdk.unsupported} module, the only way to catch a
  * signal in Java. Where it is missing or SIGINT cannot be taken (a JVM started with {@code -Xrs},
- * non-HotSpot runtimes), {@link #install} returns a handler that is simply never triggered:
+ * a process that ignores SIGINT, non-HotSpot runtimes), {@link #install} returns a handler that is simply never triggered:
  * Ctrl-C then exits as usual. {@link #close()} restores the handler that was there before.
  */
 public final class InterruptHandler implements TrainingListener, AutoCloseable {
@@ -97,6 +97,12 @@ public final class InterruptHandler implements TrainingListener, AutoCloseable {
           }
         };
         sun.misc.SignalHandler previous = sun.misc.Signal.handle(sig, ours);
+        if (previous == sun.misc.SignalHandler.SIG_IGN) {
+          // The process ignores SIGINT (started as a background job, or under nohup): HotSpot then
+          // keeps it ignored and installs nothing, and no Ctrl-C can reach this process anyway.
+          sun.misc.Signal.handle(sig, previous);
+          return null;
+        }
         self[0] = new Hook(sig, previous, ours);
         return self[0];
       } catch (LinkageError | IllegalArgumentException | UnsupportedOperationException | SecurityException e) {
