@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -67,15 +66,7 @@ class FixedBatchSavedModelTest {
     for (int i = 0; i < images; i++) {
       body.append(i == 0 ? "" : ",").append(flat(image(i)));
     }
-    JsonNode p = post(base, "v1/models/fixed:predict", body.append("]}").toString()).expect(200).json().get("predictions");
-    float[][] rows = new float[p.size()][];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = new float[p.get(i).size()];
-      for (int c = 0; c < rows[i].length; c++) {
-        rows[i][c] = Float.parseFloat(p.get(i).get(c).asText());
-      }
-    }
-    return rows;
+    return ServingFixtures.rows(post(base, "v1/models/fixed:predict", body.append("]}").toString()).expect(200).json());
   }
 
   @Test

@@ -69,6 +69,15 @@ class MicroBatcherTest {
     return x;
   }
 
+  /** 0, 1, ..., n - 1. */
+  private static float[] upTo(int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = i;
+    }
+    return x;
+  }
+
   private static float[] expected(float... firsts) {
     float[] y = new float[firsts.length * 2];
     for (int i = 0; i < firsts.length; i++) {
@@ -193,10 +202,7 @@ class MicroBatcherTest {
     EchoModel model = new EchoModel(0);
     MicroBatcher b = new MicroBatcher(model, 64, 16, true, 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
-    float[] firsts = new float[257];
-    for (int i = 0; i < firsts.length; i++) {
-      firsts[i] = i;
-    }
+    float[] firsts = upTo(257);
     assertArrayEquals(expected(firsts), b.run(images(firsts), 257, 1000));
     assertEquals(1 + 17, model.runs.size(), "one run for the lone image, 17 for 257 images");
     assertTrue(model.runs.stream().allMatch(n -> n == 16), "all of 16 images: " + model.runs);
@@ -211,10 +217,7 @@ class MicroBatcherTest {
     EchoModel model = new EchoModel(0);
     MicroBatcher b = new MicroBatcher(model, 64, 16, false, 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
-    float[] firsts = new float[40];
-    for (int i = 0; i < firsts.length; i++) {
-      firsts[i] = i;
-    }
+    float[] firsts = upTo(40);
     assertArrayEquals(expected(firsts), b.run(images(firsts), 40, 1000));
     assertEquals(List.of(1, 16, 16, 8), new ArrayList<>(model.runs));
   }
@@ -224,10 +227,7 @@ class MicroBatcherTest {
     EchoModel model = new EchoModel(0);
     MicroBatcher b = new MicroBatcher(model, 64, 0, true, 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
-    float[] firsts = new float[300];
-    for (int i = 0; i < firsts.length; i++) {
-      firsts[i] = i;
-    }
+    float[] firsts = upTo(300);
     assertArrayEquals(expected(firsts), b.run(images(firsts), 300, 1000));
     assertEquals(List.of(1, MicroBatcher.MAX_RUN, 300 - MicroBatcher.MAX_RUN), new ArrayList<>(model.runs));
   }

@@ -4,11 +4,11 @@ import static io.tfjmnist.serving.ServingFixtures.flat;
 import static io.tfjmnist.serving.ServingFixtures.get;
 import static io.tfjmnist.serving.ServingFixtures.pixels;
 import static io.tfjmnist.serving.ServingFixtures.post;
+import static io.tfjmnist.serving.ServingFixtures.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -389,19 +389,6 @@ class ServerUnderAttackTest {
         pool.shutdownNow();
       }
     }
-  }
-
-  private static float[][] rows(JsonNode reply) {
-    JsonNode p = reply.get("predictions");
-    float[][] out = new float[p.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = new float[p.get(i).size()];
-      for (int c = 0; c < out[i].length; c++) {
-        // Float.toString's digits read back as the same float32
-        out[i][c] = Float.parseFloat(p.get(i).get(c).asText());
-      }
-    }
-    return out;
   }
 
   // ---- error bodies ----------------------------------------------------------------------

@@ -175,6 +175,19 @@ final class ServingFixtures {
   }
 
   /** Class probabilities of a predictions/outputs row. */
+  /** Every row of a predict reply's {@code predictions}, read with Float.parseFloat (Float.toString's digits read back as the same float32). */
+  static float[][] rows(JsonNode reply) {
+    JsonNode p = reply.get("predictions");
+    float[][] out = new float[p.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new float[p.get(i).size()];
+      for (int c = 0; c < out[i].length; c++) {
+        out[i][c] = Float.parseFloat(p.get(i).get(c).asText());
+      }
+    }
+    return out;
+  }
+
   static float[] row(JsonNode predictions, int i) {
     JsonNode r = predictions.get(i);
     float[] p = new float[r.size()];
