@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
     description = "Evaluate saved weights on the test set: loss, accuracy, per-class accuracy, confusion matrix.")
 final class EvalCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin
+  KernelsOption kernels;
+
+  @Mixin
   DataOptions data;
 
   @Option(names = "--weights", paramLabel = "PREFIX",

@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
     description = "Compare the Python artifact (SavedModel signature or golden file) with the Java graph: "
         + "max |d|, mean |d|, argmax agreement; exit 1 beyond the tolerance.")
 final class ParityCommand implements Callable<Integer> {
+  @Mixin
+  KernelsOption kernels;
+
   static final class Expected {
     @Option(names = "--saved-model", paramLabel = "DIR", required = true,
         description = "A SavedModel written by Python; its serving signature is the reference.")

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Parameters;
     description = "Predict the digit in each image (files or folders): one line per image with the digit, "
         + "its probability and the top 3. Exit 1 if any file could not be classified.")
 final class PredictCommand implements Callable<Integer> {
+  @Mixin
+  KernelsOption kernels;
+
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders of images.")
   List<Path> inputs;
 

@@ -4,11 +4,13 @@ import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.serving.ModelServer;
 import io.tfjmnist.serving.ServeConfig;
 import io.tfjmnist.serving.ServedModel;
+import io.tfjmnist.tensors.Kernels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +25,9 @@ import picocli.CommandLine.Option;
         "  GET  /v1/models/NAME/metadata   signature",
         "  POST /v1/models/NAME:predict    {\"instances\": [...]} or {\"inputs\": ...}"})
 public final class ServeCommand implements Callable<Integer> {
+  @Mixin
+  KernelsOption kernels;
+
   @Option(names = "--weights", paramLabel = "PREFIX",
       description = "Weights: checkpoint prefix, NAME.weights.h5, .h5 or .keras (default: mnist, unless --saved-model).")
   Path weights;
@@ -174,10 +179,9 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
-    out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s)%n", base,
+    out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s; %s kernels)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
-        model.padsItself() ? "Dense layers run on " + model.runSize() + " rows, padded after the convolution"
-            : model.runSize() > 0 ? "session runs of " + model.runSize() + " images" : "session runs of any size");
+        model.policy().describe(), Kernels.active());
     out.printf("  drawing page   %s%n", base);
     out.printf("  model status   GET  %sv1/models/%s%n", base, model.name());
     out.printf("  metadata       GET  %sv1/models/%s/metadata%n", base, model.name());

@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train the quickstart CNN (Conv2D(32,3x3) -> Flatten -> Dense(128) -> Dense(10)) like the Keras script.")
 final class TrainCommand implements Callable<Integer> {
+  @Mixin
+  KernelsOption kernels;
+
   /** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
   static final int EXIT_INTERRUPTED = 130;
 

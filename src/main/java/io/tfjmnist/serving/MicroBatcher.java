@@ -20,20 +20,20 @@ import java.util.concurrent.locks.LockSupport;
  * request runs at once on its own thread, exactly as without batching, and requests that arrive
  * while a batch runs go together into the next one.
  *
- * <p>With fixed-size runs ({@code runSize > 0}) a run costs the same however few of its images
- * are real, so a batch holds at most {@code runSize} images and a second run starts beside the one
- * in progress only when a full run's worth of images is waiting; fewer wait for the run in progress
- * and go together into the next one. Starting them at once, each padded to a full run, made every
- * run carry about two real images and halved throughput at 32 clients.
+ * <p>Model calls are sized by a {@link BatchPolicy}: at most {@code maxRows} images, and calls of
+ * fewer than {@code padTo} padded with blank images, so an image's probabilities do not depend on
+ * who else was asking (oneDNN's kernels give a row other bits in some run sizes and places, see
+ * {@link RunSize}). When every run is padded to a full one (a fixed cost however few of its images
+ * are real), a batch holds at most {@code maxRows} images and a second run starts beside the one in
+ * progress only when a full run's worth of images is waiting; fewer wait for the run in progress and
+ * go together into the next one. Starting them at once, each padded to a full run, made every run
+ * carry about two real images and halved throughput at 32 clients.
  *
  * <p>A request of {@code maxImages} or more is a batch already: it runs at once on its own thread,
  * beside the merged batches, so a big request never holds up small ones.
  *
  * <p>This pays off on this model: its 21632x128 dense kernel (11 MB) is read from memory once per
- * run whatever the batch size, so a run of 16 images costs little more than a run of 1. Every run
- * has the same number of images ({@code runSize}, padded): oneDNN's kernels give an image
- * probabilities that differ in the last bits with the batch size and the image's place in the batch,
- * and a server's answer must not depend on who else was asking.
+ * run whatever the batch size, so a run of 16 images costs little more than a run of 1.
  */
 public final class MicroBatcher implements AutoCloseable {
   /** Told the size and duration of every session run. */
@@ -51,8 +51,7 @@ public final class MicroBatcher implements AutoCloseable {
   private final ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>();
   private final Semaphore runners;
   private final Semaphore alone = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
-  private final int runSize;
-  private final boolean padRuns;
+  private final BatchPolicy policy;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger queuedImages = new AtomicInteger();
   private volatile boolean closed;
@@ -60,20 +59,14 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * @param maxImages the most images merged from several requests (1: every request runs alone)
-   * @param runSize the images every model call gets: fewer are padded with blank images, more are
-   *     split. One size for every call keeps an image's probabilities independent of its batch-mates
-   *     (see {@link RunSize}). 0: calls of any size up to {@value #MAX_RUN} images, unpadded (faster
-   *     when few requests wait, but an answer's last bits then depend on its batch-mates)
-   * @param padRuns whether calls of fewer than {@code runSize} images are padded with blank images
-   *     (false: the model pads them itself, as {@link io.tfjmnist.inference.DigitClassifier#forRunsOf} does)
+   * @param policy how model calls are sized: at most {@code policy.maxRows()} images (more are
+   *     split), fewer than {@code policy.padTo()} padded with blank images (see {@link RunSize})
    * @param runners how many batches may run at the same time
    */
-  public MicroBatcher(ProbabilityModel model, int maxImages, int runSize, boolean padRuns, int runners,
-      RunListener listener) {
+  public MicroBatcher(ProbabilityModel model, int maxImages, BatchPolicy policy, int runners, RunListener listener) {
     this.model = model;
     this.maxImages = Math.max(1, maxImages);
-    this.runSize = Math.max(0, runSize);
-    this.padRuns = padRuns;
+    this.policy = policy;
     this.listener = listener;
     this.runners = new Semaphore(Math.max(1, runners));
   }
@@ -119,7 +112,7 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * A request that fills a batch by itself runs at once on its own thread, beside the merged
-   * batches (so it never holds up small requests), in runs of {@code runSize} images; at
+   * batches (so it never holds up small requests), in runs sized by the policy; at
    * most one such request per core runs at a time, which bounds TF's memory for activations.
    */
   private float[] runAlone(float[] flat, int count, long timeoutMillis) {
@@ -149,7 +142,7 @@ public final class MicroBatcher implements AutoCloseable {
     if (!runners.tryAcquire()) {
       return false;
     }
-    if (active.incrementAndGet() == 1 || runSize == 0 || queuedImages.get() >= runSize) {
+    if (active.incrementAndGet() == 1 || !policy.fixedCost() || queuedImages.get() >= policy.maxRows()) {
       return true;
     }
     active.decrementAndGet();
@@ -169,7 +162,7 @@ public final class MicroBatcher implements AutoCloseable {
   private void runQueued() {
     List<Job> batch = new ArrayList<>();
     int images = 0;
-    int cap = runSize > 0 ? Math.min(maxImages, runSize) : maxImages;
+    int cap = Math.min(maxImages, policy.maxRows());
     Job j;
     while ((j = queue.peek()) != null) {
       if (!batch.isEmpty() && images + j.count > cap) {
@@ -235,10 +228,10 @@ public final class MicroBatcher implements AutoCloseable {
     return t instanceof RuntimeException r ? r : new IllegalStateException("the model failed: " + t, t);
   }
 
-  /** Model calls of {@code runSize} images each, the last one padded with blank images unless the model pads (or unpadded calls of any size). */
+  /** Model calls of at most {@code policy.maxRows()} images each, short ones padded as the policy says. */
   private float[] runModel(float[] flat, int count) {
     int size = flat.length / count;
-    int step = runSize > 0 ? runSize : MAX_RUN;
+    int step = policy.maxRows();
     float[] out = null;
     int classes = 0;
     for (int from = 0; from < count; from += step) {
@@ -246,7 +239,7 @@ public final class MicroBatcher implements AutoCloseable {
         throw new ApiException(503, "The server is shutting down.");
       }
       int n = Math.min(step, count - from);
-      int images = runSize > 0 && padRuns ? runSize : n;
+      int images = policy.callImages(n);
       float[] part = flat.length == images * size ? flat : new float[images * size];
       if (part != flat) {
         System.arraycopy(flat, from * size, part, 0, n * size);

@@ -57,13 +57,9 @@ public final class ModelServer implements AutoCloseable {
   private ModelServer(ServedModel model, ServeConfig config) {
     this.model = model;
     this.config = config;
-    this.metrics = new ServingMetrics(model.name(), model.version(), model.loadSeconds());
+    this.metrics = new ServingMetrics(model.name(), model.version(), model.loadSeconds(), model.policy());
     this.guarded = new GuardedModel(model.model());
-    // a SavedModel with a fixed batch size takes exactly that many images, batching exact or not;
-    // a model that pads itself takes at most its run size
-    boolean sized = config.exactBatching() || model.runSizeFixed() || model.padsItself();
-    this.batcher = new MicroBatcher(guarded, config.maxBatch(), sized ? model.runSize() : 0, !model.padsItself(),
-        config.batchRunners(), metrics::ran);
+    this.batcher = new MicroBatcher(guarded, config.maxBatch(), model.policy(), config.batchRunners(), metrics::ran);
 
     QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000);
     pool.setName("serve-http");

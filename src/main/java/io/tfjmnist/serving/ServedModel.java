@@ -33,17 +33,11 @@ import org.tensorflow.proto.DataType;
  * @param model the probabilities; shared by all request threads, so it must be thread-safe
  * @param loadSeconds how long loading took (weights, graph, session, one warm-up run)
  * @param source where it came from, for the start-up log line
- * @param runSize the most images of one call of the model (see {@link RunSize}): a SavedModel's
- *     fixed batch size, else the smallest size that makes an image's probabilities independent of
- *     its batch-mates on this machine; 0 = calls of any size (exact batching off)
- * @param runSizeFixed whether {@code runSize} is the SavedModel's own batch size, which every call
- *     must have even when exact batching is off
- * @param padsItself whether the model pads each call to {@code runSize} rows itself (after its
- *     convolution, see {@link DigitClassifier#forRunsOf}), so calls carry only real images;
- *     otherwise the caller pads the input to {@code runSize} images
+ * @param policy how the model's session runs are sized (chosen at load, see {@link RunSize}): exact
+ *     or not, padded how, at most how many images
  */
 public record ServedModel(String name, long version, SignatureInfo signature, ProbabilityModel model,
-    double loadSeconds, String source, int runSize, boolean runSizeFixed, boolean padsItself) implements AutoCloseable {
+    double loadSeconds, String source, BatchPolicy policy) implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
 
@@ -51,6 +45,7 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(policy, "policy");
     if (name.isEmpty() || name.contains("/") || name.contains(":")) {
       throw new TfjMnistException("Model name '" + name + "' must be non-empty and hold no '/' or ':'.");
     }
@@ -102,10 +97,9 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
   }
 
   /**
-   * Serves in-memory weights. With {@code exact}, the graph pads each call after its convolution
-   * to the first {@link RunSize#CANDIDATES} size that keeps every image's probabilities
-   * independent of its batch-mates on this CPU (checked here, at load); if none does, the input is
-   * padded instead. Without, calls of any size run the training graph's forward pass.
+   * Serves in-memory weights. With {@code exact}, the cheapest {@link BatchPolicy} that keeps every
+   * image's probabilities independent of its batch-mates on this CPU is measured here, at load (see
+   * {@link RunSize}); without, calls of any size run the training graph's forward pass.
    */
   public static ServedModel fromWeights(String name, long version, ModelWeights weights, int tfThreads, boolean exact) {
     return classifier(name, version, weights, tfThreads, exact, System.nanoTime(), "in-memory weights");
@@ -115,22 +109,21 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
       boolean exact, long t0, String source) {
     ConfigProto config = tfThreads > 0 ? threads(tfThreads) : null;
     SignatureInfo signature = quickstartSignature(weights.architecture());
-    if (exact) {
-      // the probe's runs are also the warm-up: the first runs allocate TF's kernels
-      DigitClassifier padded;
-      try {
-        padded = RunSize.firstSelfPadding(r -> DigitClassifier.forRunsOf(weights, config, r));
-      } catch (RuntimeException e) {
-        // a layer TF cannot run per image this way: the training graph with its input padded still serves exactly
-        LOG.warn("Padding after the convolution failed ({}); padding the input instead.", e.toString());
-        padded = null;
-      }
-      if (padded != null) {
-        return new ServedModel(name, version, signature, padded, (System.nanoTime() - t0) / 1e9, source,
-            padded.runSize(), false, true);
-      }
+    if (!exact) {
+      return loaded(name, version, signature, DigitClassifier.of(weights, config), t0, source, 0, false);
     }
-    return loaded(name, version, signature, DigitClassifier.of(weights, config), t0, source, 0, exact);
+    // the probe's runs are also the warm-up: the first runs allocate TF's kernels
+    DigitClassifier plain = DigitClassifier.of(weights, config);
+    RunSize.Chosen<ProbabilityModel> chosen;
+    try {
+      chosen = RunSize.choose(plain, r -> DigitClassifier.forRunsOf(weights, config, r));
+    } catch (RuntimeException e) {
+      plain.close();
+      throw e;
+    }
+    LOG.debug("Batch policy: {}", chosen.policy().describe());
+    return new ServedModel(name, version, signature, chosen.model(), (System.nanoTime() - t0) / 1e9, source,
+        chosen.policy());
   }
 
   /** A SavedModel served with exact batching: see {@link #fromSavedModel(String, long, Path, String, boolean)}. */
@@ -141,7 +134,8 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
   /**
    * Loads a SavedModel directory and serves signature {@code signatureKey} (null: {@code
    * serving_default} or the only one); {@code /metadata} reports that SignatureDef as written.
-   * With {@code exact}, every call gets the same number of images (padded), chosen at load.
+   * With {@code exact}, runs are sized by the cheapest policy that keeps every image's
+   * probabilities independent of its batch-mates, measured at load (see {@link RunSize}).
    */
   public static ServedModel fromSavedModel(String name, long version, Path dir, String signatureKey, boolean exact) {
     long t0 = System.nanoTime();
@@ -169,18 +163,19 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
   private static ServedModel loaded(String name, long version, SignatureInfo signature, ProbabilityModel model,
       long t0, String source, int fixedBatch, boolean exact) {
     try {
-      int runSize;
+      BatchPolicy policy;
       if (fixedBatch > 0) {
-        runSize = fixedBatch;
+        policy = new BatchPolicy(BatchPolicy.Kind.FIXED_BATCH, fixedBatch, fixedBatch,
+            "the SavedModel takes batches of exactly " + fixedBatch + " images", 0);
         model.probabilities(new float[fixedBatch * model.inputSize()], fixedBatch); // warm-up
       } else if (exact) {
-        runSize = RunSize.choose(model); // its runs are also the warm-up
+        policy = RunSize.choose(model); // its runs are also the warm-up
       } else {
-        runSize = 0;
+        policy = BatchPolicy.anySize(MicroBatcher.MAX_RUN);
         model.probabilities(new float[model.inputSize()], 1); // warm-up: the first run allocates TF's kernels
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new ServedModel(name, version, signature, model, seconds, source, runSize, fixedBatch > 0, false);
+      return new ServedModel(name, version, signature, model, seconds, source, policy);
     } catch (RuntimeException e) {
       model.close();
       throw e;

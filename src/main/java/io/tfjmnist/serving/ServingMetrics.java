@@ -55,7 +55,7 @@ public final class ServingMetrics {
   private final Map<Endpoint, Map<Integer, CounterDataPoint>> requestSeries = new EnumMap<>(Endpoint.class);
   private final Map<Endpoint, DistributionDataPoint> latencySeries = new ConcurrentHashMap<>();
 
-  public ServingMetrics(String model, long version, double loadSeconds) {
+  public ServingMetrics(String model, long version, double loadSeconds, BatchPolicy policy) {
     String v = Long.toString(version);
     requests = Counter.builder().name("tfj_serving_requests_total")
         .help("HTTP requests answered, by endpoint and status code.")
@@ -81,6 +81,15 @@ public final class ServingMetrics {
         .help("Time to load the model: weights, graph, session and one warm-up run.")
         .labelNames("model", "version").register(registry).labelValues(model, v).set(loadSeconds);
     double start = System.currentTimeMillis() / 1000.0;
+    // which batch policy the load-time measurement chose, and why (as Prometheus "info" metrics carry text)
+    Gauge.builder().name("tfj_serving_batch_policy_info")
+        .help("The batch policy chosen at load: how session runs are sized, and why.")
+        .labelNames("model", "version", "policy", "pad_to", "max_rows", "exact", "reason").register(registry)
+        .labelValues(model, v, policy.kind().label(), Integer.toString(policy.padTo()), Integer.toString(policy.maxRows()),
+            Boolean.toString(policy.exact()), policy.reason()).set(1);
+    Gauge.builder().name("tfj_serving_batch_policy_probe_seconds")
+        .help("Seconds the load-time measurement of the batch policy took.")
+        .labelNames("model", "version").register(registry).labelValues(model, v).set(policy.probeSeconds());
     GaugeWithCallback.builder().name("process_start_time_seconds")
         .help("Start time of the server since the Unix epoch, in seconds.")
         .callback(cb -> cb.call(start)).register(registry);

@@ -1,5 +1,6 @@
 package io.tfjmnist.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,8 +21,10 @@ import org.tensorflow.proto.ConfigProto;
 
 /**
  * {@link DigitClassifier#forRunsOf}: the layers before the first Dense computed per image, the rest
- * on {@code runSize} rows. Every image must get the bits it gets in a full run, from calls of any
- * size and at any place, and the same function as the training graph's forward pass.
+ * on {@code runSize} rows. On every CPU it must compute the training graph's function (to float
+ * rounding) from calls of any size and at any place, and give the same bits for the same call.
+ * Whether an image also keeps its bits across calls and places depends on the CPU's kernels: the
+ * server measures that at load, and {@code RunSizeTest} checks that measurement.
  */
 class FixedRunClassifierTest {
   private static final ConfigProto ONE_THREAD =
@@ -37,44 +40,38 @@ class FixedRunClassifierTest {
     return x;
   }
 
-  /** Calls of every size from 1 to {@code RUN}, from several places, against one full call. */
-  private static void assertEveryCallAgreesWithTheFullRun(ModelArchitecture arch) {
+  /** Calls of every size from 1 to {@code RUN}, from several places, against the plain graph's one call. */
+  private static void assertEveryCallComputesTheTrainingGraphsFunction(ModelArchitecture arch) {
     ModelWeights weights = ModelWeights.glorotUniform(arch, 7);
     try (DigitClassifier fixed = DigitClassifier.forRunsOf(weights, ONE_THREAD, RUN);
         DigitClassifier plain = DigitClassifier.of(weights, ONE_THREAD)) {
       assertEquals(RUN, fixed.runSize());
       int size = fixed.inputSize();
       float[] images = sparseInk(RUN, size, 11);
-      float[] full = fixed.probabilities(images, RUN);
-      int classes = full.length / RUN;
+      float[] reference = plain.probabilities(images, RUN);
+      int classes = reference.length / RUN;
+      double worst = 0;
       int rows = 0;
       for (int n = 1; n <= RUN; n++) {
         for (int from = 0; from + n <= RUN; from += Math.max(1, n / 2)) {
-          float[] p = fixed.probabilities(Arrays.copyOfRange(images, from * size, (from + n) * size), n);
-          for (int i = 0; i < n; i++) {
-            int at = from + i;
-            assertTrue(Arrays.equals(p, i * classes, (i + 1) * classes, full, at * classes, (at + 1) * classes),
-                "image " + at + " as row " + i + " of a call of " + n + ": " + Arrays.toString(Arrays.copyOfRange(p,
-                    i * classes, (i + 1) * classes)) + " vs " + Arrays.toString(Arrays.copyOfRange(full, at * classes,
-                    (at + 1) * classes)));
-            rows++;
+          float[] call = Arrays.copyOfRange(images, from * size, (from + n) * size);
+          float[] p = fixed.probabilities(call, n);
+          assertArrayEquals(p, fixed.probabilities(call, n), "the same call twice, " + n + " images from " + from);
+          for (int i = 0; i < n * classes; i++) {
+            worst = Math.max(worst, Math.abs(p[i] - reference[from * classes + i]));
           }
+          rows += n;
         }
       }
       assertTrue(rows > 200, "rows compared: " + rows);
       // the same function as the training graph's forward pass, summed in another order
-      float[] reference = plain.probabilities(images, RUN);
-      double worst = 0;
-      for (int i = 0; i < full.length; i++) {
-        worst = Math.max(worst, Math.abs(full[i] - reference[i]));
-      }
       assertTrue(worst < 1e-6, "largest difference from the plain graph: " + worst);
     }
   }
 
   @Test
-  void quickstartRowsDoNotDependOnTheCallOrTheirPlace() {
-    assertEveryCallAgreesWithTheFullRun(ModelArchitecture.quickstartCnn());
+  void quickstartCallsOfAnySizeAndPlaceComputeTheSameFunction() {
+    assertEveryCallComputesTheTrainingGraphsFunction(ModelArchitecture.quickstartCnn());
   }
 
   @Test
@@ -86,7 +83,7 @@ class FixedRunClassifierTest {
     Flatten flat = new Flatten("flatten", pool.outputShape());
     Dense d1 = new Dense("d1", 16, Activation.RELU, flat.outputShape()[0]);
     Dense d2 = new Dense("d2", 3, Activation.SOFTMAX, d1.outputShape()[0]);
-    assertEveryCallAgreesWithTheFullRun(new ModelArchitecture("Small", in, List.of(c1, c2, pool, flat, d1, d2)));
+    assertEveryCallComputesTheTrainingGraphsFunction(new ModelArchitecture("Small", in, List.of(c1, c2, pool, flat, d1, d2)));
   }
 
   @Test

@@ -74,13 +74,15 @@ class FixedBatchSavedModelTest {
     Path dir = export(tmp.resolve("fixed"));
     float[][] exact;
     ServedModel padded = ServedModel.fromSavedModel("fixed", 1, dir, null, true);
-    assertEquals(BATCH, padded.runSize());
-    assertTrue(padded.runSizeFixed());
+    assertEquals(BatchPolicy.Kind.FIXED_BATCH, padded.policy().kind());
+    assertEquals(BATCH, padded.policy().maxRows());
+    assertEquals(BATCH, padded.policy().padTo());
     try (ModelServer server = ModelServer.start(padded, ServingFixtures.localConfig())) { // closes the model
       exact = predict(server.uri(), 7);
     }
     ServedModel free = ServedModel.fromSavedModel("fixed", 1, dir, null, false);
-    assertEquals(BATCH, free.runSize(), "the exported batch size holds without exact batching too");
+    assertEquals(BatchPolicy.Kind.FIXED_BATCH, free.policy().kind(), "the exported batch size holds without exact batching too");
+    assertEquals(BATCH, free.policy().maxRows());
     try (ModelServer server = ModelServer.start(free, ServingFixtures.localConfig().withExactBatching(false))) {
       for (int n : new int[] {1, 3, 7}) {
         float[][] rows = predict(server.uri(), n);

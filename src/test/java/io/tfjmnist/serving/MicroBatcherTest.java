@@ -87,11 +87,31 @@ class MicroBatcherTest {
     return y;
   }
 
+  /** Every run padded to {@code r} images at the input. */
+  static BatchPolicy padInput(int r) {
+    return new BatchPolicy(BatchPolicy.Kind.PAD_INPUT, r, r, "test", 0);
+  }
+
+  /** Runs of any size, unpadded (exact batching off). */
+  static BatchPolicy anySize() {
+    return BatchPolicy.anySize(MicroBatcher.MAX_RUN);
+  }
+
+  /** A model that pads itself to {@code r} rows: calls of at most {@code r} real images. */
+  static BatchPolicy selfPadding(int r) {
+    return new BatchPolicy(BatchPolicy.Kind.PAD_AFTER_CONVOLUTION, 0, r, "test", 0);
+  }
+
+  /** Runs as they come, up to {@code max} images, those under {@code m} padded to {@code m}. */
+  static BatchPolicy shortRuns(int m, int max) {
+    return new BatchPolicy(BatchPolicy.Kind.PAD_SHORT_RUNS, m, max, "test", 0);
+  }
+
   @Test
   void concurrentCallersEachGetTheirOwnRowsFromSharedRuns() throws Exception {
     EchoModel model = new EchoModel(1);
     AtomicInteger ranImages = new AtomicInteger();
-    MicroBatcher b = new MicroBatcher(model, 16, 4, true, 1, (n, nanos) -> ranImages.addAndGet(n));
+    MicroBatcher b = new MicroBatcher(model, 16, padInput(4), 1, (n, nanos) -> ranImages.addAndGet(n));
     ExecutorService pool = Executors.newFixedThreadPool(12);
     List<Future<?>> futures = new ArrayList<>();
     AtomicInteger calls = new AtomicInteger();
@@ -124,7 +144,7 @@ class MicroBatcherTest {
   @Test
   void aFailingRequestDoesNotFailItsBatchMates() throws Exception {
     EchoModel model = new EchoModel(20);
-    MicroBatcher b = new MicroBatcher(model, 64, 0, true, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, anySize(), 1, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(6);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<float[]>> good = new ArrayList<>();
@@ -155,7 +175,7 @@ class MicroBatcherTest {
   @Test
   void largeRequestsAreSplitToTheModelsBatchLimit() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 64, 4, true, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, padInput(4), 1, (n, nanos) -> {});
     float[] firsts = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     assertArrayEquals(expected(firsts), b.run(images(firsts), 10, 1000));
     assertEquals(List.of(4, 4, 4), new ArrayList<>(model.runs), "split into runs of 4, the last one padded");
@@ -176,7 +196,7 @@ class MicroBatcherTest {
         return super.probabilities(flat, count);
       }
     };
-    MicroBatcher b = new MicroBatcher(slowForBig, 16, 0, true, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(slowForBig, 16, anySize(), 1, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(2);
     Future<float[]> big = pool.submit(() -> b.run(new float[200 * 4], 200, 10_000));
     Thread.sleep(100);
@@ -192,7 +212,7 @@ class MicroBatcherTest {
   @Test
   void withoutBatchingEveryCallRunsAloneOnItsThread() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 1, 0, true, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 1, anySize(), 1, (n, nanos) -> {});
     assertArrayEquals(expected(7, 8), b.run(images(7, 8), 2, 1000));
     assertEquals(List.of(Thread.currentThread().getName()), model.threads.stream().distinct().toList());
   }
@@ -200,13 +220,13 @@ class MicroBatcherTest {
   @Test
   void everyRunHasTheRunSizeWhateverTheRequest() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 64, 16, true, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, padInput(16), 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
     float[] firsts = upTo(257);
     assertArrayEquals(expected(firsts), b.run(images(firsts), 257, 1000));
     assertEquals(1 + 17, model.runs.size(), "one run for the lone image, 17 for 257 images");
     assertTrue(model.runs.stream().allMatch(n -> n == 16), "all of 16 images: " + model.runs);
-    MicroBatcher unbatched = new MicroBatcher(model, 1, 16, true, 1, (n, nanos) -> {});
+    MicroBatcher unbatched = new MicroBatcher(model, 1, padInput(16), 1, (n, nanos) -> {});
     model.runs.clear();
     assertArrayEquals(expected(9), unbatched.run(images(9), 1, 1000));
     assertEquals(List.of(16), new ArrayList<>(model.runs), "also without micro-batching");
@@ -215,7 +235,7 @@ class MicroBatcherTest {
   @Test
   void aModelThatPadsItselfGetsOnlyRealImagesUpToTheRunSize() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 64, 16, false, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, selfPadding(16), 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
     float[] firsts = upTo(40);
     assertArrayEquals(expected(firsts), b.run(images(firsts), 40, 1000));
@@ -225,7 +245,7 @@ class MicroBatcherTest {
   @Test
   void withoutExactBatchingRunsHaveTheRequestsSize() {
     EchoModel model = new EchoModel(0);
-    MicroBatcher b = new MicroBatcher(model, 64, 0, true, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, anySize(), 1, (n, nanos) -> {});
     assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
     float[] firsts = upTo(300);
     assertArrayEquals(expected(firsts), b.run(images(firsts), 300, 1000));
@@ -233,9 +253,74 @@ class MicroBatcherTest {
   }
 
   @Test
-  void theRunSizeIsOneWhosRowsDoNotDependOnTheirPlace() {
-    assertEquals(RunSize.CANDIDATES[0], RunSize.choose(new EchoModel(0)), "an exact model: the first candidate");
-    // a model whose rows change in the last bit with their place, as oneDNN's remainder rows do
+  void shortRunsArePaddedToTheFloorAndOthersRunAsTheyCome() {
+    EchoModel model = new EchoModel(0);
+    MicroBatcher b = new MicroBatcher(model, 64, shortRuns(2, 8), 1, (n, nanos) -> {});
+    assertArrayEquals(expected(5), b.run(images(5), 1, 1000));
+    assertArrayEquals(expected(5, 6, 7), b.run(images(5, 6, 7), 3, 1000));
+    float[] firsts = upTo(17);
+    assertArrayEquals(expected(firsts), b.run(images(firsts), 17, 1000));
+    assertEquals(List.of(2, 3, 8, 8, 2), new ArrayList<>(model.runs),
+        "a lone image padded to 2; 3 as they come; 17 split into runs of at most 8, the last padded to 2");
+  }
+
+  @Test
+  void withShortRunsASecondRunStartsAtOnce() throws Exception {
+    GatedModel model = new GatedModel();
+    MicroBatcher b = new MicroBatcher(model, 64, shortRuns(2, 64), 2, (n, nanos) -> {});
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
+      awaitEntered(model, 1);
+      Future<float[]> second = pool.submit(() -> b.run(images(2), 1, 10_000));
+      awaitEntered(model, 2);
+      assertEquals(2, model.mostAtOnce.get(), "a run padded to 2 costs little: no need to wait for a full one");
+      model.gate.countDown();
+      assertArrayEquals(expected(1), first.get(10, TimeUnit.SECONDS));
+      assertArrayEquals(expected(2), second.get(10, TimeUnit.SECONDS));
+    } finally {
+      model.gate.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  /** An exact model but for the runs {@code differs} picks: their rows change in the last bit, as oneDNN's do. */
+  private static ProbabilityModel differingIn(java.util.function.IntPredicate differs) {
+    return new EchoModel(0) {
+      @Override
+      public float[] probabilities(float[] flat, int count) {
+        float[] p = super.probabilities(flat, count);
+        if (differs.test(count)) {
+          for (int i = 0; i < p.length; i++) {
+            p[i] = Math.nextUp(p[i]);
+          }
+        }
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void theCheapestPolicyThatKeepsEveryRowIsChosen() {
+    BatchPolicy exact = RunSize.choose(new EchoModel(0));
+    assertEquals(BatchPolicy.Kind.PAD_SHORT_RUNS, exact.kind());
+    assertEquals(0, exact.padTo(), "rows never depend on the run: nothing is padded");
+    assertEquals(RunSize.MAX_ROWS, exact.maxRows());
+
+    BatchPolicy alone = RunSize.choose(differingIn(n -> n == 1)); // as AVX-512's oneDNN: a lone image's own kernel
+    assertEquals(BatchPolicy.Kind.PAD_SHORT_RUNS, alone.kind());
+    assertEquals(2, alone.padTo(), alone.describe());
+
+    BatchPolicy eight = RunSize.choose(differingIn(n -> n < 8));
+    assertEquals(BatchPolicy.Kind.PAD_SHORT_RUNS, eight.kind());
+    assertEquals(8, eight.padTo(), eight.describe());
+
+    BatchPolicy multiples = RunSize.choose(differingIn(n -> n % 8 != 0)); // as Eigen's kernels measured
+    assertEquals(BatchPolicy.Kind.PAD_INPUT, multiples.kind(), multiples.describe());
+    assertEquals(RunSize.CANDIDATES[0], multiples.padTo());
+    assertEquals(RunSize.CANDIDATES[0], multiples.maxRows());
+
+    // rows that change with their place in every run: no size is safe, every image runs alone
     ProbabilityModel placeDependent = new EchoModel(0) {
       @Override
       public float[] probabilities(float[] flat, int count) {
@@ -244,7 +329,9 @@ class MicroBatcherTest {
         return p;
       }
     };
-    assertEquals(1, RunSize.choose(placeDependent), "no safe size: every image runs alone");
+    BatchPolicy none = RunSize.choose(placeDependent);
+    assertEquals(BatchPolicy.Kind.PAD_INPUT, none.kind());
+    assertEquals(1, none.maxRows(), "no safe size: every image runs alone");
   }
 
   /** Counts calls in progress; every call waits for {@code gate} (bounded), so a test can hold a run open. */
@@ -284,7 +371,7 @@ class MicroBatcherTest {
   @Test
   void withFixedRunsSmallRequestsWaitForTheRunInProgressAndShareTheNext() throws Exception {
     GatedModel model = new GatedModel();
-    MicroBatcher b = new MicroBatcher(model, 64, 4, true, 2, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, padInput(4), 2, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
@@ -308,7 +395,7 @@ class MicroBatcherTest {
   @Test
   void withFixedRunsAFullRunWaitingStartsBesideTheRunInProgress() throws Exception {
     GatedModel model = new GatedModel();
-    MicroBatcher b = new MicroBatcher(model, 64, 4, true, 2, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(model, 64, padInput(4), 2, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
@@ -327,7 +414,7 @@ class MicroBatcherTest {
 
   @Test
   void closedBatcherRefusesWith503() {
-    MicroBatcher b = new MicroBatcher(new EchoModel(0), 8, 0, true, 1, (n, nanos) -> {});
+    MicroBatcher b = new MicroBatcher(new EchoModel(0), 8, anySize(), 1, (n, nanos) -> {});
     b.close();
     ApiException e = assertThrows(ApiException.class, () -> b.run(images(1), 1, 1000));
     assertEquals(503, e.status());
