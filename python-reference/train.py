@@ -24,13 +24,18 @@ Replaying this run in Java (scripts/parity-python; Java's train takes the same f
   --write-initial-weights PREFIX   save the starting weights as a TF checkpoint (Java reads it) before training
   --step-log CSV           every step's loss: step,epoch,step_in_epoch,loss
   --max-steps N            stop after N steps in all (an epoch cut short is not evaluated); weights are saved
+  --kernels eigen|onednn   TF's CPU kernels (TF_ENABLE_ONEDNN_OPTS); with eigen on both sides the replay is bit for bit
 The training code itself is the quickstart's; train_step only also returns its loss.
 """
 
 import argparse
 import os
 
-import tensorflow as tf
+import kernels
+
+kernels.apply_from_argv()  # --kernels must act before TensorFlow is imported
+
+import tensorflow as tf  # noqa: E402
 
 from model import DEFAULT_DATASETS, MyModel, build, keras_version, load_mnist, named_variables, preprocess, save_weights
 
@@ -52,6 +57,8 @@ def parse_args(argv=None):
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps in all (0: no limit)")
     ap.add_argument("--weights", default="mnist",
                     help="weights path prefix (Keras 3 appends .weights.h5); default 'mnist'")
+    ap.add_argument("--kernels", choices=kernels.CHOICES, default=None,
+                    help="TF's CPU kernels: eigen (TF_ENABLE_ONEDNN_OPTS=0) or onednn (default: the environment's)")
     ap.add_argument("--datasets", default=DEFAULT_DATASETS,
                     help="folder with mnist/*-ubyte.gz; falls back to tf.keras.datasets.mnist")
     return ap.parse_args(argv)
@@ -59,7 +66,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    print(f"TensorFlow {tf.__version__}, Keras {keras_version()}")
+    print(f"TensorFlow {tf.__version__}, Keras {keras_version()}, {kernels.active()} kernels")
     shuffle_seed = args.seed
     if args.tf_shuffle is not None:
         if args.seed is not None:

@@ -11,6 +11,7 @@ import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.testing.Cli;
 import io.tfjmnist.testing.IndexWriter;
 import io.tfjmnist.testing.Cli.Outcome;
+import io.tfjmnist.tensors.Kernels;
 import io.tfjmnist.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,15 @@ class CliTest {
     assertOneErrorLine(Cli.run("train", "--dataset", "cifar10", "--data-dir", dir.toString()), 2, "cifar10");
     assertOneErrorLine(Cli.run("frobnicate"), 2, "frobnicate");
     assertOneErrorLine(Cli.run(), 2, "a command is required");
+  }
+
+  @Test
+  void kernelsAreEigenOrOnednnAndCannotChangeOnceTfRuns() {
+    assertOneErrorLine(Cli.run("eval", "--kernels", "mkl"), 2, "Unknown kernels 'mkl': use eigen or onednn.");
+    org.tensorflow.TensorFlow.version(); // this JVM's TF has started: only its own kernels remain
+    Kernels other = Kernels.active() == Kernels.EIGEN ? Kernels.ONEDNN : Kernels.EIGEN;
+    assertOneErrorLine(Cli.run("predict", "--kernels", other.label(), "x.png"), 2,
+        "TensorFlow already started with its " + Kernels.active() + " kernels");
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * optimisation): the answers must be exactly those of a classifier built up front, a bad
  * checkpoint must still fail at once, and bad files must still be reported one by one.
  */
+@Tag("kernel-paths")
 class BackgroundModelBuildTest {
   @TempDir
   Path dir;

@@ -15,9 +15,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** One classifier, one session, many threads: every answer equals the single-threaded one. */
+@Tag("kernel-paths")
 class ConcurrentClassifierTest {
 
   @Test

@@ -16,6 +16,7 @@ import io.tfjmnist.model.layers.MaxPooling2D;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.ConfigProto;
 
@@ -26,6 +27,7 @@ import org.tensorflow.proto.ConfigProto;
  * Whether an image also keeps its bits across calls and places depends on the CPU's kernels: the
  * server measures that at load, and {@code RunSizeTest} checks that measurement.
  */
+@Tag("kernel-paths")
 class FixedRunClassifierTest {
   private static final ConfigProto ONE_THREAD =
       ConfigProto.newBuilder().setIntraOpParallelismThreads(1).setInterOpParallelismThreads(-1).build();

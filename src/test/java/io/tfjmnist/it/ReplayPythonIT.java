@@ -9,13 +9,18 @@ import io.tfjmnist.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 13's goal, end to end: {@code scripts/parity-python --steps 200} trains 200 steps with Python
+ * End to end: {@code scripts/parity-python --steps 200} trains 200 steps with Python
  * TensorFlow ({@code python-reference/train.py}) and replays them with the jar's {@code train} from
  * Python's initial weights, TF's shuffle order and Keras 3's Adam arithmetic; the step losses must
  * agree to 1e-5 relative for the first 100 steps (measured: all 200 identical, TF 2.21 vs Java's 2.18).
@@ -60,6 +65,78 @@ class ReplayPythonIT {
         + "first 100 steps %.3e%n", identical, worst);
     assertTrue(worst <= 1e-5, "first 100 step losses differ by up to " + worst + " relative");
     assertTrue(Files.size(out.resolve("loss-diff.png")) > 0, "the |Δ loss| plot is written");
+  }
+
+  /**
+   * The bit-exact mode: with TF's Eigen kernels on both sides ({@code --kernels eigen}), one full
+   * epoch of Python's training is replayed step for step: 1,875 identical step losses and the same
+   * epoch line to the last digit. The seeds change from run to run (printed, and named in a failure)
+   * because the promise is for any seeds.
+   */
+  @Test
+  void oneEpochInTheEigenKernelsReplaysPythonBitForBit() throws Exception {
+    String python = PythonTf.require().python().toString();
+    long now = System.currentTimeMillis();
+    String seeds = (1 + now % 9973) + ":" + (1 + (now / 9973) % 9967);
+    Path out = dir.resolve("parity-eigen");
+    ProcessBuilder pb = new ProcessBuilder("bash", "scripts/parity-python", "--epochs", "1", "--tf-shuffle", seeds,
+        "--kernels", "eigen", "--tolerance", "0", "--out", out.toString(),
+        "--data-dir", TestData.datasetsDir().toAbsolutePath().toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("parity-eigen.log").toFile());
+    pb.environment().put("TFJ_MNIST_PYTHON", python);
+    Process p = pb.start();
+    if (!p.waitFor(1500, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("scripts/parity-python --kernels eigen did not finish in 25 minutes");
+    }
+    String log = Files.readString(dir.resolve("parity-eigen.log"));
+    System.out.println(log);
+    assertEquals(0, p.exitValue(), "scripts/parity-python --kernels eigen --tf-shuffle " + seeds + " failed:\n" + log);
+
+    float[] py = losses(out.resolve("python-steps.csv"));
+    float[] java = losses(out.resolve("java-steps.csv"));
+    assertEquals(1875, py.length, "one epoch of 60,000 images in batches of 32");
+    assertEquals(py.length, java.length);
+    int identical = 0;
+    int first = -1;
+    for (int i = 0; i < py.length; i++) {
+      if (Float.floatToIntBits(py[i]) == Float.floatToIntBits(java[i])) {
+        identical++;
+      } else if (first < 0) {
+        first = i + 1;
+      }
+    }
+    List<float[]> pyEpochs = epochLines(out.resolve("python.txt"));
+    List<float[]> javaEpochs = epochLines(out.resolve("java.txt"));
+    boolean sameLines = pyEpochs.size() == javaEpochs.size()
+        && IntStream.range(0, pyEpochs.size()).allMatch(i -> Arrays.equals(pyEpochs.get(i), javaEpochs.get(i)));
+    System.out.printf("[figures] --kernels eigen --tf-shuffle %s: %d of %d step losses identical; epoch lines %s%n",
+        seeds, identical, py.length, sameLines ? "identical" : "differ");
+    assertEquals(py.length, identical, "seeds " + seeds + ": step " + first + " is the first to differ");
+    assertEquals(1, pyEpochs.size(), "Python's epoch lines");
+    assertTrue(sameLines, "seeds " + seeds + ": the epoch lines' loss, accuracy, test loss and test accuracy differ");
+  }
+
+  /**
+   * Each {@code Epoch N, Loss: …, Accuracy: …, Test Loss: …, Test Accuracy: …} line's five numbers as
+   * float32: Python prints a float32 metric through float64 ({@code 0.14017750322818756}), Java its
+   * shortest form ({@code 0.1401775}); both name the same float32.
+   */
+  private static List<float[]> epochLines(Path log) throws Exception {
+    Pattern line = Pattern.compile(
+        "^Epoch (\\d+), Loss: ([^,]+), Accuracy: ([^,]+), Test Loss: ([^,]+), Test Accuracy: (\\S+)");
+    List<float[]> out = new ArrayList<>();
+    for (String l : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      Matcher m = line.matcher(l);
+      if (m.find()) {
+        float[] v = new float[5];
+        for (int i = 0; i < 5; i++) {
+          v[i] = (float) Double.parseDouble(m.group(i + 1));
+        }
+        out.add(v);
+      }
+    }
+    return out;
   }
 
   private static float[] losses(Path csv) throws Exception {

@@ -16,9 +16,11 @@ import io.tfjmnist.data.Dataset;
 import io.tfjmnist.inference.DigitClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("kernel-paths")
 class ParityTest {
   private static final int N = 200;
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -24,6 +25,7 @@ import org.tensorflow.types.TFloat32;
  * A SavedModel exported with a fixed batch size (here 4) takes exactly that many images per call,
  * so the server pads and splits requests to it whether batching is exact or not.
  */
+@Tag("kernel-paths")
 class FixedBatchSavedModelTest {
   private static final int BATCH = 4;
 

@@ -7,6 +7,7 @@ import io.tfjmnist.inference.ProbabilityModel;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.ConfigProto;
 
@@ -16,6 +17,7 @@ import org.tensorflow.proto.ConfigProto;
  * CPU to the next (AVX2, AVX-512, Eigen), so none is asserted: only that the cheap probe never calls
  * a size safe that is not, nor misses one that is.
  */
+@Tag("kernel-paths")
 class RunSizeTest {
   private static final ConfigProto ONE_THREAD =
       ConfigProto.newBuilder().setIntraOpParallelismThreads(1).setInterOpParallelismThreads(-1).build();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelWeights;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * the test asserts what the product promises on the machine at hand: whatever was chosen, every
  * image gets the same bits alone and inside requests of every size, at every place.
  */
+@Tag("kernel-paths")
 class ServedModelTest {
   @Test
   void thePolicyChosenAtLoadKeepsEveryImagesBitsInRequestsOfEverySize() {

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -348,6 +349,7 @@ class ServerUnderAttackTest {
 
   // ---- answers independent of batching ---------------------------------------------------
 
+  @Tag("kernel-paths")
   @Test
   void anImageGetsBitIdenticalProbabilitiesAloneOrWithOthers() throws Exception {
     try (ModelServer server = ModelServer.start(ServedModel.fromWeights("mnist", 1, ServingFixtures.trained(), 1),

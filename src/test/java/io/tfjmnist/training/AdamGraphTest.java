@@ -11,6 +11,7 @@ import io.tfjmnist.tensors.Tensors;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
@@ -26,6 +27,7 @@ import org.tensorflow.types.TFloat32;
  * numpy reference. The last element's gradient (1e-9) is far below epsilon, so the result tells
  * Keras's epsilon 1e-7 from TF Java's default 1e-8 by an order of magnitude.
  */
+@Tag("kernel-paths")
 class AdamGraphTest {
 
   @Test

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -30,6 +31,7 @@ import org.tensorflow.types.TInt64;
  * The tolerance 1e-6 is an order above what float32 arithmetic costs here (the generator reports
  * float32 emulation deviations up to 7e-7 for d1/kernel after two steps).
  */
+@Tag("kernel-paths")
 class QuickstartGoldenTest {
   private static final double TOL = 1e-6;
   private static JsonNode golden;

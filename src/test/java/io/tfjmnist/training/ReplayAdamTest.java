@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -28,6 +29,7 @@ import org.tensorflow.types.TFloat32;
  * Both Adam arithmetics against real TF 2.21 / Keras 3.15 ({@code golden/replay.json}, written by
  * {@code python-reference/replay_golden.py}): three steps on a [32, 64] weight, compared bit for bit.
  */
+@Tag("kernel-paths")
 class ReplayAdamTest {
   private static final JsonNode GOLDEN = ReplayGolden.read().get("adam");
   private static final long[] SHAPE = {32, 64};

@@ -10,9 +10,11 @@ import io.tfjmnist.testing.TestData;
 import io.tfjmnist.training.callbacks.StepLimit;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Training on TF's shuffle order: repeatable, resumable mid-epoch bit for bit, and not Java's order. */
+@Tag("kernel-paths")
 class TfShuffleTrainingTest {
   private static final ModelArchitecture ARCH = ModelArchitecture.quickstartCnn();
 
