@@ -102,6 +102,9 @@ final class RunSize {
     if (m > MAX_ROWS) {
       return "runs of " + MAX_ROWS + " images give an image other bits at other places on this CPU";
     }
+    if (m == MAX_ROWS) {
+      return "of runs of up to " + MAX_ROWS + " images, only full ones give each image the same bits on this CPU";
+    }
     return "every run of " + m + " to " + MAX_ROWS + " images gives each image the same bits on this CPU, a run of "
         + (m - 1) + " does not";
   }
