@@ -9,6 +9,7 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.training.metrics.ConfusionMatrix;
 import io.tfjmnist.training.metrics.Mean;
 import io.tfjmnist.training.metrics.SparseCategoricalAccuracy;
+import io.tfjmnist.tensors.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -146,9 +147,14 @@ public final class Trainer {
     }
   }
 
-  /** Images per forward run when evaluating: whole batches of {@code batchSize}, about 1,024 in all. */
+  /**
+   * Images per forward run when evaluating: whole batches of {@code batchSize}, about 1,024 in all;
+   * in the bit-exact mode ({@link Kernels#EIGEN}) one batch, as Python runs it. Eigen's matrix
+   * products block the inner dimension by the number of rows, so a row of a run of 1,024 can differ
+   * in its last bit from the same row in a run of 32, and the test loss line with it.
+   */
   static int evaluationChunk(int batchSize) {
-    return batchSize * Math.max(1, 1024 / batchSize);
+    return Kernels.active() == Kernels.EIGEN ? batchSize : batchSize * Math.max(1, 1024 / batchSize);
   }
 
   /**
@@ -157,8 +163,8 @@ public final class Trainer {
    * <p>Those numbers depend only on each example's loss and prediction, so the forward pass runs
    * {@link #evaluationChunk} images at a time (1/32 of the session runs at batch 32, and larger
    * matmuls: one evaluation of 10,000 images 0.44-0.53 s -> 0.21-0.22 s on 2 cores) and the quickstart's batch means
-   * are formed here from the per-example losses. The only difference from running each batch is
-   * float32 summation order inside a batch mean (below 1e-6; {@code EvaluationChunkTest}).
+   * are formed here from each batch's loss sum, which TF computes as it does for one batch
+   * ({@link TrainingGraph#evaluateExamples}): the same numbers, bit for bit ({@code EvaluationChunkTest}).
    */
   public static Evaluation evaluate(TrainingGraph graph, Dataset data, int batchSize) {
     return evaluate(graph, data, batchSize, done -> {});
@@ -175,24 +181,22 @@ public final class Trainer {
       order[i] = i;
     }
     int chunk = evaluationChunk(batchSize);
-    float[] losses = new float[chunk];
+    float[] sums = new float[chunk / batchSize + 1];
     long[] predictions = new long[chunk];
     for (int from = 0; from < order.length; from += chunk) {
       int size = Math.min(chunk, order.length - from);
       try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
-        graph.evaluateExamples(batch.images(), batch.labels(), losses, predictions);
+        graph.evaluateExamples(batch.images(), batch.labels(), batchSize, predictions, sums);
       }
       for (int b = 0; b < size; b += batchSize) {
         int end = Math.min(size, b + batchSize);
-        float sum = 0f;
         int correct = 0;
         for (int i = b; i < end; i++) {
           int label = data.label(from + i);
-          sum += losses[i];
           correct += predictions[i] == label ? 1 : 0;
           confusion.add(label, (int) predictions[i]);
         }
-        loss.update(sum / (end - b));
+        loss.update(sums[b / batchSize] / (end - b)); // a batch cut short is the tail sum, right after the whole ones
         accuracy.update(correct, end - b);
       }
       progress.accept(from + size);

@@ -33,20 +33,8 @@ class ReplayPythonIT {
 
   @Test
   void twoHundredStepsReplayPythonsLosses() throws Exception {
-    String python = PythonTf.require().python().toString();
     Path out = dir.resolve("parity");
-    ProcessBuilder pb = new ProcessBuilder("bash", "scripts/parity-python", "--steps", "200", "--out", out.toString(),
-        "--data-dir", TestData.datasetsDir().toAbsolutePath().toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("parity.log").toFile());
-    pb.environment().put("TFJ_MNIST_PYTHON", python);
-    Process p = pb.start();
-    if (!p.waitFor(900, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("scripts/parity-python did not finish in 15 minutes");
-    }
-    String log = Files.readString(dir.resolve("parity.log"));
-    System.out.println(log);
-    assertEquals(0, p.exitValue(), "scripts/parity-python failed:\n" + log);
+    parityPython(out, 900, "--steps", "200");
 
     float[] py = losses(out.resolve("python-steps.csv"));
     float[] java = losses(out.resolve("java-steps.csv"));
@@ -75,23 +63,10 @@ class ReplayPythonIT {
    */
   @Test
   void oneEpochInTheEigenKernelsReplaysPythonBitForBit() throws Exception {
-    String python = PythonTf.require().python().toString();
     long now = System.currentTimeMillis();
     String seeds = (1 + now % 9973) + ":" + (1 + (now / 9973) % 9967);
     Path out = dir.resolve("parity-eigen");
-    ProcessBuilder pb = new ProcessBuilder("bash", "scripts/parity-python", "--epochs", "1", "--tf-shuffle", seeds,
-        "--kernels", "eigen", "--tolerance", "0", "--out", out.toString(),
-        "--data-dir", TestData.datasetsDir().toAbsolutePath().toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("parity-eigen.log").toFile());
-    pb.environment().put("TFJ_MNIST_PYTHON", python);
-    Process p = pb.start();
-    if (!p.waitFor(1500, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("scripts/parity-python --kernels eigen did not finish in 25 minutes");
-    }
-    String log = Files.readString(dir.resolve("parity-eigen.log"));
-    System.out.println(log);
-    assertEquals(0, p.exitValue(), "scripts/parity-python --kernels eigen --tf-shuffle " + seeds + " failed:\n" + log);
+    parityPython(out, 1500, "--epochs", "1", "--tf-shuffle", seeds, "--kernels", "eigen", "--tolerance", "0");
 
     float[] py = losses(out.resolve("python-steps.csv"));
     float[] java = losses(out.resolve("java-steps.csv"));
@@ -137,6 +112,24 @@ class ReplayPythonIT {
       }
     }
     return out;
+  }
+
+  /** Runs {@code scripts/parity-python ARGS --out OUT} with the tests' Python and data; fails on a non-zero exit. */
+  private void parityPython(Path out, int timeoutSeconds, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", "scripts/parity-python"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--out", out.toString(), "--data-dir", TestData.datasetsDir().toAbsolutePath().toString()));
+    Path logFile = dir.resolve(out.getFileName() + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+    pb.environment().put("TFJ_MNIST_PYTHON", PythonTf.require().python().toString());
+    Process p = pb.start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+    }
+    String log = Files.readString(logFile);
+    System.out.println(log);
+    assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + log);
   }
 
   private static float[] losses(Path csv) throws Exception {
