@@ -13,7 +13,7 @@ final class Luma {
   static GrayPlane ofArgb(BufferedImage argb) {
     int w = argb.getWidth();
     int h = argb.getHeight();
-    int[] px = argb.getRGB(0, 0, w, h, null, 0, w);
+    int[] px = DecodedImage.argbPixels(argb);
     GrayPlane out = new GrayPlane(w, h);
     for (int i = 0; i < px.length; i++) {
       int p = px[i];
