@@ -47,26 +47,37 @@ final class BackgroundFlattening {
       tx1s[x] = clamp(tx0s[x] + 1, 0, nx - 1);
       fxs[x] = clamp01(gx - tx0s[x]);
     }
+    // The interpolation between two grid rows along x is the same for every image row between
+    // those grid rows' centres: work it out once per pair of grid rows, not once per pixel.
+    double[] top = new double[w];
+    double[] bottom = new double[w];
+    int rowsDone = -1;
     for (int y = 0; y < h; y++) {
       // Tile centres sit at ((t + 0.5) * size / n); interpolate between the two around y.
       double gy = (y + 0.5) * ny / h - 0.5;
       int ty0 = clamp((int) Math.floor(gy), 0, ny - 1);
       int ty1 = clamp(ty0 + 1, 0, ny - 1);
       double fy = clamp01(gy - ty0);
-      int row0 = ty0 * nx;
-      int row1 = ty1 * nx;
+      if (ty0 != rowsDone) {
+        interpolateAlongX(grid, ty0 * nx, tx0s, tx1s, fxs, top);
+        interpolateAlongX(grid, ty1 * nx, tx0s, tx1s, fxs, bottom);
+        rowsDone = ty0;
+      }
       int o = y * w;
       for (int x = 0; x < w; x++) {
-        int tx0 = tx0s[x];
-        int tx1 = tx1s[x];
-        double fx = fxs[x];
-        double top = grid[row0 + tx0] * (1 - fx) + grid[row0 + tx1] * fx;
-        double bottom = grid[row1 + tx0] * (1 - fx) + grid[row1 + tx1] * fx;
-        double background = top * (1 - fy) + bottom * fy;
+        double background = top[x] * (1 - fy) + bottom[x] * fy;
         out.v[o + x] = (float) Math.max(0, ink.v[o + x] - background);
       }
     }
     return out;
+  }
+
+  /** One grid row (starting at {@code row}) interpolated at every image column. */
+  private static void interpolateAlongX(float[] grid, int row, int[] tx0s, int[] tx1s, double[] fxs, double[] out) {
+    for (int x = 0; x < out.length; x++) {
+      double fx = fxs[x];
+      out[x] = grid[row + tx0s[x]] * (1 - fx) + grid[row + tx1s[x]] * fx;
+    }
   }
 
   /** 3x3 minimum ({@code min}) or mean over the tile grid, edges clamped. */
