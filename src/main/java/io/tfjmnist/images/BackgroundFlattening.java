@@ -29,35 +29,55 @@ final class BackgroundFlattening {
         int y0 = ty * h / ny;
         int y1 = (ty + 1) * h / ny;
         int[] hist = new int[256];
-        for (int y = y0; y < y1; y++) {
-          for (int x = x0; x < x1; x++) {
-            hist[Math.max(0, Math.min(255, Math.round(ink.v[y * w + x])))]++;
-          }
-        }
+        ink.addToHistogram(hist, x0, y0, x1, y1);
         grid[ty * nx + tx] = GrayPlane.percentile(hist, 0.25);
       }
     }
     grid = neighbourhood(grid, nx, ny, true);
     grid = neighbourhood(grid, nx, ny, false);
     GrayPlane out = new GrayPlane(w, h);
+    // The horizontal interpolation positions are the same on every row: work them out once (the
+    // division and floor per pixel cost more than the rest of the preprocessing together).
+    int[] tx0s = new int[w];
+    int[] tx1s = new int[w];
+    double[] fxs = new double[w];
+    for (int x = 0; x < w; x++) {
+      double gx = (x + 0.5) * nx / w - 0.5;
+      tx0s[x] = clamp((int) Math.floor(gx), 0, nx - 1);
+      tx1s[x] = clamp(tx0s[x] + 1, 0, nx - 1);
+      fxs[x] = clamp01(gx - tx0s[x]);
+    }
+    // The interpolation between two grid rows along x is the same for every image row between
+    // those grid rows' centres: work it out once per pair of grid rows, not once per pixel.
+    double[] top = new double[w];
+    double[] bottom = new double[w];
+    int rowsDone = -1;
     for (int y = 0; y < h; y++) {
       // Tile centres sit at ((t + 0.5) * size / n); interpolate between the two around y.
       double gy = (y + 0.5) * ny / h - 0.5;
       int ty0 = clamp((int) Math.floor(gy), 0, ny - 1);
       int ty1 = clamp(ty0 + 1, 0, ny - 1);
       double fy = clamp01(gy - ty0);
+      if (ty0 != rowsDone) {
+        interpolateAlongX(grid, ty0 * nx, tx0s, tx1s, fxs, top);
+        interpolateAlongX(grid, ty1 * nx, tx0s, tx1s, fxs, bottom);
+        rowsDone = ty0;
+      }
+      int o = y * w;
       for (int x = 0; x < w; x++) {
-        double gx = (x + 0.5) * nx / w - 0.5;
-        int tx0 = clamp((int) Math.floor(gx), 0, nx - 1);
-        int tx1 = clamp(tx0 + 1, 0, nx - 1);
-        double fx = clamp01(gx - tx0);
-        double top = grid[ty0 * nx + tx0] * (1 - fx) + grid[ty0 * nx + tx1] * fx;
-        double bottom = grid[ty1 * nx + tx0] * (1 - fx) + grid[ty1 * nx + tx1] * fx;
-        double background = top * (1 - fy) + bottom * fy;
-        out.v[y * w + x] = (float) Math.max(0, ink.v[y * w + x] - background);
+        double background = top[x] * (1 - fy) + bottom[x] * fy;
+        out.v[o + x] = (float) Math.max(0, ink.v[o + x] - background);
       }
     }
     return out;
+  }
+
+  /** One grid row (starting at {@code row}) interpolated at every image column. */
+  private static void interpolateAlongX(float[] grid, int row, int[] tx0s, int[] tx1s, double[] fxs, double[] out) {
+    for (int x = 0; x < out.length; x++) {
+      double fx = fxs[x];
+      out[x] = grid[row + tx0s[x]] * (1 - fx) + grid[row + tx1s[x]] * fx;
+    }
   }
 
   /** 3x3 minimum ({@code min}) or mean over the tile grid, edges clamped. */

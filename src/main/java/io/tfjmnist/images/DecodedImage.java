@@ -1,6 +1,12 @@
 package io.tfjmnist.images;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.util.Objects;
 
 /**
@@ -37,10 +43,36 @@ public record DecodedImage(
     return image.getHeight();
   }
 
-  /** Wraps row-major 0xAARRGGBB pixels in a {@code TYPE_INT_ARGB} image without copying. */
+  /**
+   * Wraps row-major 0xAARRGGBB pixels in a {@code TYPE_INT_ARGB} image without copying: the array
+   * becomes the image's storage, so the caller must not change it afterwards. ({@code setRGB}
+   * would convert pixel by pixel through the colour model: milliseconds for a photo.)
+   */
   static BufferedImage argbImage(int width, int height, int[] argb) {
-    BufferedImage bi = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-    bi.setRGB(0, 0, width, height, argb, 0, width);
-    return bi;
+    if (argb.length != width * height) {
+      throw new IllegalArgumentException(argb.length + " pixels for " + width + "x" + height);
+    }
+    DirectColorModel cm = (DirectColorModel) ColorModel.getRGBdefault();
+    WritableRaster raster = Raster.createPackedRaster(
+        new DataBufferInt(argb, argb.length), width, height, width, cm.getMasks(), null);
+    return new BufferedImage(cm, raster, false, null);
+  }
+
+  /**
+   * The pixels of a {@code TYPE_INT_ARGB} image as row-major 0xAARRGGBB, read-only: the image's own
+   * storage when it is laid out that way (every image {@link #argbImage} makes), else a copy.
+   */
+  static int[] argbPixels(BufferedImage argb) {
+    int w = argb.getWidth();
+    int h = argb.getHeight();
+    Raster r = argb.getRaster();
+    if (argb.getType() == BufferedImage.TYPE_INT_ARGB
+        && r.getDataBuffer() instanceof DataBufferInt db && db.getNumBanks() == 1 && db.getOffset() == 0
+        && r.getSampleModel() instanceof SinglePixelPackedSampleModel sm && sm.getScanlineStride() == w
+        && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0
+        && db.getData().length == w * h) {
+      return db.getData();
+    }
+    return argb.getRGB(0, 0, w, h, null, 0, w);
   }
 }

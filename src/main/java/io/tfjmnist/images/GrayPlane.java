@@ -46,21 +46,43 @@ final class GrayPlane {
     BufferedImage bi = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
     byte[] px = new byte[width * height];
     for (int i = 0; i < px.length; i++) {
-      px[i] = (byte) Math.max(0, Math.min(255, Math.round(v[i])));
+      px[i] = (byte) level(v[i]);
     }
     bi.getRaster().setDataElements(0, 0, width, height, px);
     return bi;
   }
 
-  /** Histogram of the values rounded and clamped to 0..255, over pixels where {@code mask} holds. */
-  int[] histogram256(java.util.function.IntPredicate mask) {
+  /**
+   * {@code Math.max(0, Math.min(255, Math.round(value)))}, the 8-bit level of a value, without
+   * {@code Math.round}'s bit-twiddling path (a profile's top entry): for values in [-1, 256) the
+   * same result by a floor of value + 0.5 in double; others, NaN included, go through Math.round.
+   */
+  static int level(float value) {
+    if (value >= -1f && value < 256f) {
+      // Same as Math.round: in double, value + 0.5 is exact unless |value| < 2^-29, and then
+      // both give 0. (In float, 0.49999997f + 0.5f would round up to 1.)
+      int r = (int) Math.floor(value + 0.5);
+      return r < 0 ? 0 : Math.min(r, 255);
+    }
+    return Math.max(0, Math.min(255, Math.round(value)));
+  }
+
+  /** Histogram of all values rounded and clamped to 0..255. */
+  int[] histogram256() {
     int[] h = new int[256];
-    for (int i = 0; i < v.length; i++) {
-      if (mask.test(i)) {
-        h[Math.max(0, Math.min(255, Math.round(v[i])))]++;
-      }
+    for (float x : v) {
+      h[level(x)]++;
     }
     return h;
+  }
+
+  /** Histogram of the values in the rectangle [x0, x1) x [y0, y1), rounded and clamped to 0..255, added to {@code h}. */
+  void addToHistogram(int[] h, int x0, int y0, int x1, int y1) {
+    for (int y = y0; y < y1; y++) {
+      for (int i = y * width + x0, end = y * width + x1; i < end; i++) {
+        h[level(v[i])]++;
+      }
+    }
   }
 
   /** The value below which {@code fraction} of a 256-bin histogram's mass lies. */

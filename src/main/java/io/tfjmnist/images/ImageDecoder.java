@@ -145,8 +145,8 @@ public final class ImageDecoder {
 
   private static DecodedImage fromImageIo(
       String name, ImageFormat format, BufferedImage bi, PillowImage.Mode mode, int orientation) {
-    PillowImage pixels = PillowView.of(bi, mode);
     int[] argb = PillowView.storedArgb(bi);
+    PillowImage pixels = PillowView.of(bi, mode, argb);
     return new DecodedImage(name, format, pixels,
         DecodedImage.argbImage(bi.getWidth(), bi.getHeight(), argb), orientation);
   }

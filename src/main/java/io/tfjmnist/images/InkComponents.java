@@ -137,24 +137,31 @@ final class InkComponents {
         }
       }
     }
+    // Vertically, row by row with the nearest set row above (then below) kept per column: the
+    // same result as walking each column, without striding through memory a row apart.
     boolean[] out = new boolean[m.length];
-    for (int x = 0; x < w; x++) {
-      int run = -1;
-      for (int y = 0; y < h; y++) {
-        if (tmp[y * w + x]) {
-          run = y;
+    int[] run = new int[w];
+    java.util.Arrays.fill(run, -1);
+    for (int y = 0; y < h; y++) {
+      int o = y * w;
+      for (int x = 0; x < w; x++) {
+        if (tmp[o + x]) {
+          run[x] = y;
         }
-        if (run >= 0 && y - run <= r) {
-          out[y * w + x] = true;
+        if (run[x] >= 0 && y - run[x] <= r) {
+          out[o + x] = true;
         }
       }
-      run = -1;
-      for (int y = h - 1; y >= 0; y--) {
-        if (tmp[y * w + x]) {
-          run = y;
+    }
+    java.util.Arrays.fill(run, -1);
+    for (int y = h - 1; y >= 0; y--) {
+      int o = y * w;
+      for (int x = 0; x < w; x++) {
+        if (tmp[o + x]) {
+          run[x] = y;
         }
-        if (run >= 0 && run - y <= r) {
-          out[y * w + x] = true;
+        if (run[x] >= 0 && run[x] - y <= r) {
+          out[o + x] = true;
         }
       }
     }

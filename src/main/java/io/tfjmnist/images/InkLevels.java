@@ -18,7 +18,7 @@ final class InkLevels {
   private InkLevels() {}
 
   static GrayPlane coverage(GrayPlane flat, String name) {
-    int[] hist = flat.histogram256(i -> true);
+    int[] hist = flat.histogram256();
     int threshold = otsu(hist);
     int[] above = new int[256];
     long inkPixels = 0;

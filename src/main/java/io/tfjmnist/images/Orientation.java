@@ -20,7 +20,7 @@ final class Orientation {
     boolean swap = orientation >= 5;
     int ow = swap ? h : w;
     int oh = swap ? w : h;
-    int[] src = argb.getRGB(0, 0, w, h, null, 0, w);
+    int[] src = DecodedImage.argbPixels(argb);
     int[] dst = new int[w * h];
     for (int y = 0; y < oh; y++) {
       for (int x = 0; x < ow; x++) {

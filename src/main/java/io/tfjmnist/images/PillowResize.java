@@ -49,11 +49,7 @@ final class PillowResize {
   }
 
   private static PillowImage resample8Bands(PillowImage im, int outW, int outH) {
-    byte[][] out = new byte[im.bands.length][];
-    for (int b = 0; b < out.length; b++) {
-      out[b] = resample8(im.bands[b], im.width, im.height, outW, outH);
-    }
-    return PillowImage.of8bit(im.mode, outW, outH, out);
+    return PillowImage.of8bit(im.mode, outW, outH, resample8(im.bands, im.width, im.height, outW, outH));
   }
 
   /** The filter weights of every output pixel along one axis (precompute_coeffs). */
@@ -135,45 +131,138 @@ final class PillowResize {
   }
 
   static byte[] resample8(byte[] in, int w, int h, int outW, int outH) {
-    byte[] cur = in;
+    return resample8(new byte[][] {in}, w, h, outW, outH)[0];
+  }
+
+  /**
+   * Resamples every band, horizontally then vertically as Pillow does (each pass rounded and
+   * clipped to 8 bits). The sums are integers, so the order of their terms does not change a
+   * result; the loops are ordered for speed: the horizontal pass does all bands of a pixel at
+   * once (one weight load serves three bands), the vertical pass adds whole rows (contiguous).
+   */
+  static byte[][] resample8(byte[][] in, int w, int h, int outW, int outH) {
+    byte[][] cur = in;
     int curW = w;
     if (outW != w) {
-      Coefficients c = new Coefficients(w, outW);
+      FixedPoint k = new FixedPoint(new Coefficients(w, outW));
+      cur = in.length == 3 ? horizontal3(cur, w, h, k) : horizontalEach(cur, w, h, k);
+      curW = outW;
+    }
+    if (outH != h) {
+      FixedPoint k = new FixedPoint(new Coefficients(h, outH));
+      byte[][] out = new byte[cur.length][];
+      for (int b = 0; b < cur.length; b++) {
+        out[b] = vertical(cur[b], curW, outH, k);
+      }
+      cur = out;
+    }
+    return cur == in ? cloneAll(in) : cur;
+  }
+
+  private static byte[][] cloneAll(byte[][] bands) {
+    byte[][] out = new byte[bands.length][];
+    for (int b = 0; b < bands.length; b++) {
+      out[b] = bands[b].clone();
+    }
+    return out;
+  }
+
+  /** One axis's fixed-point weights, flattened: output i uses {@code count[i]} weights from {@code start[i]}. */
+  private static final class FixedPoint {
+    final int[] min;
+    final int[] count;
+    final int[] start;
+    final int[] weights;
+
+    FixedPoint(Coefficients c) {
       int[][] k = c.fixedPoint();
-      byte[] tmp = new byte[outW * h];
+      min = c.min;
+      count = c.count;
+      start = new int[k.length];
+      int total = 0;
+      for (int i = 0; i < k.length; i++) {
+        start[i] = total;
+        total += k[i].length;
+      }
+      weights = new int[total];
+      for (int i = 0; i < k.length; i++) {
+        System.arraycopy(k[i], 0, weights, start[i], k[i].length);
+      }
+    }
+  }
+
+  private static byte[][] horizontal3(byte[][] in, int w, int h, FixedPoint k) {
+    int outW = k.min.length;
+    byte[] r = in[0];
+    byte[] g = in[1];
+    byte[] b = in[2];
+    byte[][] out = new byte[3][outW * h];
+    int[] kw = k.weights;
+    for (int y = 0; y < h; y++) {
+      int row = y * w;
+      for (int xx = 0; xx < outW; xx++) {
+        int ssR = 1 << (PRECISION_BITS - 1);
+        int ssG = ssR;
+        int ssB = ssR;
+        int p = row + k.min[xx];
+        int s = k.start[xx];
+        for (int x = 0, n = k.count[xx]; x < n; x++) {
+          int weight = kw[s + x];
+          ssR += (r[p + x] & 0xFF) * weight;
+          ssG += (g[p + x] & 0xFF) * weight;
+          ssB += (b[p + x] & 0xFF) * weight;
+        }
+        int o = y * outW + xx;
+        out[0][o] = (byte) clip8(ssR);
+        out[1][o] = (byte) clip8(ssG);
+        out[2][o] = (byte) clip8(ssB);
+      }
+    }
+    return out;
+  }
+
+  private static byte[][] horizontalEach(byte[][] in, int w, int h, FixedPoint k) {
+    int outW = k.min.length;
+    int[] kw = k.weights;
+    byte[][] out = new byte[in.length][];
+    for (int band = 0; band < in.length; band++) {
+      byte[] src = in[band];
+      byte[] dst = new byte[outW * h];
       for (int y = 0; y < h; y++) {
         int row = y * w;
         for (int xx = 0; xx < outW; xx++) {
           int ss = 1 << (PRECISION_BITS - 1);
-          int xmin = c.min[xx];
-          int[] kx = k[xx];
-          for (int x = 0; x < c.count[xx]; x++) {
-            ss += (cur[row + x + xmin] & 0xFF) * kx[x];
+          int p = row + k.min[xx];
+          int s = k.start[xx];
+          for (int x = 0, n = k.count[xx]; x < n; x++) {
+            ss += (src[p + x] & 0xFF) * kw[s + x];
           }
-          tmp[y * outW + xx] = (byte) clip8(ss);
+          dst[y * outW + xx] = (byte) clip8(ss);
         }
       }
-      cur = tmp;
-      curW = outW;
+      out[band] = dst;
     }
-    if (outH != h) {
-      Coefficients c = new Coefficients(h, outH);
-      int[][] k = c.fixedPoint();
-      byte[] tmp = new byte[curW * outH];
-      for (int yy = 0; yy < outH; yy++) {
-        int ymin = c.min[yy];
-        int[] ky = k[yy];
-        for (int x = 0; x < curW; x++) {
-          int ss = 1 << (PRECISION_BITS - 1);
-          for (int y = 0; y < c.count[yy]; y++) {
-            ss += (cur[(y + ymin) * curW + x] & 0xFF) * ky[y];
-          }
-          tmp[yy * curW + x] = (byte) clip8(ss);
+    return out;
+  }
+
+  private static byte[] vertical(byte[] in, int w, int outH, FixedPoint k) {
+    byte[] out = new byte[w * outH];
+    int[] ss = new int[w];
+    for (int yy = 0; yy < outH; yy++) {
+      java.util.Arrays.fill(ss, 1 << (PRECISION_BITS - 1));
+      int s = k.start[yy];
+      for (int y = 0, n = k.count[yy]; y < n; y++) {
+        int weight = k.weights[s + y];
+        int row = (k.min[yy] + y) * w;
+        for (int x = 0; x < w; x++) {
+          ss[x] += (in[row + x] & 0xFF) * weight;
         }
       }
-      cur = tmp;
+      for (int x = 0; x < w; x++) {
+        out[yy * w + x] = (byte) clip8(ss[x]);
+      }
     }
-    return cur;
+    return out;
   }
 
   /** ROUND_UP from Resample.c. */

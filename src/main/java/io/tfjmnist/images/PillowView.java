@@ -3,7 +3,9 @@ package io.tfjmnist.images;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 
 /**
@@ -84,6 +86,14 @@ final class PillowView {
 
   /** The pixels of {@code bi} in {@code mode} (not CMYK: see {@link CmykJpeg}). */
   static PillowImage of(BufferedImage bi, PillowImage.Mode mode) {
+    return of(bi, mode, null);
+  }
+
+  /**
+   * As {@link #of(BufferedImage, PillowImage.Mode)}, reusing {@code argb} = {@link #storedArgb}
+   * of {@code bi} when the caller has it already (null: computed here if needed).
+   */
+  static PillowImage of(BufferedImage bi, PillowImage.Mode mode, int[] argb) {
     int w = bi.getWidth();
     int h = bi.getHeight();
     int n = w * h;
@@ -132,7 +142,9 @@ final class PillowView {
         return PillowImage.ofI16(w, h, s);
       }
       case RGB, RGBA -> {
-        int[] argb = storedArgb(bi);
+        if (argb == null) {
+          argb = storedArgb(bi);
+        }
         int bands = mode.bands;
         byte[][] out = new byte[bands][n];
         for (int i = 0; i < n; i++) {
@@ -160,7 +172,26 @@ final class PillowView {
     int[] out = new int[w * h];
     ColorModel cm = bi.getColorModel();
     Raster r = bi.getRaster();
-    if (cm instanceof ComponentColorModel) {
+    ByteLayout bytes = cm instanceof ComponentColorModel ? ByteLayout.of(r) : null;
+    if (bytes != null) {
+      // 8-bit interleaved samples (ImageIO's JPEG and most PNGs): read the array itself, since
+      // Raster.getPixels goes through the sample model one value at a time.
+      int colours = cm.getNumColorComponents();
+      int[] off = bytes.bandOffsets;
+      int ro = off[0];
+      int go = colours >= 3 ? off[1] : ro;
+      int bo = colours >= 3 ? off[2] : ro;
+      int ao = cm.hasAlpha() ? off[colours] : -1;
+      byte[] d = bytes.data;
+      for (int y = 0; y < h; y++) {
+        int p = bytes.base + y * bytes.scanline;
+        int o = y * w;
+        for (int x = 0; x < w; x++, p += bytes.pixelStride) {
+          int a = ao >= 0 ? d[p + ao] & 0xFF : 255;
+          out[o + x] = a << 24 | (d[p + ro] & 0xFF) << 16 | (d[p + go] & 0xFF) << 8 | (d[p + bo] & 0xFF);
+        }
+      }
+    } else if (cm instanceof ComponentColorModel) {
       int colours = cm.getNumColorComponents();
       int shift = sampleBits(r) == 16 ? 8 : 0;
       int alphaBand = cm.hasAlpha() ? colours : -1;
@@ -192,6 +223,20 @@ final class PillowView {
     int w = r.getWidth();
     int h = r.getHeight();
     byte[] out = new byte[w * h];
+    ByteLayout bytes = ByteLayout.of(r);
+    if (bytes != null) {
+      for (int y = 0; y < h; y++) {
+        int p = bytes.base + y * bytes.scanline + bytes.bandOffsets[b];
+        if (bytes.pixelStride == 1) {
+          System.arraycopy(bytes.data, p, out, y * w, w);
+          continue;
+        }
+        for (int x = 0; x < w; x++, p += bytes.pixelStride) {
+          out[y * w + x] = bytes.data[p];
+        }
+      }
+      return out;
+    }
     int[] row = new int[w];
     for (int y = 0; y < h; y++) {
       r.getSamples(r.getMinX(), r.getMinY() + y, w, 1, b, row);
@@ -200,5 +245,28 @@ final class PillowView {
       }
     }
     return out;
+  }
+
+  /**
+   * Where an 8-bit pixel-interleaved raster keeps its samples: sample {@code b} of pixel (x, y) is
+   * {@code data[base + y * scanline + x * pixelStride + bandOffsets[b]]}.
+   */
+  private record ByteLayout(byte[] data, int base, int scanline, int pixelStride, int[] bandOffsets) {
+    /** The layout of {@code r}, or null when its samples are not 8-bit bytes in one interleaved array. */
+    static ByteLayout of(Raster r) {
+      if (!(r.getDataBuffer() instanceof DataBufferByte db) || db.getNumBanks() != 1
+          || !(r.getSampleModel() instanceof PixelInterleavedSampleModel sm)) {
+        return null;
+      }
+      for (int size : sm.getSampleSize()) {
+        if (size != 8) {
+          return null;
+        }
+      }
+      int x0 = r.getMinX() - r.getSampleModelTranslateX();
+      int y0 = r.getMinY() - r.getSampleModelTranslateY();
+      int base = db.getOffset() + y0 * sm.getScanlineStride() + x0 * sm.getPixelStride();
+      return new ByteLayout(db.getData(), base, sm.getScanlineStride(), sm.getPixelStride(), sm.getBandOffsets());
+    }
   }
 }

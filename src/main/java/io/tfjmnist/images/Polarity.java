@@ -18,12 +18,18 @@ final class Polarity {
     int h = grey.height;
     int bw = Math.max(1, w / 20);
     int bh = Math.max(1, h / 20);
-    int[] all = grey.histogram256(i -> true);
-    int[] border = grey.histogram256(i -> {
-      int x = i % w;
-      int y = i / w;
-      return x < bw || x >= w - bw || y < bh || y >= h - bh;
-    });
+    int[] all = grey.histogram256();
+    // The frame, row by row: whole rows at the top and bottom, both ends of the rows between.
+    int[] border = new int[256];
+    for (int y = 0; y < h; y++) {
+      if (y < bh || y >= h - bh) {
+        grey.addToHistogram(border, 0, y, w, y + 1);
+      } else {
+        int left = Math.min(bw, w);
+        grey.addToHistogram(border, 0, y, left, y + 1);
+        grey.addToHistogram(border, Math.max(left, w - bw), y, w, y + 1);
+      }
+    }
     int dark = GrayPlane.percentile(all, 0.02);
     int bright = GrayPlane.percentile(all, 0.98);
     int background = GrayPlane.percentile(border, 0.5);
