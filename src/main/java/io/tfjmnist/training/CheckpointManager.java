@@ -6,6 +6,7 @@ import io.tfjmnist.checkpoint.CheckpointState;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
+import io.tfjmnist.files.StaleTemporaries;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
@@ -296,7 +297,8 @@ public final class CheckpointManager {
       Matcher m = OWN_FILE.matcher(file);
       if (m.matches() && !keep.contains(NAME + "-" + m.group(1))) {
         AtomicFiles.deleteQuietly(p);
-      } else if (LEFTOVER.matcher(file).matches()) {
+      } else if (LEFTOVER.matcher(file).matches() && StaleTemporaries.isStale(file)) {
+        // only a dead writer's: a live one (another run without the folder's lock) is still writing it
         deleteTree(p);
       }
     }

@@ -19,8 +19,15 @@ public final class ChildCli {
 
   /** Starts {@code Main args} in {@code workDir} with {@code env} added to the environment. */
   public static Process start(Path workDir, Map<String, String> env, List<String> args) throws IOException {
+    return start(workDir, env, List.of(), args);
+  }
+
+  /** As {@link #start(Path, Map, List)}, run through {@code wrapper} (a command that ends by exec'ing its arguments). */
+  public static Process start(Path workDir, Map<String, String> env, List<String> wrapper, List<String> args)
+      throws IOException {
     Files.createDirectories(workDir);
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.tfjmnist.cli.Main"));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
@@ -33,7 +40,13 @@ public final class ChildCli {
   /** Runs to the end (killed after {@code timeoutSeconds}) and returns its exit status and streams. */
   public static Cli.Outcome run(Path workDir, Map<String, String> env, long timeoutSeconds, List<String> args)
       throws IOException, InterruptedException {
-    Process p = start(workDir, env, args);
+    return run(workDir, env, List.of(), timeoutSeconds, args);
+  }
+
+  /** As {@link #run(Path, Map, long, List)}, through {@code wrapper}. */
+  public static Cli.Outcome run(Path workDir, Map<String, String> env, List<String> wrapper, long timeoutSeconds,
+      List<String> args) throws IOException, InterruptedException {
+    Process p = start(workDir, env, wrapper, args);
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new AssertionError("timed out after " + timeoutSeconds + " s: " + args + "\n" + err(workDir));
