@@ -2,6 +2,7 @@ package io.tfjmnist.checkpoint;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
+import io.tfjmnist.files.DiskSpace;
 import io.tfjmnist.files.FileErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,6 +52,7 @@ public final class CheckpointSaver {
     }
     Path tmp = AtomicFiles.temporarySibling(absolute);
     try {
+      DiskSpace.require(dir, bytesOf(tensors) + (64L << 10)); // a full disk said in one line, before TF tries
       writeBundle(tmp, prefix, tensors);
       TornPairs.replace(tmp, absolute);
     } catch (IOException e) {
@@ -59,6 +61,14 @@ public final class CheckpointSaver {
       AtomicFiles.deleteQuietly(dataFile(tmp));
       AtomicFiles.deleteQuietly(indexFile(tmp));
     }
+  }
+
+  private static long bytesOf(Map<String, Tensor> tensors) {
+    long n = 0;
+    for (Tensor t : tensors.values()) {
+      n += t.numBytes();
+    }
+    return n;
   }
 
   private static void writeBundle(Path prefix, Path userPrefix, Map<String, Tensor> tensors) {

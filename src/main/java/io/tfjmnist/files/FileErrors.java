@@ -31,6 +31,8 @@ public final class FileErrors {
       }
     }
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+    // A hidden temporary's path means nothing to the user, who is told their own path by the caller.
+    m = m.replaceAll("\\S*/\\.[^/\\s]+\\.tmp-\\d+-\\d+\\S*", "a temporary file");
     return m.replaceFirst("[.\\s]+$", "");
   }
 

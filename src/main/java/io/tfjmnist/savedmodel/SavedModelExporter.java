@@ -2,6 +2,7 @@ package io.tfjmnist.savedmodel;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
+import io.tfjmnist.files.DiskSpace;
 import io.tfjmnist.files.FileErrors;
 import io.tfjmnist.files.OutputLock;
 import io.tfjmnist.files.StaleTemporaries;
@@ -91,6 +92,7 @@ public final class SavedModelExporter {
     Path tmp = AtomicFiles.temporarySibling(target);
     try {
       Files.createDirectories(parent);
+      DiskSpace.require(parent, 4 * weights.architecture().parameterCount() + (1L << 20)); // one line, before TF tries
       write(weights, tmp);
       check(weights, tmp);
       ExportFolders.replace(tmp, target);
@@ -100,9 +102,9 @@ public final class SavedModelExporter {
     } catch (TfjMnistException e) {
       throw e;
     } catch (RuntimeException e) {
-      // TF's native errors (TensorFlowException and kin) carry multi-line status text; keep the first line.
-      String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
-      throw new TfjMnistException("TensorFlow could not export the SavedModel to " + target + ": " + m + ".", e);
+      // TF's native errors (TensorFlowException and kin) carry multi-line status text naming the
+      // hidden temporary folder: the user's path and the OS's reason are what one line needs.
+      throw new TfjMnistException("Could not export the SavedModel to " + target + ": " + FileErrors.reason(e) + ".", e);
     } finally {
       deleteRecursively(tmp);
     }
