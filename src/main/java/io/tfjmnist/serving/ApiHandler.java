@@ -59,6 +59,7 @@ final class ApiHandler extends Handler.Abstract {
   private final byte[] metadataJson;
   private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
+  private volatile boolean cutOff; // the stop timeout passed: unfinished requests were answered 503
 
   ApiHandler(ServedModel model, ServeConfig config, MicroBatcher batcher, ServingMetrics metrics, DecodeBudget decoding) {
     super(InvocationType.BLOCKING);
@@ -91,6 +92,7 @@ final class ApiHandler extends Handler.Abstract {
 
   /** Answers 503 to every request still unanswered (past the stop timeout); returns how many. */
   int answerRemaining() {
+    cutOff = true;
     int n = 0;
     for (Exchange ex : inFlight) {
       if (ex.claim()) {
@@ -320,8 +322,25 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void answer(Request request, Exchange ex, byte[] body) {
+    // Waiting for a decode turn or a batch is the server's time, not the client's idleness: without
+    // this, the idle timeout closed the connection first and the request got a false 408.
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long busy = 2 * config.inferenceTimeoutMillis() + config.stopTimeoutMillis() + 5_000;
+    if (endPoint.getIdleTimeout() < busy) {
+      endPoint.setIdleTimeout(busy);
+    }
+    try {
+      answerBody(request, ex, body);
+    } finally {
+      endPoint.setIdleTimeout(config.idleTimeoutMillis());
+    }
+  }
+
+  private void answerBody(Request request, Exchange ex, byte[] body) {
+    // Shutting down is not the client's leaving: an in-flight request decodes on until the stop
+    // timeout, and only then (answered 503 by answerRemaining) stops before its next image.
     PredictParser parser = new PredictParser(model.inputSize(), model.inputKey(),
-        decoding.forRequest(() -> shuttingDown || ex.clientGone()));
+        decoding.forRequest(Request.getRemoteAddr(request), ex::clientGone, () -> cutOff));
     PredictInput in = parser.parse(body);
     String sig = in.signatureName();
     if (sig != null && !sig.isEmpty() && !sig.equals(model.signature().key())) {
