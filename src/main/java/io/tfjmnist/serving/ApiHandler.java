@@ -308,12 +308,38 @@ final class ApiHandler extends Handler.Abstract {
           response.getHeaders().put(HttpHeader.CONNECTION, "close");
           if (failure instanceof ApiException e) {
             fail(ex, e.status(), e.getMessage());
+          } else if (failure instanceof org.eclipse.jetty.http.HttpException http && http.getCode() != 408) {
+            // Jetty's parser refused the body's framing (a chunk size that overflows, a bad chunk):
+            // the client's error, not a timeout.
+            fail(ex, http.getCode(), JsonErrorHandler.wordsFor(http.getCode()));
           } else {
             // the client went away, or stalled past the idle timeout, while sending its body
             fail(ex, 408, "The request body did not arrive completely: the client stopped sending or closed the"
                 + " connection.");
           }
         }).run();
+  }
+
+  /**
+   * JSON is UTF-8 (RFC 8259), and only the shortest form is UTF-8: overlong encodings and encoded
+   * surrogates, which lenient decoders accept, are refused, since they can smuggle characters past
+   * checks that look at the bytes.
+   */
+  private static void requireStrictUtf8(byte[] body) {
+    java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+    java.nio.charset.CoderResult r;
+    do { // the whole body is given (end of input), so underflow means all of it decoded
+      r = d.decode(in, out, true);
+      if (r.isError()) {
+        throw ApiException.badRequest("The request body is not valid UTF-8 at byte " + in.position()
+            + " (an overlong form, an encoded surrogate or a broken sequence).");
+      }
+      out.clear();
+    } while (r.isOverflow());
   }
 
   private ApiException tooLarge(long bytes) {
@@ -337,6 +363,7 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void answerBody(Request request, Exchange ex, byte[] body) {
+    requireStrictUtf8(body);
     // Shutting down is not the client's leaving: an in-flight request decodes on until the stop
     // timeout, and only then (answered 503 by answerRemaining) stops before its next image.
     PredictParser parser = new PredictParser(model.inputSize(), model.inputKey(),

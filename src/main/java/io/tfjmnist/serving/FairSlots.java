@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Decode slots (one per core) shared fairly between clients: a free slot goes to the waiting client
  * with the fewest decodes running and, among equals, the one served least recently (round robin),
- * its longest-waiting ticket first; and no client holds more than all slots but one (with two or
- * more), so a newcomer finds a slot free at once. A client that queues
+ * its longest-waiting ticket first. A client that queues
  * many costly images therefore takes turns with everybody else instead of ahead of them: another
  * client's request waits at most for one running decode to end, not for the whole queue.
  */
@@ -23,11 +22,8 @@ final class FairSlots {
   private long grants;
   private final Map<String, Long> lastGrant = new HashMap<>(); // clients with tickets or decodes only
 
-  private final int perClient;
-
   FairSlots(int slots) {
     this.slots = Math.max(1, slots);
-    this.perClient = Math.max(1, this.slots - 1); // one slot kept for whoever comes next
   }
 
   /** A place in the queue for one decode of {@code client}. */
@@ -47,7 +43,7 @@ final class FairSlots {
       synchronized (FairSlots.this) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!granted) {
-          if (running < slots && next() == this && runningBy.getOrDefault(client, 0) < perClient) {
+          if (running < slots && next() == this) {
             waiting.remove(this);
             running++;
             runningBy.merge(client, 1, Integer::sum);
@@ -105,9 +101,6 @@ final class FairSlots {
     long bestGrant = Long.MAX_VALUE;
     for (Ticket t : waiting) {
       int r = runningBy.getOrDefault(t.client, 0);
-      if (r >= perClient) {
-        continue; // at its share: the slot waits for someone else
-      }
       long g = lastGrant.getOrDefault(t.client, -1L);
       if (r < bestRunning || (r == bestRunning && (g < bestGrant || (g == bestGrant && t.arrival < best.arrival)))) {
         best = t;
