@@ -60,12 +60,13 @@ class SigtermTrainTest {
 
     List<String> resume = args(work);
     resume.add("--resume");
-    Cli.Outcome resumed = Cli.run(resume.toArray(String[]::new));
+    // Both runs in fresh JVMs, as the interrupted one: what this JVM ran before must not matter.
+    Cli.Outcome resumed = ChildCli.run(dir.resolve("resume"), Map.of(), 300, resume);
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertTrue(resumed.out().contains("Epoch 2, "), resumed.out());
 
     Path ref = dir.resolve("reference");
-    Cli.Outcome whole = Cli.run(args(ref).toArray(String[]::new));
+    Cli.Outcome whole = ChildCli.run(ref, Map.of(), 300, args(ref));
     assertEquals(0, whole.exitCode(), whole.err());
     ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     ModelWeights a = WeightsCheckpoint.load(ref.resolve("out/mnist"), arch).weights();
