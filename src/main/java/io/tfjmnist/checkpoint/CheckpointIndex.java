@@ -146,7 +146,11 @@ public final class CheckpointIndex {
    *     (its {@code variables/variables} is used)
    */
   public static CheckpointIndex open(Path path) {
-    Path prefix = resolvePrefix(path);
+    return openExact(TornPairs.forReading(resolvePrefix(path)));
+  }
+
+  /** {@link #open} of exactly this prefix, without looking for an interrupted replacement ({@link TornPairs}). */
+  static CheckpointIndex openExact(Path prefix) {
     Path indexFile = indexPath(prefix);
     if (!Files.isRegularFile(indexFile)) {
       throw new TfjMnistException(

@@ -2,6 +2,8 @@ package io.tfjmnist.checkpoint;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
+import io.tfjmnist.files.DiskSpace;
+import io.tfjmnist.files.FileErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +25,9 @@ import org.tensorflow.types.TString;
  * through TF's own {@code SaveV2} op, so the bytes are exactly what TF and Python read.
  *
  * <p>Nothing is lost on a crash: the bundle is written under a temporary prefix in the same
- * folder and then renamed, data shard first and index last, so a reader that finds the index
- * always finds the data it describes. The {@code checkpoint} state file is replaced atomically too.
+ * folder and then moved into place by {@link TornPairs#replace}, which keeps the old pair until the
+ * new one is whole, so a reader always finds a complete old or new pair. The {@code checkpoint}
+ * state file is replaced atomically too.
  */
 public final class CheckpointSaver {
   private CheckpointSaver() {}
@@ -49,18 +52,26 @@ public final class CheckpointSaver {
     }
     Path tmp = AtomicFiles.temporarySibling(absolute);
     try {
-      writeBundle(tmp, tensors);
-      AtomicFiles.move(dataFile(tmp), dataFile(absolute));
-      AtomicFiles.move(indexFile(tmp), indexFile(absolute));
+      DiskSpace.require(dir, bytesOf(tensors) + (64L << 10)); // a full disk said in one line, before TF tries
+      writeBundle(tmp, prefix, tensors);
+      TornPairs.replace(tmp, absolute);
     } catch (IOException e) {
-      throw new TfjMnistException("Cannot write checkpoint " + prefix + ": " + e.getMessage(), e);
+      throw new TfjMnistException("Cannot write checkpoint " + prefix + ": " + FileErrors.reason(e) + ".", e);
     } finally {
       AtomicFiles.deleteQuietly(dataFile(tmp));
       AtomicFiles.deleteQuietly(indexFile(tmp));
     }
   }
 
-  private static void writeBundle(Path prefix, Map<String, Tensor> tensors) {
+  private static long bytesOf(Map<String, Tensor> tensors) {
+    long n = 0;
+    for (Tensor t : tensors.values()) {
+      n += t.numBytes();
+    }
+    return n;
+  }
+
+  private static void writeBundle(Path prefix, Path userPrefix, Map<String, Tensor> tensors) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       List<String> names = new ArrayList<>(tensors.keySet());
@@ -87,7 +98,9 @@ public final class CheckpointSaver {
     } catch (TfjMnistException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new TfjMnistException("TensorFlow could not write checkpoint " + prefix + ": " + e.getMessage(), e);
+      // TF's message names the hidden temporary prefix and may add a multi-line OOM hint: the
+      // user's path and the OS's reason are what one line needs.
+      throw new TfjMnistException("Cannot write checkpoint " + userPrefix + ": " + FileErrors.reason(e) + ".", e);
     }
   }
 
@@ -106,7 +119,7 @@ public final class CheckpointSaver {
     try {
       AtomicFiles.write(target, bytes);
     } catch (IOException e) {
-      throw new TfjMnistException("Cannot write " + target + ": " + e.getMessage(), e);
+      throw new TfjMnistException("Cannot write " + target + ": " + FileErrors.reason(e) + ".", e);
     }
   }
 
@@ -118,7 +131,7 @@ public final class CheckpointSaver {
     try {
       AtomicFiles.writeWith(target, writer);
     } catch (IOException e) {
-      throw new TfjMnistException("Cannot write " + target + ": " + e.getMessage(), e);
+      throw new TfjMnistException("Cannot write " + target + ": " + FileErrors.reason(e) + ".", e);
     }
   }
 

@@ -35,7 +35,18 @@ public final class KerasH5Writer {
 
   /** Writes atomically (temporary name, then rename); {@code state} may be null (no optimizer). */
   public static void write(Path file, ModelWeights weights, OptimizerState state, Adam adam) {
-    CheckpointSaver.writeAtomically(file, tmp -> writeTo(tmp, weights, state, adam));
+    long bytes = 4 * weights.architecture().parameterCount() * (state == null ? 1 : 3) + (64L << 10);
+    try {
+      CheckpointSaver.writeAtomically(file, tmp -> {
+        io.tfjmnist.files.DiskSpace.require(tmp.getParent(), bytes);
+        writeTo(tmp, weights, state, adam);
+      });
+    } catch (TfjMnistException e) {
+      if (io.tfjmnist.files.FileErrors.isDiskFull(e)) { // jHDF says only "Exception writing"; its cause says why
+        throw new TfjMnistException("Cannot write " + file + ": " + io.tfjmnist.files.FileErrors.reason(e) + ".", e);
+      }
+      throw e;
+    }
   }
 
   /** The file's bytes, for a {@code .keras} archive's {@code model.weights.h5}. */

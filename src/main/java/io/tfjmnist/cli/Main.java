@@ -62,6 +62,12 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given streams; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    // What a reader or writer repaired by itself (a torn weights pair, a lost export folder...) is
+    // said, one line each, before the command's own output.
+    io.tfjmnist.files.Notices.listen(notice -> {
+      err.println("warning: " + notice);
+      err.flush();
+    });
     CommandLine cli = new CommandLine(new Main(out, err));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));

@@ -12,6 +12,7 @@ import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
 import io.tfjmnist.training.TrainingJob;
 import io.tfjmnist.training.TrainingListener;
+import io.tfjmnist.training.TrainingOutputs;
 import io.tfjmnist.training.TrainingPosition;
 import io.tfjmnist.training.TrainingProgress;
 import io.tfjmnist.training.callbacks.EarlyStopping;
@@ -35,6 +36,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
   static final int EXIT_INTERRUPTED = 130;
+  /** Exit status of a run stopped by SIGTERM (docker stop, systemd, Kubernetes), as shells report it. */
+  static final int EXIT_TERMINATED = 143;
 
   @Mixin
   DataOptions data;
@@ -155,11 +158,17 @@ final class TrainCommand implements Callable<Integer> {
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
     validateFlags(prefix);
     TrainingJob.Options options = options(prefix);
-    MnistData mnist = data.load();
+    TrainingJob training = new TrainingJob(config, options).withReplay(replay);
+    // Another run on these folders, or a read-only or full one, is refused before the data is read.
+    try (TrainingOutputs claim = training.claimOutputs()) {
+      return train(training, data.load());
+    }
+  }
+
+  private int train(TrainingJob training, MnistData mnist) {
     PrintStream out = main.out;
     PrintStream err = main.err;
-
-    TrainingJob.Prepared job = new TrainingJob(config, options).withReplay(replay).prepare(mnist);
+    TrainingJob.Prepared job = training.prepare(mnist);
     String label = job.evaluationName();
     if (resume && job.resumed().isEmpty()) {
       err.println("No checkpoint in " + checkpointDir + " yet: starting from the beginning.");
@@ -187,10 +196,10 @@ final class TrainCommand implements Callable<Integer> {
 
     if (outcome instanceof TrainingJob.Interrupted stopped) {
       TrainingPosition p = stopped.position();
-      err.println("Interrupted after epoch " + p.completedEpochs() + (p.atEpochBoundary() ? "" : " and "
+      err.println(("TERM".equals(stopped.signal()) ? "Terminated" : "Interrupted") + " after epoch " + p.completedEpochs() + (p.atEpochBoundary() ? "" : " and "
           + p.stepsInEpoch() + " steps of epoch " + (p.completedEpochs() + 1)) + "; saved " + stopped.checkpoint() + ".");
       err.println("Resume with: train --resume --checkpoint-dir " + stopped.checkpointDir() + " (and the same flags).");
-      return EXIT_INTERRUPTED;
+      return "TERM".equals(stopped.signal()) ? EXIT_TERMINATED : EXIT_INTERRUPTED;
     }
     TrainingJob.Completed done = (TrainingJob.Completed) outcome;
     int lastEpoch = done.result().position().completedEpochs();
@@ -270,9 +279,11 @@ final class TrainCommand implements Callable<Integer> {
         .history(history)
         .plotHistory(plotHistory)
         .validationSplit(validationSplit > 0 ? validationSplit : 0)
-        .handleCtrlC(() -> {
+        .handleStopSignals(signal -> {
           main.err.println();
-          main.err.println("Interrupted: stopping after the current step (press Ctrl-C again to exit now).");
+          main.err.println("TERM".equals(signal)
+              ? "Terminated (SIGTERM): stopping after the current step to save it (a second SIGTERM exits now)."
+              : "Interrupted: stopping after the current step (press Ctrl-C again to exit now).");
           main.err.flush();
         });
     if (earlyStopping != null) {

@@ -2,6 +2,10 @@ package io.tfjmnist.savedmodel;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
+import io.tfjmnist.files.DiskSpace;
+import io.tfjmnist.files.FileErrors;
+import io.tfjmnist.files.OutputLock;
+import io.tfjmnist.files.StaleTemporaries;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.model.ModelGraph;
 import io.tfjmnist.model.ModelWeights;
@@ -12,7 +16,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
@@ -62,25 +65,46 @@ public final class SavedModelExporter {
     if (Files.exists(target) && !Files.isDirectory(target)) {
       throw new TfjMnistException("Cannot export a SavedModel to " + target + ": it is a file, not a folder.");
     }
-    if (!overwrite && !isEmptyOrAbsent(target)) {
-      throw new TfjMnistException("SavedModel folder " + target + " already exists and is not empty;"
-          + " choose a new version folder, or allow replacing it (overwrite = true).");
+    try (OutputLock lock = lock(target)) {
+      ExportFolders.recover(target); // an earlier export killed between its two renames
+      StaleTemporaries.cleanAndReport(parent);
+      if (!overwrite && !isEmptyOrAbsent(target)) {
+        throw new TfjMnistException("SavedModel folder " + target + " already exists and is not empty;"
+            + " choose a new version folder, or allow replacing it (overwrite = true).");
+      }
+      return exportLocked(weights, target, parent);
     }
+  }
+
+  /** One export per folder at a time: two would set each other's old folder aside. */
+  private static OutputLock lock(Path target) {
+    try {
+      return OutputLock.acquire(OutputLock.besides(target));
+    } catch (OutputLock.HeldException e) {
+      throw new TfjMnistException("Another export (" + e.holder() + ") is writing " + target
+          + ": wait for it to end, or export to another folder.");
+    } catch (IOException e) {
+      throw new TfjMnistException("Cannot export a SavedModel to " + target + ": " + FileErrors.reason(e) + ".", e);
+    }
+  }
+
+  private static Path exportLocked(ModelWeights weights, Path target, Path parent) {
     Path tmp = AtomicFiles.temporarySibling(target);
     try {
       Files.createDirectories(parent);
+      DiskSpace.require(parent, 4 * weights.architecture().parameterCount() + (1L << 20)); // one line, before TF tries
       write(weights, tmp);
       check(weights, tmp);
-      moveIntoPlace(tmp, target);
+      ExportFolders.replace(tmp, target);
       return target;
     } catch (IOException e) {
-      throw new TfjMnistException("Could not export the SavedModel to " + target + ": " + e.getMessage() + ".", e);
+      throw new TfjMnistException("Could not export the SavedModel to " + target + ": " + FileErrors.reason(e) + ".", e);
     } catch (TfjMnistException e) {
       throw e;
     } catch (RuntimeException e) {
-      // TF's native errors (TensorFlowException and kin) carry multi-line status text; keep the first line.
-      String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
-      throw new TfjMnistException("TensorFlow could not export the SavedModel to " + target + ": " + m + ".", e);
+      // TF's native errors (TensorFlowException and kin) carry multi-line status text naming the
+      // hidden temporary folder: the user's path and the OS's reason are what one line needs.
+      throw new TfjMnistException("Could not export the SavedModel to " + target + ": " + FileErrors.reason(e) + ".", e);
     } finally {
       deleteRecursively(tmp);
     }
@@ -143,28 +167,6 @@ public final class SavedModelExporter {
       }
     }
   }
-
-  private static void moveIntoPlace(Path tmp, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target)) {
-      // Keep the previous folder until the new one is in place, then drop it.
-      old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
-      AtomicFiles.move(target, old);
-    }
-    try {
-      AtomicFiles.move(tmp, target);
-    } catch (IOException e) {
-      if (old != null) {
-        AtomicFiles.move(old, target);
-      }
-      throw e;
-    }
-    if (old != null) {
-      deleteRecursively(old);
-    }
-  }
-
-
 
   private static boolean isEmptyOrAbsent(Path dir) {
     if (!Files.exists(dir)) {

@@ -26,11 +26,13 @@ public final class SavedModelFiles {
 
   /** Whether {@code dir} is a folder holding {@code saved_model.pb}. */
   public static boolean isSavedModel(Path dir) {
+    ExportFolders.recoverForReading(dir.toAbsolutePath().normalize());
     return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(SAVED_MODEL_PB));
   }
 
   /** Parses {@code dir/saved_model.pb}. */
   public static SavedModel read(Path dir) {
+    ExportFolders.recoverForReading(dir.toAbsolutePath().normalize());
     Path pb = dir.resolve(SAVED_MODEL_PB);
     if (Files.isRegularFile(dir) && WeightsFormat.hasKerasSuffix(dir)) {
       throw new TfjMnistException(dir + " is a Keras file, not a SavedModel folder: load it as weights"

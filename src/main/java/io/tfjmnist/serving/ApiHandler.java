@@ -59,6 +59,7 @@ final class ApiHandler extends Handler.Abstract {
   private final byte[] metadataJson;
   private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
+  private volatile boolean cutOff; // the stop timeout passed: unfinished requests were answered 503
 
   ApiHandler(ServedModel model, ServeConfig config, MicroBatcher batcher, ServingMetrics metrics, DecodeBudget decoding) {
     super(InvocationType.BLOCKING);
@@ -91,6 +92,7 @@ final class ApiHandler extends Handler.Abstract {
 
   /** Answers 503 to every request still unanswered (past the stop timeout); returns how many. */
   int answerRemaining() {
+    cutOff = true;
     int n = 0;
     for (Exchange ex : inFlight) {
       if (ex.claim()) {
@@ -306,6 +308,10 @@ final class ApiHandler extends Handler.Abstract {
           response.getHeaders().put(HttpHeader.CONNECTION, "close");
           if (failure instanceof ApiException e) {
             fail(ex, e.status(), e.getMessage());
+          } else if (failure instanceof org.eclipse.jetty.http.HttpException http && http.getCode() != 408) {
+            // Jetty's parser refused the body's framing (a chunk size that overflows, a bad chunk):
+            // the client's error, not a timeout.
+            fail(ex, http.getCode(), JsonErrorHandler.wordsFor(http.getCode()));
           } else {
             // the client went away, or stalled past the idle timeout, while sending its body
             fail(ex, 408, "The request body did not arrive completely: the client stopped sending or closed the"
@@ -314,14 +320,54 @@ final class ApiHandler extends Handler.Abstract {
         }).run();
   }
 
+  /**
+   * JSON is UTF-8 (RFC 8259), and only the shortest form is UTF-8: overlong encodings and encoded
+   * surrogates, which lenient decoders accept, are refused, since they can smuggle characters past
+   * checks that look at the bytes.
+   */
+  private static void requireStrictUtf8(byte[] body) {
+    java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+    java.nio.charset.CoderResult r;
+    do { // the whole body is given (end of input), so underflow means all of it decoded
+      r = d.decode(in, out, true);
+      if (r.isError()) {
+        throw ApiException.badRequest("The request body is not valid UTF-8 at byte " + in.position()
+            + " (an overlong form, an encoded surrogate or a broken sequence).");
+      }
+      out.clear();
+    } while (r.isOverflow());
+  }
+
   private ApiException tooLarge(long bytes) {
     return new ApiException(413, "The request body" + (bytes > 0 ? " of " + bytes + " bytes" : "")
         + " is larger than the limit of " + config.maxBodyBytes() + " bytes.");
   }
 
   private void answer(Request request, Exchange ex, byte[] body) {
+    // Waiting for a decode turn or a batch is the server's time, not the client's idleness: without
+    // this, the idle timeout closed the connection first and the request got a false 408.
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long busy = 2 * config.inferenceTimeoutMillis() + config.stopTimeoutMillis() + 5_000;
+    if (endPoint.getIdleTimeout() < busy) {
+      endPoint.setIdleTimeout(busy);
+    }
+    try {
+      answerBody(request, ex, body);
+    } finally {
+      endPoint.setIdleTimeout(config.idleTimeoutMillis());
+    }
+  }
+
+  private void answerBody(Request request, Exchange ex, byte[] body) {
+    requireStrictUtf8(body);
+    // Shutting down is not the client's leaving: an in-flight request decodes on until the stop
+    // timeout, and only then (answered 503 by answerRemaining) stops before its next image.
     PredictParser parser = new PredictParser(model.inputSize(), model.inputKey(),
-        decoding.forRequest(() -> shuttingDown || ex.clientGone()));
+        decoding.forRequest(Request.getRemoteAddr(request), ex::clientGone, () -> cutOff));
     PredictInput in = parser.parse(body);
     String sig = in.signatureName();
     if (sig != null && !sig.isEmpty() && !sig.equals(model.signature().key())) {

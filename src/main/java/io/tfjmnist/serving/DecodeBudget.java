@@ -15,11 +15,17 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>each image at most {@code maxImagePixels};
  *   <li>all images of one request together at most {@code maxRequestPixels};
- *   <li>decodes run at most one per core at a time, and only while the pixels being decoded at once
+ *   <li>the work of decoding, pixels x scans ({@link JpegScans}), at most {@value #SCANS_ALLOWED} times
+ *       those pixel limits: a real progressive photo has about 10 scans, a crafted one hundreds
+ *       (seconds of CPU from a 35 KB file);
+ *   <li>decodes run at most one per core at a time, the slots shared fairly between clients
+ *       ({@link FairSlots}), and only while the pixels being decoded at once
  *       fit in half of the Java heap ({@value #BYTES_PER_PIXEL} bytes per pixel, measured for
  *       decoding plus preprocessing): a burst of large photos waits its turn instead of running
  *       the JVM out of memory, and an image that could not fit even alone is refused;
- *   <li>a request whose client has gone stops before its next image.
+ *   <li>a request whose client has gone stops before its next image (408), and so does one still
+ *       decoding when the server's stop timeout has passed (503); a request that waits longer than
+ *       {@code waitMillis} for its turn gets 503.
  * </ul>
  */
 final class DecodeBudget {
@@ -30,6 +36,8 @@ final class DecodeBudget {
    * fails with -Xmx200m and passes with -Xmx300m.
    */
   static final long BYTES_PER_PIXEL = 40;
+  /** Scans per pixel an image may cost: libjpeg's default progressive script has 10 for colour. */
+  static final int SCANS_ALLOWED = 16;
   private static final long UNIT = 1 << 16; // pixels per memory permit
   private static final long POLL_MILLIS = 100;
 
@@ -38,7 +46,7 @@ final class DecodeBudget {
   private final long maxImagePixels;
   private final long maxRequestPixels;
   private final long heapPixels;
-  private final Semaphore decoders;
+  private final FairSlots decoders;
   private final Semaphore memory;
   private final long waitMillis;
 
@@ -56,7 +64,7 @@ final class DecodeBudget {
     this.maxImagePixels = maxImagePixels;
     this.maxRequestPixels = maxRequestPixels;
     this.heapPixels = heapBytes / 2 / BYTES_PER_PIXEL;
-    this.decoders = new Semaphore(Math.max(1, cores), true);
+    this.decoders = new FairSlots(Math.max(1, cores));
     this.memory = new Semaphore((int) Math.max(1, Math.min(Integer.MAX_VALUE, heapPixels / UNIT)), true);
     this.waitMillis = waitMillis;
   }
@@ -66,13 +74,22 @@ final class DecodeBudget {
     return Math.min(maxImagePixels, heapPixels);
   }
 
-  /** Decodes the images of one request, counting its pixels; {@code clientGone} is asked before each image. */
+  /** {@link #forRequest(String, BooleanSupplier, BooleanSupplier)} for one local client that the server never cuts off. */
   PredictParser.ImageInput forRequest(BooleanSupplier clientGone) {
-    long[] used = {0};
+    return forRequest("local", clientGone, () -> false);
+  }
+
+  /**
+   * Decodes the images of one request, counting its pixels and cost.
+   *
+   * @param client who sent it (the remote address): decode slots are shared fairly between clients
+   * @param clientGone asked before each image and while waiting: the client closed its connection (408)
+   * @param cutOff asked likewise: the server's stop timeout has passed and this request was answered 503
+   */
+  PredictParser.ImageInput forRequest(String client, BooleanSupplier clientGone, BooleanSupplier cutOff) {
+    long[] used = {0, 0}; // pixels, cost
     return (bytes, where) -> {
-      if (clientGone.getAsBoolean()) {
-        throw new ApiException(408, "The client closed the connection before its images were decoded.");
-      }
+      checkStillWanted(clientGone, cutOff);
       Dimension d = ImageDecoder.dimensions(bytes, where);
       long pixels = (long) d.width * d.height;
       if (pixels > maxImagePixels) {
@@ -85,16 +102,31 @@ final class DecodeBudget {
             + " allows %s per image; send a smaller photo of the digit.", where, d.width, d.height,
             megapixels(pixels), megapixels(heapPixels)));
       }
+      int scans = JpegScans.count(bytes);
+      long cost = pixels * scans;
+      if (cost > maxImagePixels * SCANS_ALLOWED) {
+        throw ApiException.badRequest(String.format(Locale.ROOT, "%s is a JPEG of %dx%d pixels in %d scans: decoding"
+            + " it costs as much as %d scans of %s, more than this server allows per image (%d scans of %s); send it"
+            + " as a baseline JPEG or a PNG.", where, d.width, d.height, scans, scans, megapixels(pixels),
+            SCANS_ALLOWED, megapixels(maxImagePixels)));
+      }
       if (used[0] + pixels > maxRequestPixels) {
         throw ApiException.badRequest(String.format(Locale.ROOT, "The images up to %s declare %s together, more"
             + " than the limit of %s per request; send them in several requests.", where,
             megapixels(used[0] + pixels), megapixels(maxRequestPixels)));
       }
+      if (used[1] + cost > maxRequestPixels * SCANS_ALLOWED) {
+        throw ApiException.badRequest(String.format(Locale.ROOT, "The images up to %s cost as much to decode as %s"
+            + " in %d scans each, more than this server allows per request; send them in several requests.", where,
+            megapixels(maxRequestPixels), SCANS_ALLOWED));
+      }
       used[0] += pixels;
+      used[1] += cost;
       int units = (int) Math.max(1, (pixels + UNIT - 1) / UNIT);
-      acquire(decoders, 1, clientGone);
+      FairSlots.Ticket slot = decoders.enter(client);
       try {
-        acquire(memory, units, clientGone);
+        awaitSlot(slot, clientGone, cutOff);
+        acquire(memory, units, clientGone, cutOff);
         try {
           float[] input = decoder.decode(bytes, where);
           onDecoded.run();
@@ -103,21 +135,48 @@ final class DecodeBudget {
           memory.release(units);
         }
       } finally {
-        decoders.release();
+        slot.close();
       }
     };
   }
 
-  /** Waits for permits in short slices, giving up when the client leaves or the wait is too long. */
-  private void acquire(Semaphore s, int permits, BooleanSupplier clientGone) {
+  private static void checkStillWanted(BooleanSupplier clientGone, BooleanSupplier cutOff) {
+    if (cutOff.getAsBoolean()) {
+      throw new ApiException(503, "The server is shutting down.");
+    }
+    if (clientGone.getAsBoolean()) {
+      throw new ApiException(408, "The client closed the connection before its images were decoded.");
+    }
+  }
+
+  private static ApiException busy() {
+    return new ApiException(503, "The server is busy decoding other images; try again shortly.");
+  }
+
+  /** Waits for a decode slot in short slices, as {@link #acquire} does. */
+  private void awaitSlot(FairSlots.Ticket slot, BooleanSupplier clientGone, BooleanSupplier cutOff) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    try {
+      while (!slot.await(POLL_MILLIS)) {
+        checkStillWanted(clientGone, cutOff);
+        if (System.nanoTime() > deadline) {
+          throw busy();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "The server is shutting down.");
+    }
+  }
+
+  /** Waits for permits in short slices, giving up when the client leaves, the server stops, or the wait is too long. */
+  private void acquire(Semaphore s, int permits, BooleanSupplier clientGone, BooleanSupplier cutOff) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
     try {
       while (!s.tryAcquire(permits, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-        if (clientGone.getAsBoolean()) {
-          throw new ApiException(408, "The client closed the connection before its images were decoded.");
-        }
+        checkStillWanted(clientGone, cutOff);
         if (System.nanoTime() > deadline) {
-          throw new ApiException(503, "The server is busy decoding other images; try again shortly.");
+          throw busy();
         }
       }
     } catch (InterruptedException e) {

@@ -89,7 +89,7 @@ public final class ModelServer implements AutoCloseable {
     }
     api = new ApiHandler(model, config, batcher, metrics, decoding);
     server.setHandler(new GracefulHandler(api));
-    server.setErrorHandler(new JsonErrorHandler());
+    server.setErrorHandler(new JsonErrorHandler(metrics));
     server.setStopTimeout(JETTY_STOP_MILLIS);
     server.setStopAtShutdown(false); // the caller decides (serve installs its own hook that also closes the model)
   }

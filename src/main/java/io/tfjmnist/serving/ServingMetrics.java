@@ -121,6 +121,12 @@ public final class ServingMetrics {
     latencySeries.computeIfAbsent(endpoint, e -> latency.labelValues(e.label)).observe(nanos / 1e9);
   }
 
+  /** A request Jetty refused before any handler saw it (a malformed request, headers too large). */
+  public void refused(int status) {
+    requestSeries.get(Endpoint.OTHER).computeIfAbsent(status,
+        s -> requests.labelValues(Endpoint.OTHER.label, Integer.toString(s))).inc();
+  }
+
   /** One session run of {@code images} images. */
   public void ran(int images, long nanos) {
     batchSize.observe(images);

@@ -6,6 +6,9 @@ import io.tfjmnist.checkpoint.CheckpointState;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
+import io.tfjmnist.files.FileErrors;
+import io.tfjmnist.files.Notices;
+import io.tfjmnist.files.StaleTemporaries;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
@@ -52,6 +55,7 @@ public final class CheckpointManager {
 
   private final Path directory;
   private final int maxToKeep;
+  private final java.util.concurrent.atomic.AtomicBoolean reportedRebuild = new java.util.concurrent.atomic.AtomicBoolean();
 
   public CheckpointManager(Path directory) {
     this(directory, DEFAULT_MAX_TO_KEEP);
@@ -235,8 +239,67 @@ public final class CheckpointManager {
   // ---------------------------------------------------------------------------------------------
   // The state file: TF's CheckpointState text proto, read and written by checkpoint.CheckpointState.
 
+  /**
+   * The state file, or, when it is unreadable (not UTF-8), says nothing usable (empty, garbage) or
+   * names only checkpoints that are not on disk, a state rebuilt from the complete ckpt-N on disk
+   * (newest {@code maxToKeep}), reported once. Without this a garbage state file made the next save
+   * delete every earlier checkpoint as unlisted.
+   */
   private CheckpointState readState() {
-    return CheckpointState.read(directory);
+    Path file = directory.resolve(STATE_FILE);
+    if (!Files.exists(file) && numbersOnDisk().isEmpty()) {
+      return CheckpointState.empty();
+    }
+    String problem;
+    CheckpointState parsed = CheckpointState.empty();
+    try {
+      CheckpointState state = CheckpointState.read(directory);
+      parsed = state;
+      if (!Files.exists(file)) {
+        problem = "missing";
+      } else if (state.latest() == null && state.entries().isEmpty()) {
+        problem = sizeOf(file) == 0 ? "empty" : "unreadable (it names no checkpoint)";
+      } else if (names(state).stream().noneMatch(n -> Files.isRegularFile(CheckpointSaver.indexFile(resolve(n))))) {
+        problem = "naming only checkpoints that are not on disk (" + String.join(", ", names(state)) + ")";
+      } else {
+        return state;
+      }
+    } catch (TfjMnistException e) { // bytes that are not UTF-8, an unreadable file
+      problem = "unreadable (" + FileErrors.reason(e) + ")";
+    }
+    List<Integer> complete = numbersOnDisk().stream().sorted()
+        .filter(k -> Files.isRegularFile(CheckpointSaver.indexFile(directory.resolve(NAME + "-" + k)))
+            && Files.isRegularFile(sidecar(directory.resolve(NAME + "-" + k))))
+        .toList();
+    if (complete.isEmpty()) {
+      return parsed; // nothing to rebuild from: the listed names lead to the "no usable checkpoint" error
+    }
+    List<Integer> kept = complete.subList(Math.max(0, complete.size() - maxToKeep), complete.size());
+    List<CheckpointState.Entry> entries = kept.stream()
+        .map(k -> new CheckpointState.Entry(NAME + "-" + k, Double.NaN)).toList();
+    if (!"missing".equals(problem) && reportedRebuild.compareAndSet(false, true)) {
+      Notices.report("The checkpoint state file " + file + " was " + problem + ": rebuilt it from the checkpoints on"
+          + " disk, keeping " + String.join(", ", entries.stream().map(CheckpointState.Entry::path).toList())
+          + (complete.size() > kept.size() ? " (the newest " + maxToKeep + " of " + complete.size() + ")" : "") + ".");
+    }
+    return new CheckpointState(entries.get(entries.size() - 1).path(), entries);
+  }
+
+  private static List<String> names(CheckpointState state) {
+    List<String> out = new ArrayList<>();
+    if (state.latest() != null) {
+      out.add(state.latest());
+    }
+    state.entries().forEach(e -> out.add(e.path()));
+    return out.stream().distinct().toList();
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private void writeState(List<CheckpointState.Entry> entries) {
@@ -296,7 +359,8 @@ public final class CheckpointManager {
       Matcher m = OWN_FILE.matcher(file);
       if (m.matches() && !keep.contains(NAME + "-" + m.group(1))) {
         AtomicFiles.deleteQuietly(p);
-      } else if (LEFTOVER.matcher(file).matches()) {
+      } else if (LEFTOVER.matcher(file).matches() && (file.contains(".staging-") || StaleTemporaries.isStale(file))) {
+        // only a dead writer's: a live one (another run without the folder's lock) is still writing it
         deleteTree(p);
       }
     }

@@ -1,21 +1,18 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.files.CrashPoints;
+
 /**
- * Named crash points for the kill-and-resume tests: when the environment variable
- * {@code TFJ_MNIST_FAULT} names a point, the JVM halts there at once, as a power cut or
- * {@code kill -9} would (no shutdown hooks, no finally blocks). Unset, a point costs one string
- * comparison.
+ * Named crash points for the kill-and-resume tests ({@link CrashPoints}, which the lower layers'
+ * saves call directly): when {@code TFJ_MNIST_FAULT} names a point, the JVM halts there at once.
  */
 public final class FaultInjection {
   /** Exit status of an injected crash, as a shell reports a SIGKILLed process. */
-  public static final int EXIT_STATUS = 137;
-  private static final String FAULT = System.getenv("TFJ_MNIST_FAULT");
+  public static final int EXIT_STATUS = CrashPoints.EXIT_STATUS;
 
   private FaultInjection() {}
 
   public static void point(String name) {
-    if (name.equals(FAULT)) {
-      Runtime.getRuntime().halt(EXIT_STATUS);
-    }
+    CrashPoints.point(name);
   }
 }

@@ -17,9 +17,11 @@ import io.tfjmnist.training.callbacks.StepLossLog;
 import io.tfjmnist.training.callbacks.TensorBoardWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The {@code train} command's work as a library call: the quickstart's training run plus what Keras
@@ -37,6 +39,7 @@ public final class TrainingJob {
   private final TrainingConfig config;
   private final Options options;
   private final Replay replay;
+  private TrainingOutputs claimed; // taken early by claimOutputs(), else by run()
 
   public TrainingJob(TrainingConfig config, Options options) {
     this(config, options, Replay.NONE);
@@ -88,7 +91,7 @@ public final class TrainingJob {
     private final Path plotHistory;
     private final EarlyStopping earlyStopping;
     private final double validationSplit;
-    private final Runnable onFirstCtrlC;
+    private final Consumer<String> onFirstSignal;
 
     private Options(Builder b) {
       this.weights = b.weights;
@@ -99,7 +102,7 @@ public final class TrainingJob {
       this.plotHistory = b.plotHistory;
       this.earlyStopping = b.earlyStopping;
       this.validationSplit = b.validationSplit;
-      this.onFirstCtrlC = b.onFirstCtrlC;
+      this.onFirstSignal = b.onFirstSignal;
     }
 
     /** Starts the options of a job that saves its final weights under {@code weights} ({@code save_weights} prefix). */
@@ -160,7 +163,7 @@ public final class TrainingJob {
       private Path plotHistory;
       private EarlyStopping earlyStopping;
       private double validationSplit;
-      private Runnable onFirstCtrlC;
+      private Consumer<String> onFirstSignal;
 
       private Builder(Path weights) {
         this.weights = Objects.requireNonNull(weights, "weights");
@@ -220,7 +223,16 @@ public final class TrainingJob {
        * exits as usual. Without it, Ctrl-C keeps its default meaning.
        */
       public Builder handleCtrlC(Runnable onFirstCtrlC) {
-        this.onFirstCtrlC = Objects.requireNonNull(onFirstCtrlC, "onFirstCtrlC");
+        Objects.requireNonNull(onFirstCtrlC, "onFirstCtrlC");
+        return handleStopSignals(signal -> onFirstCtrlC.run());
+      }
+
+      /**
+       * As {@link #handleCtrlC}, for SIGINT and SIGTERM alike (a container stop is a SIGTERM), telling
+       * {@code onFirstSignal} which one came first: "INT" or "TERM".
+       */
+      public Builder handleStopSignals(Consumer<String> onFirstSignal) {
+        this.onFirstSignal = Objects.requireNonNull(onFirstSignal, "onFirstSignal");
         return this;
       }
 
@@ -261,11 +273,25 @@ public final class TrainingJob {
    *
    * @param checkpoint the checkpoint saved, to resume from
    * @param checkpointDir its folder: the options' checkpoint folder, else {@code <weights>_checkpoints} beside the weights
+   * @param signal the signal that stopped the run, "INT" or "TERM"; null when a listener did
    */
-  public record Interrupted(TrainingResult result, Path checkpoint, Path checkpointDir) implements Outcome {
+  public record Interrupted(TrainingResult result, Path checkpoint, Path checkpointDir, String signal) implements Outcome {
     public TrainingPosition position() {
       return result.position();
     }
+  }
+
+  /**
+   * Claims the output folders now (see {@link TrainingOutputs}): for a caller that wants a second
+   * run on the same folders, or a read-only one, refused before it spends time loading data. The
+   * run then uses this claim; closing it (after the run) lets the next writer in.
+   */
+  public TrainingOutputs claimOutputs() {
+    if (claimed == null) {
+      claimed = TrainingOutputs.claim(ModelArchitecture.quickstartCnn(), options.weights(), options.checkpointDir(),
+          Arrays.asList(options.history(), options.plotHistory(), replay.stepLog()), options.logdir());
+    }
+    return claimed;
   }
 
   /**
@@ -370,9 +396,20 @@ public final class TrainingJob {
         throw new IllegalStateException("a prepared training job runs once");
       }
       ran = true;
+      if (claimed != null) {
+        return runClaimed(listeners); // the caller claimed the outputs and releases them
+      }
+      try (TrainingOutputs outputs = claimOutputs()) {
+        return runClaimed(listeners);
+      } finally {
+        claimed = null;
+      }
+    }
+
+    private Outcome runClaimed(List<? extends TrainingListener> listeners) {
       TrainingResult result;
-      InterruptHandler interrupt = options.onFirstCtrlC == null ? InterruptHandler.none()
-          : InterruptHandler.install(options.onFirstCtrlC);
+      InterruptHandler interrupt = options.onFirstSignal == null ? InterruptHandler.none()
+          : InterruptHandler.installFor(options.onFirstSignal);
       try (interrupt; TensorBoardWriter tensorBoard = options.logdir() == null ? null : new TensorBoardWriter(options.logdir())) {
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(interrupt);
@@ -401,7 +438,7 @@ public final class TrainingJob {
       }
 
       if (interrupt.stopRequested() || listeners.stream().anyMatch(TrainingListener::stopRequested)) {
-        return interrupted(result);
+        return interrupted(result, interrupt.signal());
       }
       ModelWeights saved = result.weights();
       int savedEpoch = result.position().completedEpochs();
@@ -412,12 +449,33 @@ public final class TrainingJob {
         savedEpoch = es.get().bestEpoch();
       }
       // NAME.weights.h5 is Keras 3's format (the only name its save_weights accepts); any other name a TF checkpoint.
-      WeightsFiles.save(options.weights(), saved, result.optimizerState(), config.adam());
+      try {
+        WeightsFiles.save(options.weights(), saved, result.optimizerState(), config.adam());
+      } catch (TfjMnistException e) {
+        throw savedElsewhere(e, result);
+      }
       return new Completed(result, options.weights(), options.earlyStopping(), savedEpoch);
     }
 
+    /**
+     * The final save failed (a disk that filled up during training, a folder made read-only): the
+     * trained state is not thrown away but saved as a checkpoint, as Ctrl-C would, and the error
+     * says where.
+     */
+    private TfjMnistException savedElsewhere(TfjMnistException failure, TrainingResult result) {
+      String first = failure.getMessage().replaceFirst("[.\\s]+$", "");
+      try {
+        Interrupted kept = interrupted(result, null);
+        return new TfjMnistException(first + ". The trained weights and Adam's state were saved to checkpoint "
+            + kept.checkpoint() + " instead; resume from " + kept.checkpointDir() + " to save them again.", failure);
+      } catch (TfjMnistException again) {
+        return new TfjMnistException(first + "; saving them as a checkpoint instead failed too: "
+            + again.getMessage(), failure);
+      }
+    }
+
     /** Saves exactly where training stopped. */
-    private Interrupted interrupted(TrainingResult result) {
+    private Interrupted interrupted(TrainingResult result, String signal) {
       CheckpointManager target = manager != null ? manager : new CheckpointManager(defaultCheckpointDir(options.weights()));
       TrainingPosition p = result.position();
       int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
@@ -428,7 +486,7 @@ public final class TrainingJob {
           : TrainingProgress.midEpoch(config, dataset, p.completedEpochs(), p.stepsInEpoch(), stepsPerEpoch,
               p.lossTotal(), p.lossCount(), p.correct(), p.seen(), history);
       Path saved = target.save(result.weights(), result.optimizerState(), config.adam(), progress);
-      return new Interrupted(result, saved, target.directory());
+      return new Interrupted(result, saved, target.directory(), signal);
     }
   }
 

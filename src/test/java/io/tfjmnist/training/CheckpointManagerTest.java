@@ -134,7 +134,11 @@ class CheckpointManagerTest {
     Files.move(dir.resolve("staging/ckpt-3.data-00000-of-00001"), dir.resolve("ckpt-3.data-00000-of-00001"));
     Files.move(dir.resolve("staging/ckpt-3.index"), dir.resolve("ckpt-3.index"));
     Files.createDirectories(dir.resolve(".ckpt-3.staging-1-2"));
-    Files.writeString(dir.resolve(".ckpt-3.json.tmp-1-2"), "{");
+    // A temporary of a writer that is gone (a process that has ended): a live writer's would be kept.
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.writeString(dir.resolve(".ckpt-3.json.tmp-" + gone.pid() + "-2"), "{");
+    Files.writeString(dir.resolve(".ckpt-3.json.tmp-" + ProcessHandle.current().pid() + "-2"), "{");
     deleteTree(dir.resolve("staging"));
 
     assertEquals(2, m.latest().orElseThrow().progress().completedEpochs());
@@ -143,7 +147,9 @@ class CheckpointManagerTest {
     // The next save takes a fresh number and clears the debris.
     Path p = m.save(weights(4), state(4), Adam.kerasDefaults(), progress(3));
     assertEquals("ckpt-4", p.getFileName().toString());
-    assertTrue(files().stream().noneMatch(f -> f.startsWith("ckpt-3") || f.startsWith(".")), files().toString());
+    assertEquals(List.of(".ckpt-3.json.tmp-" + ProcessHandle.current().pid() + "-2"),
+        files().stream().filter(f -> f.startsWith("ckpt-3") || f.startsWith(".")).toList(),
+        "the debris is cleared, except a live writer's temporary");
     assertEquals(List.of("all_model_checkpoint_paths: \"ckpt-1\"", "all_model_checkpoint_paths: \"ckpt-2\"",
         "all_model_checkpoint_paths: \"ckpt-4\""), stateLines("all_model_checkpoint_paths"));
   }
@@ -201,6 +207,47 @@ class CheckpointManagerTest {
     CheckpointManager m = saveEpochs(1);
     Files.delete(dir.resolve("checkpoint")); // the first save died just before its state file
     assertEquals(1, m.latest().orElseThrow().progress().completedEpochs());
+  }
+
+  @Test
+  void aBrokenStateFileIsRebuiltFromTheCheckpointsOnDiskAndTheNextSaveKeepsThem() throws Exception {
+    byte[][] broken = {new byte[0], "garbage\n\u0000not a proto".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        {(byte) 0xff, (byte) 0xfe, 'x'}, "model_checkpoint_path: \"ckpt-9\"\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+    for (byte[] bytes : broken) {
+      try (Stream<Path> s = Files.list(dir)) {
+        for (Path p : s.toList()) {
+          Files.delete(p);
+        }
+      }
+      saveEpochs(2);
+      Files.write(dir.resolve("checkpoint"), bytes);
+      List<String> notices = new ArrayList<>();
+      io.tfjmnist.files.Notices.listen(notices::add);
+      try {
+        CheckpointManager m = new CheckpointManager(dir);
+        assertEquals(2, m.restoreLatest(ARCH).orElseThrow().progress().completedEpochs());
+        assertEquals(1, notices.size(), notices.toString());
+        assertTrue(notices.get(0).contains("rebuilt it from the checkpoints on disk, keeping ckpt-1, ckpt-2"), notices.get(0));
+        m.save(weights(3), state(3), Adam.kerasDefaults(), progress(3));
+        assertEquals(List.of("all_model_checkpoint_paths: \"ckpt-1\"", "all_model_checkpoint_paths: \"ckpt-2\"",
+            "all_model_checkpoint_paths: \"ckpt-3\""), stateLines("all_model_checkpoint_paths"),
+            "no earlier checkpoint deleted for want of a listing");
+        assertTrue(Files.exists(dir.resolve("ckpt-1.index")) && Files.exists(dir.resolve("ckpt-2.index")));
+      } finally {
+        io.tfjmnist.files.Notices.listen(null);
+      }
+    }
+  }
+
+  @Test
+  void aRebuiltStateKeepsTheNewestMaxToKeep() throws Exception {
+    CheckpointManager m = new CheckpointManager(dir, 5);
+    for (int k = 1; k <= 5; k++) {
+      m.save(weights(k), state(k), Adam.kerasDefaults(), progress(k));
+    }
+    Files.write(dir.resolve("checkpoint"), new byte[0]);
+    assertEquals(List.of(dir.resolve("ckpt-3"), dir.resolve("ckpt-4"), dir.resolve("ckpt-5")),
+        new CheckpointManager(dir, 3).checkpoints().stream().map(p -> p.toAbsolutePath()).toList());
   }
 
   @Test
