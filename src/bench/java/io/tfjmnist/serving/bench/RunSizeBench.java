@@ -74,15 +74,31 @@ public final class RunSizeBench {
         double c = median(() -> padded.probabilities(run, n));
         System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.2f |%n", n, a, b, c);
       }
+      // What a lone request pays when short runs are padded to 2 rows (the policy an AVX-512 CPU
+      // gets): a run of 2 against a run of 1, in alternating rounds so a noisy machine's slow
+      // spells fall on both.
+      float[] one = Arrays.copyOf(images, size);
+      float[] two = Arrays.copyOf(images, 2 * size);
+      double[] ratios = new double[6];
+      for (int round = 0; round < ratios.length; round++) {
+        double r1 = median(() -> plain.probabilities(one, 1), 1500);
+        double r2 = median(() -> plain.probabilities(two, 2), 1500);
+        ratios[round] = r2 / r1;
+        System.out.printf(Locale.ROOT, "round %d: a run of 1 %.3f ms, a run of 2 %.3f ms (%.2fx)%n", round + 1, r1, r2,
+            ratios[round]);
+      }
+      Arrays.sort(ratios);
+      System.out.printf(Locale.ROOT, "a run of 2 costs %.2fx a run of 1 (median of %d rounds of 1,500 calls each)%n",
+          (ratios[2] + ratios[3]) / 2, ratios.length);
     }
   }
 
-  /** Median milliseconds of 41 calls after 5 warm-up calls. */
-  private static double median(Runnable call) {
+  /** Median milliseconds of {@code calls} calls after 5 warm-up calls. */
+  private static double median(Runnable call, int calls) {
     for (int i = 0; i < 5; i++) {
       call.run();
     }
-    long[] t = new long[41];
+    long[] t = new long[calls];
     for (int i = 0; i < t.length; i++) {
       long t0 = System.nanoTime();
       call.run();
@@ -90,5 +106,10 @@ public final class RunSizeBench {
     }
     Arrays.sort(t);
     return t[t.length / 2] / 1e6;
+  }
+
+  /** Median milliseconds of 41 calls after 5 warm-up calls. */
+  private static double median(Runnable call) {
+    return median(call, 41);
   }
 }
