@@ -3,6 +3,7 @@ package io.tfjmnist.cli;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.serving.ModelServer;
 import io.tfjmnist.serving.ServeConfig;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.serving.ServedModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -174,6 +175,8 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
+    Path served = savedModel != null ? savedModel : weights != null ? weights : Path.of("mnist");
+    ModelOrigin.print(served, ModelFiles.provenance(served), cl.getErr());
     out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
         model.padsItself() ? "Dense layers run on " + model.runSize() + " rows, padded after the convolution"

@@ -1,10 +1,11 @@
 package io.tfjmnist.training;
 
-import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.modelfiles.LoadedModel;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.training.callbacks.CsvLogger;
@@ -16,6 +17,7 @@ import io.tfjmnist.training.callbacks.StepLimit;
 import io.tfjmnist.training.callbacks.StepLossLog;
 import io.tfjmnist.training.callbacks.TensorBoardWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,7 +53,7 @@ public final class TrainingJob {
   /**
    * What replaying a Python run adds (see README, "Replaying a Python run").
    *
-   * @param initialWeights weights to start from instead of Java's Glorot draw (any format WeightsFiles reads); null for none
+   * @param initialWeights weights to start from instead of Java's Glorot draw (any format ModelFiles reads); null for none
    * @param stepLog where to write every step's loss as CSV ({@link StepLossLog}); null for none
    * @param maxSteps stop after this many optimizer steps in all; 0 for no limit
    */
@@ -71,11 +73,12 @@ public final class TrainingJob {
   }
 
   /**
-   * The weights a run starts from when given a file: any format {@link WeightsFiles} reads (a TF
-   * checkpoint prefix or its {@code .index}, {@code .weights.h5}, legacy {@code .h5}, {@code .keras}).
+   * The model a run starts from when given a file: any format {@link ModelFiles} reads (a TF
+   * checkpoint prefix or its {@code .index}, {@code .weights.h5}, legacy {@code .h5}, {@code .keras}),
+   * with the file's own architecture when it holds one.
    */
-  static ModelWeights readInitialWeights(Path file, ModelArchitecture arch) {
-    return WeightsFiles.load(file, arch); // a checkpoint's .index file is accepted as its prefix
+  static LoadedModel readInitialModel(Path file) {
+    return ModelFiles.read(file); // a checkpoint's .index file is accepted as its prefix
   }
 
   /** What the job keeps and writes besides training itself; built with {@link #saveTo}. */
@@ -273,7 +276,9 @@ public final class TrainingJob {
    * trains nothing yet.
    */
   public Prepared prepare(MnistData data) {
-    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
+    LoadedModel start = replay.initialWeights() == null ? null : readInitialModel(replay.initialWeights());
+    // The quickstart CNN, unless the initial weights' file holds an architecture of its own.
+    ModelArchitecture arch = start == null ? ModelArchitecture.quickstartCnn() : start.architecture();
     Dataset train = data.train();
     Dataset eval = data.test();
     String evalName = "Test";
@@ -284,9 +289,9 @@ public final class TrainingJob {
       evalName = "Validation";
     }
     CheckpointManager manager = options.checkpointDir() == null ? null : new CheckpointManager(options.checkpointDir());
-    Prepared p = new Prepared(data.name(), arch, train, eval, evalName, manager);
-    if (replay.initialWeights() != null) {
-      p.initial = readInitialWeights(replay.initialWeights(), arch);
+    Prepared p = new Prepared(data, arch, train, eval, evalName, manager);
+    if (start != null) {
+      p.initial = start.weights();
     }
     if (options.resume()) {
       Optional<CheckpointManager.Restored> restored = manager.restoreLatest(arch);
@@ -315,6 +320,7 @@ public final class TrainingJob {
 
   /** A job ready to train: the data split, and where it starts (restored when resuming). */
   public final class Prepared {
+    private final MnistData data;
     private final String dataset;
     private final ModelArchitecture arch;
     private final Dataset train;
@@ -328,9 +334,10 @@ public final class TrainingJob {
     private List<EpochLogs> previous = List.of();
     private boolean ran;
 
-    private Prepared(String dataset, ModelArchitecture arch, Dataset train, Dataset eval, String evaluationName,
+    private Prepared(MnistData data, ModelArchitecture arch, Dataset train, Dataset eval, String evaluationName,
         CheckpointManager manager) {
-      this.dataset = dataset;
+      this.data = data;
+      this.dataset = data.name();
       this.arch = arch;
       this.train = train;
       this.eval = eval;
@@ -370,6 +377,7 @@ public final class TrainingJob {
         throw new IllegalStateException("a prepared training job runs once");
       }
       ran = true;
+      Instant started = Instant.now();
       TrainingResult result;
       InterruptHandler interrupt = options.onFirstCtrlC == null ? InterruptHandler.none()
           : InterruptHandler.install(options.onFirstCtrlC);
@@ -412,8 +420,18 @@ public final class TrainingJob {
         savedEpoch = es.get().bestEpoch();
       }
       // NAME.weights.h5 is Keras 3's format (the only name its save_weights accepts); any other name a TF checkpoint.
-      WeightsFiles.save(options.weights(), saved, result.optimizerState(), config.adam());
+      ModelFiles.write(options.weights(), LoadedModel.of(saved, result.optimizerState(),
+          TrainingProvenance.of(config, options, replay, data, started, Instant.now(), epochLogs(result, savedEpoch),
+              validating() ? "val" : "test")), config.adam());
       return new Completed(result, options.weights(), options.earlyStopping(), savedEpoch);
+    }
+
+    /** The metrics of the epoch whose weights are saved; null when no epoch ran. */
+    private EpochLogs epochLogs(TrainingResult result, int epoch) {
+      List<EpochLogs> all = new ArrayList<>(previous);
+      all.addAll(result.history());
+      return all.stream().filter(e -> e.epoch() == epoch).reduce((a, b) -> b)
+          .orElse(all.isEmpty() ? null : all.get(all.size() - 1));
     }
 
     /** Saves exactly where training stopped. */

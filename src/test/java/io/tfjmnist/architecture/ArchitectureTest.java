@@ -37,13 +37,14 @@ class ArchitectureTest {
       Map.entry("optimizers", Set.of("tensors", "files")),
       Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
       Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
-      Map.entry("training", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
+      Map.entry("modelfiles", Set.of("savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
+      Map.entry("training", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
           "files")),
-      Map.entry("inference", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
+      Map.entry("inference", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
           "files")),
-      Map.entry("serving", Set.of("inference", "savedmodel", "checkpoint", "model", "optimizers", "data", "images",
+      Map.entry("serving", Set.of("inference", "modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "data", "images",
           "tensors", "files")),
-      Map.entry("cli", Set.of("serving", "inference", "training", "savedmodel", "checkpoint", "model", "optimizers",
+      Map.entry("cli", Set.of("serving", "inference", "training", "modelfiles", "savedmodel", "checkpoint", "model", "optimizers",
           "data", "images", "tensors", "files")));
 
   private static final Pattern PACKAGE = Pattern.compile("^package io\\.tfjmnist(?:\\.(\\w+))?[\\w.]*;", Pattern.MULTILINE);

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.data.MnistData;
+import io.tfjmnist.modelfiles.ModelFiles;
+import io.tfjmnist.modelfiles.Provenance;
 import io.tfjmnist.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +76,30 @@ class TrainingJobTest {
         .filter(l -> !l.contains("tensorflow/") && !l.startsWith("To enable") && !l.startsWith("WARNING")) // TF's native log
         .reduce("", (a, b) -> a + b + "\n");
     assertEquals("", java, "the library printed");
+    assertCarriesProvenance(weights, done, small());
+  }
+
+  /** The saved model says how it was made: settings, data and its SHA-256s, software, times, metrics. */
+  private static void assertCarriesProvenance(Path weights, TrainingJob.Completed done, MnistData data) {
+    Provenance p = ModelFiles.read(weights).provenance().orElseThrow();
+    assertEquals("tfj-mnist train", p.producer());
+    assertEquals("2", p.configuration().get("epochs"));
+    assertEquals("32", p.configuration().get("batch_size"));
+    assertEquals(String.valueOf(CONFIG.seed()), p.configuration().get("seed"));
+    assertEquals("keras2", p.configuration().get("adam_arithmetic"));
+    assertTrue(List.of("onednn", "eigen").contains(p.configuration().get("kernels")), p.configuration().toString());
+    assertEquals("mnist", p.dataset().name());
+    assertEquals(TrainingProvenance.sha256(data.train().imageBytes()), p.dataset().sha256().get("x_train"));
+    assertEquals(TrainingProvenance.sha256(data.test().labelBytes()), p.dataset().sha256().get("y_test"));
+    assertTrue(p.dataset().sha256().get("x_train").matches("[0-9a-f]{64}"));
+    assertEquals("1.1.0", p.software().get("tensorflow_java"));
+    assertTrue(p.software().get("tensorflow_native").startsWith("2."), p.software().toString());
+    assertTrue(p.software().get("git_commit").matches("[0-9a-f]{40}|unknown"), p.software().toString());
+    assertTrue(!Instant.parse(p.ended()).isBefore(Instant.parse(p.started())), p.started() + " .. " + p.ended());
+    EpochLogs last = done.result().lastEpoch();
+    assertEquals(last.testAccuracy(), p.finalMetrics().get("test_accuracy"), 1e-7);
+    assertEquals(last.loss(), p.finalMetrics().get("loss"), 1e-7);
+    assertEquals(2.0, p.finalMetrics().get("epoch"));
   }
 
   @Test

@@ -168,6 +168,12 @@ public final class EarlyStopping implements TrainingListener {
     return stoppedEpoch != 0;
   }
 
+  /** The settings, by Keras's argument names, for a model's provenance. */
+  public String settings() {
+    return "monitor=" + monitor + ", patience=" + patience + ", min_delta=" + minDelta + ", mode="
+        + (maximize ? "max" : "min") + ", restore_best_weights=" + keepBestWeights;
+  }
+
   public String monitor() {
     return monitor;
   }
