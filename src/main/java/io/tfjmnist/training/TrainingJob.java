@@ -51,7 +51,7 @@ public final class TrainingJob {
   }
 
   /**
-   * What replaying a Python run adds (see README, "Replaying a Python run").
+   * What replaying a Python run adds (see docs/replay.md).
    *
    * @param initialWeights weights to start from instead of Java's Glorot draw (any format ModelFiles reads); null for none
    * @param stepLog where to write every step's loss as CSV ({@link StepLossLog}); null for none
