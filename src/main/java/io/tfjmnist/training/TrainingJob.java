@@ -81,66 +81,41 @@ public final class TrainingJob {
     return ModelFiles.read(file); // a checkpoint's .index file is accepted as its prefix
   }
 
-  /** What the job keeps and writes besides training itself; built with {@link #saveTo}. */
-  public static final class Options {
-    private final Path weights;
-    private final Path checkpointDir;
-    private final boolean resume;
-    private final Path logdir;
-    private final Path history;
-    private final Path plotHistory;
-    private final EarlyStopping earlyStopping;
-    private final double validationSplit;
-    private final Runnable onFirstCtrlC;
+  /**
+   * What the job keeps and writes besides training itself, as a value; built with {@link #saveTo}.
+   *
+   * @param weights where the final weights go ({@code save_weights} prefix, or {@code NAME.weights.h5})
+   * @param checkpointDir where per-epoch checkpoints are kept; null for none
+   * @param resume whether to continue from the newest checkpoint in {@code checkpointDir}
+   * @param logdir TensorBoard's folder; null for none
+   * @param history the per-epoch CSV; null for none
+   * @param plotHistory the curves' PNG; null for none
+   * @param earlyStopping Keras's {@code EarlyStopping} settings; each run makes its own callback from
+   *     them, and its outcome comes back in {@link Completed#earlyStopping()}
+   * @param validationSplit the fraction of the training set held out for evaluation; 0 for none
+   * @param onFirstCtrlC what the first Ctrl-C also does (tell the user); null keeps Ctrl-C's default meaning
+   */
+  public record Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history, Path plotHistory,
+      Optional<EarlyStopping.Settings> earlyStopping, double validationSplit, Runnable onFirstCtrlC) {
 
-    private Options(Builder b) {
-      this.weights = b.weights;
-      this.checkpointDir = b.checkpointDir;
-      this.resume = b.resume;
-      this.logdir = b.logdir;
-      this.history = b.history;
-      this.plotHistory = b.plotHistory;
-      this.earlyStopping = b.earlyStopping;
-      this.validationSplit = b.validationSplit;
-      this.onFirstCtrlC = b.onFirstCtrlC;
+    public Options {
+      Objects.requireNonNull(weights, "weights");
+      earlyStopping = earlyStopping == null ? Optional.empty() : earlyStopping;
+      if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
+        throw new IllegalArgumentException("the validation split must be 0 (none) or in (0, 1), got " + validationSplit);
+      }
+      if (resume && checkpointDir == null) {
+        throw new IllegalArgumentException("resuming needs the checkpoint folder the interrupted run saved its checkpoints in");
+      }
+      if (checkpointDir != null && sharesStateFile(checkpointDir, weights)) {
+        throw new IllegalArgumentException("the checkpoint folder " + checkpointDir
+            + " must not be the folder of the final weights: both keep a 'checkpoint' state file there");
+      }
     }
 
     /** Starts the options of a job that saves its final weights under {@code weights} ({@code save_weights} prefix). */
     public static Builder saveTo(Path weights) {
       return new Builder(weights);
-    }
-
-    public Path weights() {
-      return weights;
-    }
-
-    /** Where per-epoch checkpoints are kept; null for none. */
-    public Path checkpointDir() {
-      return checkpointDir;
-    }
-
-    public boolean resume() {
-      return resume;
-    }
-
-    public Path logdir() {
-      return logdir;
-    }
-
-    public Path history() {
-      return history;
-    }
-
-    public Path plotHistory() {
-      return plotHistory;
-    }
-
-    public Optional<EarlyStopping> earlyStopping() {
-      return Optional.ofNullable(earlyStopping);
-    }
-
-    public double validationSplit() {
-      return validationSplit;
     }
 
     /**
@@ -161,7 +136,7 @@ public final class TrainingJob {
       private Path logdir;
       private Path history;
       private Path plotHistory;
-      private EarlyStopping earlyStopping;
+      private EarlyStopping.Settings earlyStopping;
       private double validationSplit;
       private Runnable onFirstCtrlC;
 
@@ -199,10 +174,15 @@ public final class TrainingJob {
         return this;
       }
 
-      /** Keras's {@code EarlyStopping} callback; a fresh one per job, as it counts epochs. */
-      public Builder earlyStopping(EarlyStopping callback) {
-        this.earlyStopping = callback;
+      /** Keras's {@code EarlyStopping} with these settings; the run makes its own callback. */
+      public Builder earlyStopping(EarlyStopping.Settings settings) {
+        this.earlyStopping = settings;
         return this;
+      }
+
+      /** The settings of {@code callback} (only its settings: its counters are not shared with the run). */
+      public Builder earlyStopping(EarlyStopping callback) {
+        return earlyStopping(callback == null ? null : callback.settings());
       }
 
       /**
@@ -228,14 +208,8 @@ public final class TrainingJob {
       }
 
       public Options build() {
-        if (resume && checkpointDir == null) {
-          throw new IllegalArgumentException("resuming needs the checkpoint folder the interrupted run saved its checkpoints in");
-        }
-        if (checkpointDir != null && sharesStateFile(checkpointDir, weights)) {
-          throw new IllegalArgumentException("the checkpoint folder " + checkpointDir
-              + " must not be the folder of the final weights: both keep a 'checkpoint' state file there");
-        }
-        return new Options(this);
+        return new Options(weights, checkpointDir, resume, logdir, history, plotHistory,
+            Optional.ofNullable(earlyStopping), validationSplit, onFirstCtrlC);
       }
     }
   }
@@ -251,7 +225,7 @@ public final class TrainingJob {
   /**
    * Every epoch ran, or early stopping ended the run, and the final weights were saved.
    *
-   * @param earlyStopping the early-stopping callback of the options, if any ({@link EarlyStopping#stoppedEpoch()} > 0 when it stopped the run)
+   * @param earlyStopping the run's early-stopping callback, made from the options' settings, if any ({@link EarlyStopping#stoppedEpoch()} > 0 when it stopped the run)
    * @param savedEpoch the epoch whose weights were saved: the last one, or the best one when early
    *     stopping restores the best weights (Keras 3 does so at the end of training, stopped early or not)
    */
@@ -309,7 +283,8 @@ public final class TrainingJob {
         p.previous = progress.history();
       }
     }
-    options.earlyStopping().ifPresent(es -> es.replay(p.previous));
+    p.earlyStopping = options.earlyStopping().map(EarlyStopping::new); // a fresh callback: it counts epochs
+    p.earlyStopping.ifPresent(es -> es.replay(p.previous));
     return p;
   }
 
@@ -332,6 +307,7 @@ public final class TrainingJob {
     private OptimizerState state;
     private TrainingPosition position = TrainingPosition.start();
     private List<EpochLogs> previous = List.of();
+    private Optional<EarlyStopping> earlyStopping = Optional.empty();
     private boolean ran;
 
     private Prepared(MnistData data, ModelArchitecture arch, Dataset train, Dataset eval, String evaluationName,
@@ -379,8 +355,8 @@ public final class TrainingJob {
       ran = true;
       Instant started = Instant.now();
       TrainingResult result;
-      InterruptHandler interrupt = options.onFirstCtrlC == null ? InterruptHandler.none()
-          : InterruptHandler.install(options.onFirstCtrlC);
+      InterruptHandler interrupt = options.onFirstCtrlC() == null ? InterruptHandler.none()
+          : InterruptHandler.install(options.onFirstCtrlC());
       try (interrupt; TensorBoardWriter tensorBoard = options.logdir() == null ? null : new TensorBoardWriter(options.logdir())) {
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(interrupt);
@@ -395,7 +371,7 @@ public final class TrainingJob {
         if (options.plotHistory() != null) {
           all.add(new HistoryPlot(options.plotHistory(), previous, validating() ? "val" : "test"));
         }
-        options.earlyStopping().ifPresent(all::add);
+        earlyStopping.ifPresent(all::add);
         if (replay.stepLog() != null) {
           all.add(new StepLossLog(replay.stepLog()));
         }
@@ -413,7 +389,7 @@ public final class TrainingJob {
       }
       ModelWeights saved = result.weights();
       int savedEpoch = result.position().completedEpochs();
-      Optional<EarlyStopping> es = options.earlyStopping().filter(EarlyStopping::restoresBestWeights);
+      Optional<EarlyStopping> es = earlyStopping.filter(EarlyStopping::restoresBestWeights);
       if (es.isPresent() && es.get().bestWeights().isPresent()) {
         // Keras 3 restores the best weights at the end of training, whether it stopped early or not.
         saved = es.get().bestWeights().get();
@@ -423,7 +399,7 @@ public final class TrainingJob {
       ModelFiles.write(options.weights(), LoadedModel.of(saved, result.optimizerState(),
           TrainingProvenance.of(config, options, replay, data, started, Instant.now(), epochLogs(result, savedEpoch),
               validating() ? "val" : "test")), config.adam());
-      return new Completed(result, options.weights(), options.earlyStopping(), savedEpoch);
+      return new Completed(result, options.weights(), earlyStopping, savedEpoch);
     }
 
     /** The metrics of the epoch whose weights are saved; null when no epoch ran. */

@@ -3,6 +3,7 @@ package io.tfjmnist.training;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.modelfiles.BuildInfo;
 import io.tfjmnist.modelfiles.Provenance;
+import io.tfjmnist.training.callbacks.EarlyStopping;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +44,7 @@ final class TrainingProvenance {
     c.put("threads", String.valueOf(config.threads()));
     c.put("device", config.device() == null ? "default" : config.device());
     c.put("validation_split", String.valueOf(options.validationSplit()));
-    c.put("early_stopping", options.earlyStopping().map(es -> es.settings()).orElse("none"));
+    c.put("early_stopping", options.earlyStopping().map(EarlyStopping.Settings::toString).orElse("none"));
     if (replay.initialWeights() != null) {
       c.put("initial_weights", replay.initialWeights().toString());
     }

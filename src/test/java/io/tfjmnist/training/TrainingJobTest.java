@@ -11,6 +11,7 @@ import io.tfjmnist.data.MnistData;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.modelfiles.Provenance;
 import io.tfjmnist.testing.TestData;
+import io.tfjmnist.training.callbacks.EarlyStopping;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,22 @@ class TrainingJobTest {
         .reduce("", (a, b) -> a + b + "\n");
     assertEquals("", java, "the library printed");
     assertCarriesProvenance(weights, done, small());
+  }
+
+  @Test
+  void optionsAreValuesAndEachRunCountsEpochsWithItsOwnEarlyStopping() {
+    EarlyStopping.Settings patience1 = new EarlyStopping.Settings("loss", 1, 0f, EarlyStopping.Mode.AUTO, false);
+    TrainingJob.Options a = TrainingJob.Options.saveTo(dir.resolve("w")).earlyStopping(patience1).build();
+    TrainingJob.Options b = TrainingJob.Options.saveTo(dir.resolve("w")).earlyStopping(new EarlyStopping("loss", 1)).build();
+    assertEquals(a, b, "the same settings, given as a callback or as settings");
+    assertThrows(IllegalArgumentException.class, () -> TrainingJob.Options.saveTo(dir.resolve("w")).resume(true).build());
+    TrainingJob.Completed first = assertInstanceOf(TrainingJob.Completed.class, new TrainingJob(CONFIG, a).run(small()));
+    TrainingJob.Completed second = assertInstanceOf(TrainingJob.Completed.class, new TrainingJob(CONFIG, a).run(small()));
+    EarlyStopping one = first.earlyStopping().orElseThrow();
+    EarlyStopping two = second.earlyStopping().orElseThrow();
+    assertTrue(one != two, "one callback per run");
+    assertEquals(one.bestEpoch(), two.bestEpoch(), "the second run did not inherit the first one's counters");
+    assertEquals(patience1.monitor(), one.settings().monitor());
   }
 
   /** The saved model says how it was made: settings, data and its SHA-256s, software, times, metrics. */
