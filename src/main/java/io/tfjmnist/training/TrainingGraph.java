@@ -4,7 +4,9 @@ import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.AdamArithmetic;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.losses.SparseCategoricalCrossentropy;
 import io.tfjmnist.model.ModelGraph;
+import io.tfjmnist.optimizers.AdamGraph;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
@@ -65,8 +67,8 @@ public final class TrainingGraph implements AutoCloseable {
       model = ModelGraph.build(tf, architecture);
       labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
       SparseCategoricalCrossentropy xent = new SparseCategoricalCrossentropy(tf, model, labels);
-      loss = xent.loss;
-      exampleLosses = xent.perExample;
+      loss = xent.loss();
+      exampleLosses = xent.perExample();
 
       // SparseCategoricalAccuracy: argmax of the output equals the label. Argmax of the logits is
       // the argmax of the softmax, without rounding ties away.
@@ -77,8 +79,8 @@ public final class TrainingGraph implements AutoCloseable {
 
       List<Output<?>> reads = new ArrayList<>();
       model.weightReads().forEach(r -> reads.add(r.asOutput()));
-      Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits.asOutput()},
-          reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits.asOutput()});
+      Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits().asOutput()},
+          reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits().asOutput()});
       List<VarHandleOp> vars = new ArrayList<>(model.variables().values());
       adam = new AdamGraph(tf, optimizer, arithmetic, architecture.weights(), vars, Arrays.asList(grads));
       session = config == null ? new Session(graph) : new Session(graph, config);

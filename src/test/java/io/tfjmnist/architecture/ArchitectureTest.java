@@ -49,18 +49,20 @@ class ArchitectureTest {
       Map.entry("data", Set.of("tensors", "files")),
       Map.entry("images", Set.of("tensors", "files")),
       Map.entry("model", Set.of("tensors", "files")),
-      Map.entry("optimizers", Set.of("tensors", "files")),
+      Map.entry("optimizers", Set.of("model", "tensors", "files")),
+      Map.entry("losses", Set.of("model", "tensors", "files")),
+      Map.entry("metrics", Set.of("tensors", "files")),
       Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
       Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
       Map.entry("modelfiles", Set.of("savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
-      Map.entry("training", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "data", "images",
-          "tensors", "files")),
-      Map.entry("inference", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "data", "images",
-          "tensors", "files")),
-      Map.entry("serving", Set.of("inference", "modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "data",
-          "images", "tensors", "files")),
+      Map.entry("training", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
+          "data", "images", "tensors", "files")),
+      Map.entry("inference", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
+          "data", "images", "tensors", "files")),
+      Map.entry("serving", Set.of("inference", "modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses",
+          "metrics", "data", "images", "tensors", "files")),
       Map.entry("cli", Set.of("serving", "inference", "training", "modelfiles", "savedmodel", "checkpoint", "model",
-          "optimizers", "data", "images", "tensors", "files")));
+          "optimizers", "losses", "metrics", "data", "images", "tensors", "files")));
 
   @Test
   void everyPackageIsInALayer() {

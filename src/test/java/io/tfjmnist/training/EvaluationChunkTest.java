@@ -7,9 +7,9 @@ import io.tfjmnist.data.Dataset;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.TestData;
-import io.tfjmnist.training.metrics.ConfusionMatrix;
-import io.tfjmnist.training.metrics.Mean;
-import io.tfjmnist.training.metrics.SparseCategoricalAccuracy;
+import io.tfjmnist.metrics.ConfusionMatrix;
+import io.tfjmnist.metrics.Mean;
+import io.tfjmnist.metrics.SparseCategoricalAccuracy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
