@@ -48,6 +48,7 @@ class ArchitectureTest {
       Map.entry("tensors", Set.of("files")),
       Map.entry("data", Set.of("tensors", "files")),
       Map.entry("images", Set.of("tensors", "files")),
+      Map.entry("figures", Set.of("images", "tensors", "files")),
       Map.entry("model", Set.of("tensors", "files")),
       Map.entry("optimizers", Set.of("model", "tensors", "files")),
       Map.entry("losses", Set.of("model", "tensors", "files")),
@@ -56,13 +57,13 @@ class ArchitectureTest {
       Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
       Map.entry("modelfiles", Set.of("savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
       Map.entry("training", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
-          "data", "images", "tensors", "files")),
+          "data", "images", "figures", "tensors", "files")),
       Map.entry("inference", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
-          "data", "images", "tensors", "files")),
+          "data", "images", "figures", "tensors", "files")),
       Map.entry("serving", Set.of("inference", "modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses",
-          "metrics", "data", "images", "tensors", "files")),
+          "metrics", "data", "images", "figures", "tensors", "files")),
       Map.entry("cli", Set.of("serving", "inference", "training", "modelfiles", "savedmodel", "checkpoint", "model",
-          "optimizers", "losses", "metrics", "data", "images", "tensors", "files")));
+          "optimizers", "losses", "metrics", "data", "images", "figures", "tensors", "files")));
 
   @Test
   void everyPackageIsInALayer() {
@@ -111,6 +112,18 @@ class ArchitectureTest {
         .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager")
         .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager$Checkpoint")
         .should().callCodeUnitWhere(formatEntryPoint)
+        .check(PRODUCT);
+  }
+
+  /**
+   * JVM-wide settings (AWT's headless mode, a logger's level) are the program's to choose: the
+   * library must not change them under a service that embeds it.
+   */
+  @Test
+  void onlyTheCliSetsSystemProperties() {
+    noClasses().that().resideOutsideOfPackage(ROOT + ".cli..")
+        .and().doNotHaveFullyQualifiedName(ROOT + ".serving.ModelServer") // Jetty's log level: see its comment
+        .should().callMethod(System.class, "setProperty", String.class, String.class)
         .check(PRODUCT);
   }
 

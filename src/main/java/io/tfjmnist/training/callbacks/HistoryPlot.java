@@ -32,8 +32,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * The two plots people draw from Keras's {@code history.history}: loss per epoch (left) and accuracy
  * per epoch (right), train and test, as one PNG. Drawn with JFreeChart into an image, never a
- * window, so it works on servers (the AWT headless mode is switched on unless the JVM was told
- * otherwise). The x axis is the quickstart's 1-based epoch number; accuracy is in percent, as the quickstart
+ * window, so it works on servers (AWT needs no display to draw into an image; the CLI runs it headless). The x axis is the quickstart's 1-based epoch number; accuracy is in percent, as the quickstart
  * prints it.
  *
  * <p>As a listener it redraws the file after every epoch, so it can be watched during a long run
@@ -41,13 +40,6 @@ import org.jfree.data.xy.XYSeriesCollection;
  * viewer never sees half an image.
  */
 public final class HistoryPlot implements TrainingListener {
-  // Before anything touches AWT: a server has no display, and charts need none.
-  static {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-  }
-
   /** Matplotlib's first two default colours, what a Keras user's own plot would show. */
   public static final Color TRAIN_COLOR = new Color(0x1f77b4);
   public static final Color TEST_COLOR = new Color(0xff7f0e);
