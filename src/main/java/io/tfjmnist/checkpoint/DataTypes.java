@@ -1,5 +1,6 @@
 package io.tfjmnist.checkpoint;
 
+import java.util.Locale;
 import org.tensorflow.proto.DataType;
 
 /** TF's data types as Python names them and as a tensor bundle stores them. */
@@ -27,7 +28,7 @@ final class DataTypes {
       case DT_COMPLEX128 -> "complex128";
       case DT_RESOURCE -> "resource";
       case DT_VARIANT -> "variant";
-      default -> t.name().startsWith("DT_") ? t.name().substring(3).toLowerCase() : t.name().toLowerCase();
+      default -> t.name().startsWith("DT_") ? t.name().substring(3).toLowerCase(Locale.ROOT) : t.name().toLowerCase(Locale.ROOT);
     };
   }
 

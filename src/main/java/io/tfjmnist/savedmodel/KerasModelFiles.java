@@ -239,7 +239,8 @@ public final class KerasModelFiles {
   private static String metadata() {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("keras_version", KERAS_VERSION);
-    meta.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+    // Local time, as Python's datetime.now() in Keras's saving code writes it.
+    meta.put("date_saved", LocalDateTime.now(java.time.ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
     return meta.toString();
   }
 }

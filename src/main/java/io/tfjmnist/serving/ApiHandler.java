@@ -1,7 +1,5 @@
 package io.tfjmnist.serving;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.serving.ServingMetrics.Endpoint;
 import java.io.IOException;
@@ -40,7 +38,6 @@ final class ApiHandler extends Handler.Abstract {
   private static final Pattern PREDICT = Pattern.compile("(?i)" + MODEL + ":(predict|classify|regress)");
   private static final Pattern METADATA = Pattern.compile("(?i)" + MODEL + "/metadata");
   private static final Pattern STATUS = Pattern.compile("(?i)" + MODEL + "/?");
-  private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
   private final ServedModel model;
