@@ -128,6 +128,14 @@ class ArchitectureTest {
         .check(PRODUCT);
   }
 
+  /** Charts are drawn in one place: training's callbacks hand their epochs to figures.HistoryChart. */
+  @Test
+  void onlyFiguresDrawWithJFreeChart() {
+    noClasses().that().resideOutsideOfPackage(ROOT + ".figures..")
+        .should().dependOnClassesThat().resideInAPackage("org.jfree..")
+        .check(PRODUCT);
+  }
+
   private static final Set<String> FORMAT_ENTRY_POINTS = Set.of("WeightsFiles.load", "WeightsFiles.loadWithOptimizer",
       "WeightsFiles.save", "WeightsCheckpoint.load", "WeightsCheckpoint.save", "KerasCheckpointWeights.load",
       "KerasH5Weights.read", "KerasH5Writer.write", "KerasModelFiles.read", "KerasModelFiles.writeKeras",
