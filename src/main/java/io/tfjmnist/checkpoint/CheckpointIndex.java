@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.tensorflow.proto.BundleEntryProto;
 import org.tensorflow.proto.BundleHeaderProto;
 import org.tensorflow.proto.DataType;
@@ -23,13 +21,9 @@ import org.tensorflow.proto.TensorShapeProto;
  * The {@code .index} file of a TensorFlow V2 checkpoint ("tensor bundle"), parsed without the
  * native runtime.
  *
- * <p>The file is a LevelDB-format table (TensorFlow's {@code core/lib/io/table}): a 48-byte footer
- * at the end holds the block handles of the meta-index and index blocks plus the magic number
- * {@code 0xdb4775248b80fb57}; the index block maps separator keys to the handles of the data
- * blocks; each block ends with a 5-byte trailer (compression type, masked CRC32C of the contents
- * and the type byte). Data blocks hold prefix-compressed, sorted keys. The key {@code ""} maps to a
+ * <p>The file is a LevelDB-format table ({@link LevelDbTable}). The key {@code ""} maps to a
  * {@link BundleHeaderProto}; every other key is a tensor name mapped to a {@link BundleEntryProto}
- * saying where its bytes live in {@code prefix.data-0000K-of-0000N}.
+ * saying where its bytes live in {@code prefix.data-0000K-of-0000N} ({@link CheckpointPaths}).
  *
  * <p>Every block checksum is verified. Problems surface as {@link TfjMnistException} naming the
  * file.
@@ -39,13 +33,8 @@ public final class CheckpointIndex {
   /** Key of the serialized {@code TrackableObjectGraph} in object-based (TF2) checkpoints. */
   public static final String OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
-  static final long TABLE_MAGIC = 0xdb4775248b80fb57L;
-  static final int FOOTER_SIZE = 48;
-  static final int BLOCK_TRAILER_SIZE = 5;
   /** The tensor bundle format version this reader understands ({@code kTensorBundleVersion}). */
   static final int BUNDLE_VERSION = 1;
-
-  private static final Pattern DATA_SUFFIX = Pattern.compile("\\.data-\\d{5}-of-\\d{5}$");
 
   /**
    * One tensor of the bundle.
@@ -124,9 +113,11 @@ public final class CheckpointIndex {
   private final BundleHeaderProto header;
   private final List<Entry> entries;
   private final Map<String, Entry> byKey;
-  private int dataBlocks;
+  private final int dataBlocks;
 
-  private CheckpointIndex(Path prefix, Path indexFile, BundleHeaderProto header, List<Entry> entries) {
+  private CheckpointIndex(Path prefix, Path indexFile, BundleHeaderProto header, List<Entry> entries,
+      int dataBlocks) {
+    this.dataBlocks = dataBlocks;
     this.prefix = prefix;
     this.indexFile = indexFile;
     this.header = header;
@@ -176,82 +167,19 @@ public final class CheckpointIndex {
     return index;
   }
 
-  /**
-   * Turns any of the accepted spellings (see {@link #open}) into the checkpoint prefix, without
-   * checking that the index exists.
-   */
+  /** See {@link CheckpointPaths#resolvePrefix}. */
   public static Path resolvePrefix(Path path) {
-    Path p = path.toAbsolutePath().normalize();
-    String name = p.getFileName() == null ? "" : p.getFileName().toString();
-    if (name.endsWith(".index") && !Files.isDirectory(p)) {
-      return p.resolveSibling(name.substring(0, name.length() - ".index".length()));
-    }
-    Matcher m = DATA_SUFFIX.matcher(name);
-    if (m.find() && !Files.isDirectory(p)) {
-      return p.resolveSibling(name.substring(0, m.start()));
-    }
-    if (Files.isDirectory(p)) {
-      Path savedModelVars = p.resolve("variables").resolve("variables");
-      if (Files.isRegularFile(indexPath(savedModelVars))) {
-        return savedModelVars;
-      }
-      Path latest = latestFromStateFile(p);
-      if (latest != null) {
-        return latest;
-      }
-      return onlyCheckpointIn(p);
-    }
-    return p;
-  }
-
-  /**
-   * A folder without a {@code checkpoint} state file: its one checkpoint, whatever the prefix
-   * ({@code w1.index} is as good as {@code mnist.index}); with several, the user must choose and
-   * the message lists them by name.
-   */
-  private static Path onlyCheckpointIn(Path dir) {
-    List<String> prefixes = new ArrayList<>();
-    try (var files = Files.list(dir)) {
-      files.map(f -> f.getFileName().toString())
-          .filter(n -> n.endsWith(".index") && n.length() > ".index".length())
-          .map(n -> n.substring(0, n.length() - ".index".length()))
-          .sorted()
-          .forEach(prefixes::add);
-    } catch (IOException e) {
-      throw new TfjMnistException("Directory " + dir + " cannot be listed: " + e.getMessage() + ".", e);
-    }
-    if (prefixes.size() == 1) {
-      return dir.resolve(prefixes.get(0));
-    }
-    if (prefixes.isEmpty()) {
-      throw new TfjMnistException(
-          "Directory " + dir + " holds no checkpoint (no .index file): give a checkpoint prefix such as "
-              + dir.resolve("mnist") + " (the path of its .index file without the extension).");
-    }
-    throw new TfjMnistException(
-        "Directory " + dir + " holds " + prefixes.size() + " checkpoints (" + String.join(", ", prefixes)
-            + ") and no checkpoint state file naming the latest: give one as a prefix, such as "
-            + dir.resolve(prefixes.get(0)) + ".");
-  }
-
-  /** The newest checkpoint the folder's state file names; null when there is none or it is unreadable. */
-  private static Path latestFromStateFile(Path dir) {
-    try {
-      return CheckpointState.read(dir).latestPrefix(dir);
-    } catch (RuntimeException e) {
-      return null; // reported as "holds no checkpoint" by the caller
-    }
+    return CheckpointPaths.resolvePrefix(path);
   }
 
   /** {@code prefix.index}. */
   public static Path indexPath(Path prefix) {
-    return prefix.resolveSibling(prefix.getFileName() + ".index");
+    return CheckpointPaths.indexPath(prefix);
   }
 
   /** {@code prefix.data-0000K-of-0000N}, TensorFlow's {@code DataFilename}. */
   public static Path dataPath(Path prefix, int shard, int numShards) {
-    return prefix.resolveSibling(
-        String.format("%s.data-%05d-of-%05d", prefix.getFileName(), shard, numShards));
+    return CheckpointPaths.dataPath(prefix, shard, numShards);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -259,37 +187,12 @@ public final class CheckpointIndex {
 
   static CheckpointIndex parse(Path prefix, Path indexFile, byte[] file) {
     String where = "Checkpoint index " + indexFile;
-    if (file.length < FOOTER_SIZE) {
-      throw new TfjMnistException(
-          where + " is truncated or not a checkpoint index: it has " + file.length
-              + " bytes, fewer than the 48-byte table footer.");
-    }
-    int footer = file.length - FOOTER_SIZE;
-    long magic = readFixed64(file, file.length - 8);
-    if (magic != TABLE_MAGIC) {
-      throw new TfjMnistException(
-          where + " is truncated or not a checkpoint index: its last 8 bytes are not the table magic"
-              + " number 0xdb4775248b80fb57.");
-    }
-    int[] pos = {footer};
-    long metaOffset = readVarint64(file, pos, footer + 40, where, "footer");
-    long metaSize = readVarint64(file, pos, footer + 40, where, "footer");
-    long indexOffset = readVarint64(file, pos, footer + 40, where, "footer");
-    long indexSize = readVarint64(file, pos, footer + 40, where, "footer");
-
-    readBlock(file, metaOffset, metaSize, footer, where, "meta-index block");
-    byte[] indexBlock = readBlock(file, indexOffset, indexSize, footer, where, "index block");
-
+    LevelDbTable table = LevelDbTable.parse(file, where);
     List<Entry> entries = new ArrayList<>();
     BundleHeaderProto header = null;
     String previousKey = null;
-    List<byte[][]> blockHandles = parseBlock(indexBlock, where, "index block");
-    for (byte[][] kv : blockHandles) {
-      int[] hp = {0};
-      long blockOffset = readVarint64(kv[1], hp, kv[1].length, where, "index block");
-      long blockSize = readVarint64(kv[1], hp, kv[1].length, where, "index block");
-      byte[] dataBlock = readBlock(file, blockOffset, blockSize, footer, where, "data block");
-      for (byte[][] entry : parseBlock(dataBlock, where, "data block at offset " + blockOffset)) {
+    for (List<byte[][]> block : table.dataBlocks()) {
+      for (byte[][] entry : block) {
         String key = new String(entry[0], StandardCharsets.UTF_8);
         if (previousKey != null && compareBytes(previousKey, key) >= 0) {
           throw new TfjMnistException(where + " is corrupt: its keys are not sorted (\"" + key
@@ -318,9 +221,7 @@ public final class CheckpointIndex {
       throw new TfjMnistException(
           where + " is not a tensor bundle index: it has no header entry (the empty key).");
     }
-    CheckpointIndex index = new CheckpointIndex(prefix, indexFile, header, entries);
-    index.dataBlocks = blockHandles.size();
-    return index;
+    return new CheckpointIndex(prefix, indexFile, header, entries, table.dataBlocks().size());
   }
 
   private static BundleHeaderProto parseHeader(byte[] value, String where) {
@@ -369,95 +270,6 @@ public final class CheckpointIndex {
     }
     return new Entry(key, p.getDtype(), shape, p.getShardId(), p.getOffset(), p.getSize(),
         p.getCrc32C(), p);
-  }
-
-  /** Reads the block at [offset, offset+size) plus its trailer, verifying type and checksum. */
-  private static byte[] readBlock(byte[] file, long offset, long size, int limit, String where, String what) {
-    if (offset < 0 || size < 0 || offset + size + BLOCK_TRAILER_SIZE > limit) {
-      throw new TfjMnistException(
-          where + " is truncated or corrupt: its " + what + " at offset " + offset + " (" + size
-              + " bytes) lies outside the file.");
-    }
-    int off = (int) offset;
-    int len = (int) size;
-    int type = file[off + len] & 0xff;
-    int stored = Crc32c.unmask(readFixed32(file, off + len + 1));
-    int actual = Crc32c.value(file, off, len + 1); // contents plus the type byte
-    if (stored != actual) {
-      throw new TfjMnistException(
-          where + " is corrupt: the checksum of its " + what + " at offset " + offset
-              + " does not match (stored " + Crc32c.hex(stored) + ", computed " + Crc32c.hex(actual) + ").");
-    }
-    if (type == 1) {
-      throw new TfjMnistException(
-          where + " uses Snappy-compressed blocks, which this reader does not support"
-              + " (TensorFlow writes checkpoint indexes uncompressed).");
-    }
-    if (type != 0) {
-      throw new TfjMnistException(
-          where + " is corrupt: its " + what + " at offset " + offset + " has unknown compression type "
-              + type + ".");
-    }
-    return Arrays.copyOfRange(file, off, off + len);
-  }
-
-  /** Decodes a block's prefix-compressed entries into (key, value) pairs, in order. */
-  private static List<byte[][]> parseBlock(byte[] block, String where, String what) {
-    String corrupt = where + " is corrupt: its " + what;
-    if (block.length < 4) {
-      throw new TfjMnistException(corrupt + " is too short to hold a restart count.");
-    }
-    long numRestarts = readFixed32(block, block.length - 4) & 0xffffffffL;
-    long restartsStart = block.length - 4 - 4 * numRestarts;
-    if (numRestarts < 1 || restartsStart < 0) {
-      throw new TfjMnistException(corrupt + " has an invalid restart count " + numRestarts + ".");
-    }
-    int limit = (int) restartsStart;
-    List<byte[][]> out = new ArrayList<>();
-    byte[] lastKey = new byte[0];
-    int[] pos = {0};
-    while (pos[0] < limit) {
-      long shared = readVarint64(block, pos, limit, where, what);
-      long nonShared = readVarint64(block, pos, limit, where, what);
-      long valueLength = readVarint64(block, pos, limit, where, what);
-      if (shared > lastKey.length || nonShared > limit - pos[0]
-          || valueLength > limit - pos[0] - nonShared) {
-        throw new TfjMnistException(corrupt + " has an entry at byte " + pos[0] + " that overruns it.");
-      }
-      byte[] key = new byte[(int) (shared + nonShared)];
-      System.arraycopy(lastKey, 0, key, 0, (int) shared);
-      System.arraycopy(block, pos[0], key, (int) shared, (int) nonShared);
-      pos[0] += (int) nonShared;
-      byte[] value = Arrays.copyOfRange(block, pos[0], pos[0] + (int) valueLength);
-      pos[0] += (int) valueLength;
-      out.add(new byte[][] {key, value});
-      lastKey = key;
-    }
-    return out;
-  }
-
-  static long readVarint64(byte[] b, int[] pos, int limit, String where, String what) {
-    long result = 0;
-    for (int shift = 0; shift <= 63; shift += 7) {
-      if (pos[0] >= limit) {
-        throw new TfjMnistException(where + " is truncated or corrupt: a varint in its " + what
-            + " runs past the end.");
-      }
-      int x = b[pos[0]++] & 0xff;
-      result |= (long) (x & 0x7f) << shift;
-      if ((x & 0x80) == 0) {
-        return result;
-      }
-    }
-    throw new TfjMnistException(where + " is corrupt: a varint in its " + what + " is too long.");
-  }
-
-  static int readFixed32(byte[] b, int at) {
-    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
-  }
-
-  static long readFixed64(byte[] b, int at) {
-    return (readFixed32(b, at) & 0xffffffffL) | ((long) readFixed32(b, at + 4) << 32);
   }
 
   private static int compareBytes(String a, String b) {
@@ -548,49 +360,16 @@ public final class CheckpointIndex {
 
   /** Python-style dtype name: {@code float32}, {@code int64}, {@code string}, ... */
   public static String dtypeName(DataType t) {
-    return switch (t) {
-      case DT_FLOAT -> "float32";
-      case DT_DOUBLE -> "float64";
-      case DT_HALF -> "float16";
-      case DT_BFLOAT16 -> "bfloat16";
-      case DT_INT8 -> "int8";
-      case DT_INT16 -> "int16";
-      case DT_INT32 -> "int32";
-      case DT_INT64 -> "int64";
-      case DT_UINT8 -> "uint8";
-      case DT_UINT16 -> "uint16";
-      case DT_UINT32 -> "uint32";
-      case DT_UINT64 -> "uint64";
-      case DT_BOOL -> "bool";
-      case DT_STRING -> "string";
-      case DT_COMPLEX64 -> "complex64";
-      case DT_COMPLEX128 -> "complex128";
-      case DT_RESOURCE -> "resource";
-      case DT_VARIANT -> "variant";
-      default -> t.name().startsWith("DT_") ? t.name().substring(3).toLowerCase() : t.name().toLowerCase();
-    };
+    return DataTypes.name(t);
   }
 
   /** Bytes per element of a fixed-size dtype, or -1 for string, variant and unknown types. */
   public static int elementSize(DataType t) {
-    return switch (t) {
-      case DT_BOOL, DT_INT8, DT_UINT8, DT_QINT8, DT_QUINT8 -> 1;
-      case DT_HALF, DT_BFLOAT16, DT_INT16, DT_UINT16, DT_QINT16, DT_QUINT16 -> 2;
-      case DT_FLOAT, DT_INT32, DT_UINT32, DT_QINT32 -> 4;
-      case DT_DOUBLE, DT_INT64, DT_UINT64, DT_COMPLEX64 -> 8;
-      case DT_COMPLEX128 -> 16;
-      default -> -1;
-    };
+    return DataTypes.elementSize(t);
   }
 
   static String shapeString(long[] shape) {
-    StringBuilder sb = new StringBuilder("[");
-    for (int i = 0; i < shape.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(shape[i]);
-    }
-    return sb.append(']').toString();
+    return DataTypes.shapeString(shape);
   }
+
 }

@@ -133,7 +133,7 @@ public final class CheckpointReader implements AutoCloseable {
     int[] pos = {0};
     long[] lengths = new long[(int) n];
     for (int i = 0; i < n; i++) {
-      lengths[i] = CheckpointIndex.readVarint64(raw, pos, raw.length, where, "string lengths");
+      lengths[i] = LevelDbTable.readVarint64(raw, pos, raw.length, where, "string lengths");
       tmp.clear();
       if (lengths[i] >= 0 && lengths[i] <= 0xffffffffL) {
         tmp.putInt((int) lengths[i]);
@@ -145,7 +145,7 @@ public final class CheckpointReader implements AutoCloseable {
     if (pos[0] + 4 > raw.length) {
       throw new TfjMnistException(where + " is corrupt: its string lengths overrun the entry.");
     }
-    int storedLengthCrc = Crc32c.unmask(CheckpointIndex.readFixed32(raw, pos[0]));
+    int storedLengthCrc = Crc32c.unmask(LevelDbTable.readFixed32(raw, pos[0]));
     if (storedLengthCrc != (int) crc.getValue()) {
       throw new TfjMnistException(where + " fails the checksum of its string lengths (stored "
           + Crc32c.hex(storedLengthCrc) + ", computed " + Crc32c.hex((int) crc.getValue())

@@ -1,8 +1,9 @@
 package io.tfjmnist.cli;
 
-import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.modelfiles.LoadedModel;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.training.Evaluation;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.data.IdxFile;
@@ -47,7 +48,9 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     }
     data.validate();
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
-    ModelWeights w = KerasModelFiles.loadWeights(prefix);
+    LoadedModel model = ModelFiles.read(prefix);
+    ModelWeights w = model.weights();
+    ModelOrigin.print(prefix, model.provenance(), spec.commandLine().getErr());
     MnistData mnist = data.load();
     int known = IdxFile.TEST_IMAGES.knownCount();
     int size = mnist.test().size();

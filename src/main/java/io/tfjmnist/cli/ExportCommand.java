@@ -1,13 +1,9 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
-import io.tfjmnist.checkpoint.WeightsFiles;
-import io.tfjmnist.checkpoint.WeightsFormat;
-import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
-import io.tfjmnist.savedmodel.KerasModelFiles;
-import io.tfjmnist.savedmodel.SavedModelExporter;
+import io.tfjmnist.modelfiles.LoadedModel;
+import io.tfjmnist.modelfiles.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +42,8 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
-    boolean kerasFile = name.endsWith(".keras") || WeightsFiles.isKeras3WeightsName(out);
-    if (!kerasFile && WeightsFormat.hasKerasSuffix(out)) {
+    boolean kerasFile = name.endsWith(".keras") || ModelFiles.isKeras3WeightsName(out);
+    if (!kerasFile && ModelFiles.hasKerasSuffix(out)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out
           + ": Keras 3 files are written as NAME.weights.h5 or NAME.keras (a legacy .h5 is not written)");
     }
@@ -56,8 +52,7 @@ final class ExportCommand implements Callable<Integer> {
         throw new TfjMnistException("SavedModel folder " + out.toAbsolutePath().normalize() + " already exists and is"
             + " not empty; choose a new version folder, or pass --overwrite to replace it.");
       }
-      ModelWeights w = KerasModelFiles.loadWeights(weights);
-      Path dir = SavedModelExporter.export(w, out, overwrite);
+      Path dir = ModelFiles.exportSavedModel(ModelFiles.read(weights), out, overwrite);
       spec.commandLine().getOut().println("Exported SavedModel to " + dir
           + " (signature serving_default: input float32 [-1,28,28,1] -> probabilities float32 [-1,10])");
       return 0;
@@ -65,15 +60,11 @@ final class ExportCommand implements Callable<Integer> {
     if (Files.exists(out) && !overwrite) {
       throw new TfjMnistException(out + " already exists; give --overwrite to replace it.");
     }
-    WeightsCheckpoint.Loaded loaded = KerasModelFiles.load(weights);
+    LoadedModel loaded = ModelFiles.read(weights);
     // The files hold Adam's slots and step count, not its hyperparameters beyond the learning rate:
     // Keras's defaults are the quickstart's Adam().
     Adam adam = Adam.kerasDefaults();
-    if (name.endsWith(".keras")) {
-      KerasModelFiles.writeKeras(out, loaded.weights(), loaded.optimizerState().orElse(null), adam);
-    } else {
-      WeightsFiles.save(out, loaded.weights(), loaded.optimizerState().orElse(null), adam);
-    }
+    ModelFiles.write(out, loaded, adam);
     spec.commandLine().getOut().println("Exported " + (name.endsWith(".keras") ? "Keras 3 model " : "Keras 3 weights ")
         + out + loaded.optimizerState().map(s -> " with Adam's state (iterations " + s.iterations() + ")")
             .orElse(" (no optimizer state)"));

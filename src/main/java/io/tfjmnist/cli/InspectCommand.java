@@ -1,6 +1,6 @@
 package io.tfjmnist.cli;
 
-import io.tfjmnist.savedmodel.SavedModelInspector;
+import io.tfjmnist.modelfiles.ModelFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,7 +26,7 @@ final class InspectCommand implements Callable<Integer> {
       if (paths.size() > 1) {
         out.println("== " + p);
       }
-      SavedModelInspector.describe(p).forEach(out::println);
+      ModelFiles.describe(p).forEach(out::println);
     }
     out.flush();
     return 0;

@@ -42,6 +42,10 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Figures and charts are drawn into PNGs, never on screen: the program, not the library, says so to AWT.
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
     // An OutOfMemoryError on a pool thread (image decoding, TF's callbacks) would otherwise be
     // printed by the JVM as a stack trace; it ends the command with the same one line instead.
     Thread.setDefaultUncaughtExceptionHandler((thread, t) -> {

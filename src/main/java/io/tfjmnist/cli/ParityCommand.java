@@ -4,9 +4,9 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.modelfiles.LoadedModel;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.savedmodel.GoldenOutputs;
-import io.tfjmnist.savedmodel.KerasModelImporter;
-import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.inference.Parity;
 import io.tfjmnist.inference.ParityReport;
 import io.tfjmnist.inference.SavedModelClassifier;
@@ -84,9 +84,11 @@ final class ParityCommand implements Callable<Integer> {
         javaWeights = quickstartWeights(weights);
         javaName = "Java graph (" + weights + ")";
       } else {
-        KerasModelImporter.Rebuilt rebuilt = rebuild(expected.savedModel);
+        LoadedModel rebuilt = rebuild(expected.savedModel);
         javaWeights = rebuilt.weights();
-        javaName = "Java rebuild (" + rebuilt.how() + ", the SavedModel's variables)";
+        String how = rebuilt.architectureSource() == LoadedModel.ArchitectureSource.FILE ? "Keras config"
+            : "quickstart model";
+        javaName = "Java rebuild (" + how + ", the SavedModel's variables)";
       }
       try (SavedModelClassifier python = SavedModelClassifier.open(expected.savedModel);
           DigitClassifier java = DigitClassifier.of(javaWeights)) {
@@ -103,9 +105,9 @@ final class ParityCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static KerasModelImporter.Rebuilt rebuild(Path savedModel) {
+  private static LoadedModel rebuild(Path savedModel) {
     try {
-      return KerasModelImporter.rebuild(savedModel);
+      return ModelFiles.read(savedModel);
     } catch (TfjMnistException e) {
       throw new TfjMnistException(e.getMessage() + " Compare it with a checkpoint of the quickstart model instead:"
           + " --weights PREFIX.", e);
@@ -113,6 +115,6 @@ final class ParityCommand implements Callable<Integer> {
   }
 
   private static ModelWeights quickstartWeights(Path prefix) {
-    return KerasModelFiles.loadWeights(prefix);
+    return ModelFiles.read(prefix).weights();
   }
 }

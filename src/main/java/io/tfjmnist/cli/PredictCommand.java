@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.images.DigitFigure;
+import io.tfjmnist.figures.DigitFigure;
 import io.tfjmnist.images.PreprocessedImage;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.inference.ImageClassifier;

@@ -2,6 +2,7 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.serving.ModelServer;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.serving.ServeConfig;
 import io.tfjmnist.serving.ServedModel;
 import io.tfjmnist.tensors.Kernels;
@@ -179,6 +180,8 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
+    Path served = savedModel != null ? savedModel : weights != null ? weights : Path.of("mnist");
+    ModelOrigin.print(served, ModelFiles.provenance(served), cl.getErr());
     out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s; %s kernels)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
         model.policy().describe(), Kernels.active());

@@ -2,7 +2,7 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.MnistData;
-import io.tfjmnist.images.DigitFigure;
+import io.tfjmnist.figures.DigitFigure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,11 +8,11 @@ import java.awt.image.BufferedImage;
  * maximum (imshow's default normalisation), enlargements with nearest neighbour (so each MNIST
  * pixel stays a visible square), reductions by area averaging, transparency over white.
  */
-final class PanelImage {
+public final class PanelImage {
   private PanelImage() {}
 
   /** A width*height plane of values shown with the 'gray' colormap, min..max to black..white. */
-  static BufferedImage grayColormap(float[] values, int width, int height) {
+  public static BufferedImage grayColormap(float[] values, int width, int height) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
     for (float v : values) {
@@ -29,7 +29,7 @@ final class PanelImage {
   }
 
   /** The samples of a greyscale image (TYPE_BYTE_GRAY or any single-band raster) as floats. */
-  static float[] samples(BufferedImage grey) {
+  public static float[] samples(BufferedImage grey) {
     int w = grey.getWidth();
     int h = grey.getHeight();
     float[] v = new float[w * h];
@@ -38,7 +38,7 @@ final class PanelImage {
   }
 
   /** {@code src} (any type) resized to w x h, composited over white. */
-  static BufferedImage fit(BufferedImage src, int w, int h) {
+  public static BufferedImage fit(BufferedImage src, int w, int h) {
     int sw = src.getWidth();
     int sh = src.getHeight();
     int[] px = src.getRGB(0, 0, sw, sh, null, 0, sw);

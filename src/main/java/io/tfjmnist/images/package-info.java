@@ -11,8 +11,6 @@
  *   <li>{@link io.tfjmnist.images.Preprocessing}: {@code mnist} (default; photos of digits on
  *       paper, prepared as MNIST's digits were) or {@code predict-py} (the Python original's predict.py, byte for
  *       byte with Pillow);
- *   <li>{@link io.tfjmnist.images.DigitFigure}: the three-panel figure, a grid of them, and the
- *       strip of test digits, written atomically as PNG, headless;
  * </ul>
  */
 package io.tfjmnist.images;

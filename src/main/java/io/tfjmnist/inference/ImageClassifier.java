@@ -1,11 +1,11 @@
 package io.tfjmnist.inference;
 
-import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.images.ImageDecoder;
 import io.tfjmnist.images.PreprocessedImage;
 import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.modelfiles.ModelFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,14 +51,14 @@ public final class ImageClassifier implements AutoCloseable {
   }
 
   /**
-   * A model from a weights or Keras file, any format {@code KerasModelFiles.load} reads (TF checkpoint,
+   * A model from a weights or Keras file, any format {@code ModelFiles.read} reads (TF checkpoint,
    * {@code .weights.h5}, legacy {@code .h5}, {@code .keras}; Java's or Python's).
    * The checkpoint is read here, so a missing or corrupt one fails at once; the TF graph and session
    * are built on a background thread, because that waits for TF's native library (about 1 s to load
    * on 2 cores) while the first images can already be decoded and preprocessed in Java.
    */
   public static ImageClassifier fromCheckpoint(Path prefix, Preprocessing preprocessing) {
-    ModelWeights weights = KerasModelFiles.loadWeights(prefix);
+    ModelWeights weights = ModelFiles.read(prefix).weights();
     CompletableFuture<ProbabilityModel> model = new CompletableFuture<>();
     Thread builder = new Thread(() -> {
       try {

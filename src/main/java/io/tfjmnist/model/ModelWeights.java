@@ -1,5 +1,6 @@
 package io.tfjmnist.model;
 
+import io.tfjmnist.initializers.GlorotUniform;
 import io.tfjmnist.TfjMnistException;
 import java.util.Arrays;
 import java.util.Collections;
@@ -42,49 +43,18 @@ public final class ModelWeights {
   }
 
   /**
-   * Keras's defaults: {@code glorot_uniform} kernels (uniform in ±sqrt(6 / (fan_in + fan_out)),
-   * with fans over the receptive field for convolutions) and zero biases. Drawn from a seeded Java
-   * generator: TF's own random ops would not reproduce Python's numbers anyway, and this way the
-   * seed alone fixes the initial weights whatever the thread settings.
+   * Keras's defaults: {@code glorot_uniform} kernels ({@link GlorotUniform}) and zero biases, each
+   * weight drawn from its own split of one generator seeded with {@code seed}.
    */
   public static ModelWeights glorotUniform(ModelArchitecture architecture, long seed) {
     SplittableRandom root = new SplittableRandom(seed);
     Map<String, float[]> values = new LinkedHashMap<>();
     for (WeightSpec spec : architecture.weights()) {
       SplittableRandom rng = root.split();
-      float[] v = new float[Math.toIntExact(spec.size())];
-      if (spec.initializer() == WeightSpec.Initializer.GLOROT_UNIFORM) {
-        double limit = Math.sqrt(6.0 / (fanIn(spec.shape()) + fanOut(spec.shape())));
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) rng.nextDouble(-limit, limit);
-        }
-      }
-      values.put(spec.path(), v);
+      values.put(spec.path(), spec.initializer() == WeightSpec.Initializer.GLOROT_UNIFORM
+          ? GlorotUniform.sample(spec.shape(), rng) : new float[Math.toIntExact(spec.size())]);
     }
     return new ModelWeights(architecture, Collections.unmodifiableMap(values));
-  }
-
-  /** Keras {@code _compute_fans}: the last two dims are (in, out), the rest the receptive field. */
-  static double fanIn(long[] shape) {
-    if (shape.length < 2) {
-      return shape.length == 1 ? shape[0] : 1;
-    }
-    return receptiveField(shape) * shape[shape.length - 2];
-  }
-
-  static double fanOut(long[] shape) {
-    if (shape.length < 2) {
-      return shape.length == 1 ? shape[0] : 1;
-    }
-    return receptiveField(shape) * shape[shape.length - 1];
-  }
-
-  private static double receptiveField(long[] shape) {
-    double r = 1;
-    for (int i = 0; i < shape.length - 2; i++) {
-      r *= shape[i];
-    }
-    return r;
   }
 
   public ModelArchitecture architecture() {

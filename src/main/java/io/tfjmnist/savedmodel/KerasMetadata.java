@@ -5,20 +5,17 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObject;
 import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObjectGraph;
-import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.ObjectReference;
 
 /**
  * What Keras recorded about each of its objects in a SavedModel: for every layer, model and
@@ -136,25 +133,7 @@ public record KerasMetadata(String source, List<Node> nodes) {
 
   /** Object path of each node, breadth-first from the root, first path winning (as Python names them). */
   static Map<Integer, String> objectPaths(SavedObjectGraph graph) {
-    Map<Integer, String> paths = new LinkedHashMap<>();
-    if (graph.getNodesCount() == 0) {
-      return paths;
-    }
-    Deque<Integer> queue = new ArrayDeque<>();
-    paths.put(0, "");
-    queue.add(0);
-    while (!queue.isEmpty()) {
-      int id = queue.poll();
-      for (ObjectReference c : graph.getNodes(id).getChildrenList()) {
-        int child = c.getNodeId();
-        if (child >= 0 && child < graph.getNodesCount() && !paths.containsKey(child)) {
-          String parent = paths.get(id);
-          paths.put(child, parent.isEmpty() ? c.getLocalName() : parent + "/" + c.getLocalName());
-          queue.add(child);
-        }
-      }
-    }
-    return paths;
+    return ObjectGraphPaths.breadthFirst(graph.getNodesCount(), id -> graph.getNodes(id).getChildrenList());
   }
 
   /** The root object (the model itself), when Keras described it. */

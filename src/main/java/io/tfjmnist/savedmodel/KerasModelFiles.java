@@ -43,22 +43,32 @@ public final class KerasModelFiles {
   private KerasModelFiles() {}
 
   /**
-   * The model in {@code path}: its architecture (in {@code weights().architecture()}), weights and,
-   * when saved with them, Adam's state.
+   * What {@link #read} found: the weights (with their architecture in {@code weights().architecture()})
+   * and, when saved with them, Adam's state.
+   *
+   * @param architectureFromFile whether the file's own Keras config gave the architecture; false when
+   *     the file holds none and the caller's default was used
    */
-  public static WeightsCheckpoint.Loaded load(Path path) {
+  public record Read(WeightsCheckpoint.Loaded loaded, boolean architectureFromFile) {}
+
+  /**
+   * The model in the weights or Keras file {@code path}: rebuilt from the file's config when it holds
+   * a Sequential or single-chain functional model's, else read as {@code whenFileHoldsNone} (a TF
+   * checkpoint, a {@code .weights.h5}, a subclassed model's {@code .keras}).
+   */
+  public static Read read(Path path, ModelArchitecture whenFileHoldsNone) {
     WeightsFormat format = WeightsFormat.detect(path);
     if (format == WeightsFormat.KERAS_ARCHIVE) {
       KerasArchive archive = KerasArchive.read(path);
       KerasModelConfig config = KerasModelConfig.parse(archive.configJson(), path + " (config.json)");
       if (!config.graphNetwork()) {
-        return quickstart(path, config);
+        return new Read(subclassed(path, config, whenFileHoldsNone), false);
       }
       String where = path + " (model.weights.h5)";
       byte[] h5 = archive.requireWeights(path);
       Rebuilt rebuilt = rebuild(config, path.toString());
       try (HdfFile file = KerasH5Weights.open(h5, where)) {
-        return KerasH5Weights.read(file, where, rebuilt.architecture(), rebuilt.groups());
+        return new Read(KerasH5Weights.read(file, where, rebuilt.architecture(), rebuilt.groups()), true);
       }
     }
     if (format == WeightsFormat.HDF5) {
@@ -66,21 +76,16 @@ public final class KerasModelFiles {
       if (modelConfig != null) {
         KerasModelConfig config = KerasModelConfig.parse(modelConfig, path + " (model_config)");
         if (config.graphNetwork()) {
-          return KerasH5Weights.read(path, rebuild(config, path.toString()).architecture());
+          return new Read(KerasH5Weights.read(path, rebuild(config, path.toString()).architecture()), true);
         }
       }
     }
-    return WeightsFiles.loadWithOptimizer(path, ModelArchitecture.quickstartCnn());
+    return new Read(WeightsFiles.loadWithOptimizer(path, whenFileHoldsNone), false);
   }
 
-  /** Just the weights of {@link #load}. */
-  public static ModelWeights loadWeights(Path path) {
-    return load(path).weights();
-  }
-
-  private static WeightsCheckpoint.Loaded quickstart(Path path, KerasModelConfig config) {
+  private static WeightsCheckpoint.Loaded subclassed(Path path, KerasModelConfig config, ModelArchitecture arch) {
     try {
-      return WeightsFiles.loadWithOptimizer(path, ModelArchitecture.quickstartCnn());
+      return WeightsFiles.loadWithOptimizer(path, arch);
     } catch (TfjMnistException e) {
       throw new TfjMnistException(path + " holds a subclassed Keras model (class " + config.className()
           + ") whose layers are Python code, and its weights are not those of the quickstart's MyModel, the only"
@@ -234,7 +239,8 @@ public final class KerasModelFiles {
   private static String metadata() {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("keras_version", KERAS_VERSION);
-    meta.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+    // Local time, as Python's datetime.now() in Keras's saving code writes it.
+    meta.put("date_saved", LocalDateTime.now(java.time.ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
     return meta.toString();
   }
 }

@@ -99,7 +99,7 @@ public final class KerasModelImporter {
    * the quickstart model's weights, that architecture (Keras 3 {@code model.export()},
    * {@code python-reference/export.py}, {@code tf.saved_model.save}, which keep no Keras config).
    */
-  public static Rebuilt rebuild(Path dir) {
+  public static Rebuilt rebuild(Path dir, ModelArchitecture whenFileHoldsNone) {
     SavedModel sm = SavedModelFiles.read(dir);
     MetaGraphDef mg = SavedModelFiles.metaGraph(sm, dir, SavedModelFiles.SERVE_TAG);
     if (KerasMetadata.read(dir, mg).isPresent()) {
@@ -110,7 +110,7 @@ public final class KerasModelImporter {
           + " nothing to rebuild its model from in Java.");
     }
     try {
-      return new Rebuilt(KerasCheckpointWeights.load(dir, ModelArchitecture.quickstartCnn()).weights(), "quickstart model");
+      return new Rebuilt(KerasCheckpointWeights.load(dir, whenFileHoldsNone).weights(), "quickstart model");
     } catch (TfjMnistException e) {
       throw new TfjMnistException("SavedModel " + dir + " keeps no Keras model config (no keras_metadata.pb, no Keras"
           + " objects in its object graph; Keras 3 writes none), and its variables are not the quickstart model's,"

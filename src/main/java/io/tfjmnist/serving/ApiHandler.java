@@ -1,23 +1,15 @@
 package io.tfjmnist.serving;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.savedmodel.SignatureInfo;
-import io.tfjmnist.savedmodel.TensorSpecInfo;
 import io.tfjmnist.serving.ServingMetrics.Endpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -46,7 +38,6 @@ final class ApiHandler extends Handler.Abstract {
   private static final Pattern PREDICT = Pattern.compile("(?i)" + MODEL + ":(predict|classify|regress)");
   private static final Pattern METADATA = Pattern.compile("(?i)" + MODEL + "/metadata");
   private static final Pattern STATUS = Pattern.compile("(?i)" + MODEL + "/?");
-  private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
   private final ServedModel model;
@@ -69,8 +60,8 @@ final class ApiHandler extends Handler.Abstract {
     this.metrics = metrics;
     this.decoding = decoding;
     this.page = new StaticPage(model.name());
-    this.statusJson = statusJson(model.version());
-    this.metadataJson = metadataJson(model);
+    this.statusJson = ModelDocuments.status(model.version());
+    this.metadataJson = ModelDocuments.metadata(model);
   }
 
   /** From now on every new request is answered 503 (and its connection closed). */
@@ -394,62 +385,6 @@ final class ApiHandler extends Handler.Abstract {
     fail(ex, 500, "Internal server error; the server's log has the details.");
   }
 
-  // ---- JSON documents ---------------------------------------------------------------------
-
-  private static byte[] statusJson(long version) {
-    ObjectNode root = PRETTY.createObjectNode();
-    ObjectNode v = root.putArray("model_version_status").addObject();
-    v.put("version", Long.toString(version));
-    v.put("state", "AVAILABLE");
-    ObjectNode status = v.putObject("status");
-    status.put("error_code", "OK");
-    status.put("error_message", "");
-    return bytes(root);
-  }
-
-  /** GetModelMetadataResponse as TF Serving prints it: model_spec, then metadata.signature_def.signature_def. */
-  private static byte[] metadataJson(ServedModel model) {
-    SignatureInfo s = model.signature();
-    ObjectNode root = PRETTY.createObjectNode();
-    ObjectNode spec = root.putObject("model_spec");
-    spec.put("name", model.name());
-    spec.put("signature_name", "");
-    spec.put("version", Long.toString(model.version()));
-    ObjectNode defs = root.putObject("metadata").putObject("signature_def").putObject("signature_def");
-    ObjectNode sig = defs.putObject(s.key());
-    ObjectNode inputs = sig.putObject("inputs");
-    s.inputs().forEach(t -> tensorInfo(inputs.putObject(t.key()), t));
-    ObjectNode outputs = sig.putObject("outputs");
-    s.outputs().forEach(t -> tensorInfo(outputs.putObject(t.key()), t));
-    sig.put("method_name", s.methodName());
-    sig.putObject("defaults");
-    return bytes(root);
-  }
-
-  private static void tensorInfo(ObjectNode t, TensorSpecInfo spec) {
-    t.put("dtype", spec.dtype().name());
-    ObjectNode ts = t.putObject("tensor_shape");
-    long[] shape = spec.shape();
-    if (shape != null) {
-      ArrayNode dims = ts.putArray("dim");
-      Arrays.stream(shape).forEach(d -> {
-        ObjectNode dim = dims.addObject();
-        dim.put("size", Long.toString(d));
-        dim.put("name", "");
-      });
-    }
-    ts.put("unknown_rank", shape == null);
-    t.put("name", spec.tensorName());
-  }
-
-  private static byte[] bytes(ObjectNode node) {
-    try {
-      return (PRETTY.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   // ---- plumbing ---------------------------------------------------------------------------
 
   /**
@@ -529,60 +464,6 @@ final class ApiHandler extends Handler.Abstract {
     @Override
     public InvocationType getInvocationType() {
       return callback.getInvocationType();
-    }
-  }
-
-  /**
-   * Reads the whole body without blocking: each time data is there it is appended, otherwise a
-   * demand is registered and the thread is released. More than {@code limit} bytes fails with 413.
-   */
-  private static final class BodyReader implements Runnable {
-    private final Request request;
-    private final int limit;
-    private final Consumer<byte[]> onBody;
-    private final Consumer<Throwable> onFailure;
-    private byte[] buf;
-    private int size;
-
-    BodyReader(Request request, int limit, long declared, Consumer<byte[]> onBody, Consumer<Throwable> onFailure) {
-      this.request = request;
-      this.limit = limit;
-      this.onBody = onBody;
-      this.onFailure = onFailure;
-      this.buf = new byte[declared > 0 ? (int) declared : 8192];
-    }
-
-    @Override
-    public void run() {
-      while (true) {
-        Content.Chunk chunk = request.read();
-        if (chunk == null) {
-          request.demand(this);
-          return;
-        }
-        if (Content.Chunk.isFailure(chunk)) {
-          onFailure.accept(chunk.getFailure());
-          return;
-        }
-        ByteBuffer bb = chunk.getByteBuffer();
-        int n = bb.remaining();
-        if ((long) size + n > limit) {
-          chunk.release();
-          onFailure.accept(new ApiException(413, "The request body is larger than the limit of " + limit + " bytes."));
-          return;
-        }
-        if (size + n > buf.length) {
-          buf = Arrays.copyOf(buf, Math.min(limit, Math.max(size + n, buf.length * 2)));
-        }
-        bb.get(buf, size, n);
-        size += n;
-        boolean last = chunk.isLast();
-        chunk.release();
-        if (last) {
-          onBody.accept(size == buf.length ? buf : Arrays.copyOf(buf, size));
-          return;
-        }
-      }
     }
   }
 }

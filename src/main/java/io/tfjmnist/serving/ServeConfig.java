@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * How the server listens and protects itself. {@link #defaults()} is what {@code serve} uses;
- * the {@code with...} methods return changed copies.
+ * {@link #builder()} and {@link #toBuilder()} change it field by field; the {@code with...} methods
+ * return changed copies.
  *
  * @param host the address to bind ({@code 127.0.0.1}: this machine only)
  * @param port the TCP port; 0 picks a free one
@@ -65,83 +66,189 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
   }
 
   public static ServeConfig defaults() {
-    return new ServeConfig("127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_BODY, 64, 30_000, 20_000, 10_000, 1024, 64, 2, 30_000,
-        DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_REQUEST_PIXELS, Preprocessing.DEFAULT, true);
+    return builder().build();
+  }
+
+  /** The defaults, to change field by field. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This configuration, to change field by field. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.maxBodyBytes = maxBodyBytes;
+    b.maxThreads = maxThreads;
+    b.idleTimeoutMillis = idleTimeoutMillis;
+    b.requestTimeoutMillis = requestTimeoutMillis;
+    b.stopTimeoutMillis = stopTimeoutMillis;
+    b.maxConnections = maxConnections;
+    b.maxBatch = maxBatch;
+    b.batchRunners = batchRunners;
+    b.inferenceTimeoutMillis = inferenceTimeoutMillis;
+    b.maxImagePixels = maxImagePixels;
+    b.maxRequestPixels = maxRequestPixels;
+    b.preprocessing = preprocessing;
+    b.exactBatching = exactBatching;
+    return b;
   }
 
   public ServeConfig withHost(String h) {
-    return new ServeConfig(h, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().host(h).build();
   }
 
   public ServeConfig withPort(int p) {
-    return new ServeConfig(host, p, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().port(p).build();
   }
 
-  public ServeConfig withMaxBodyBytes(long b) {
-    return new ServeConfig(host, port, b, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+  public ServeConfig withMaxBodyBytes(long bytes) {
+    return toBuilder().maxBodyBytes(bytes).build();
   }
 
   public ServeConfig withMaxThreads(int t) {
-    return new ServeConfig(host, port, maxBodyBytes, t, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().maxThreads(t).build();
   }
 
   public ServeConfig withIdleTimeoutMillis(long ms) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, ms, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().idleTimeoutMillis(ms).build();
   }
 
   public ServeConfig withRequestTimeoutMillis(long ms) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, ms,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().requestTimeoutMillis(ms).build();
   }
 
   public ServeConfig withStopTimeoutMillis(long ms) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        ms, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().stopTimeoutMillis(ms).build();
   }
 
   public ServeConfig withMaxConnections(int c) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, c, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().maxConnections(c).build();
   }
 
   /** At most {@code max} images per session run, {@code runners} runs at a time; {@code max} 1: no batching. */
   public ServeConfig withBatching(int max, int runners) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, max, runners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exactBatching);
+    return toBuilder().maxBatch(max).batchRunners(runners).build();
   }
 
   /** Pixel limits for {@code b64} images: per image and per request, checked before decoding. */
   public ServeConfig withImagePixelLimits(long perImage, long perRequest) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, perImage,
-        perRequest, preprocessing, exactBatching);
+    return toBuilder().maxImagePixels(perImage).maxRequestPixels(perRequest).build();
   }
 
   public ServeConfig withPreprocessing(Preprocessing p) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, p, exactBatching);
+    return toBuilder().preprocessing(p).build();
   }
 
   /** Session runs of the model's fixed run size (true, the default) or of any size. */
   public ServeConfig withExactBatching(boolean exact) {
-    return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
-        stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-        maxRequestPixels, preprocessing, exact);
+    return toBuilder().exactBatching(exact).build();
+  }
+
+  /**
+   * Settings one at a time, starting from the defaults; {@link #build} checks them (the record's
+   * constructor). A new field is added here once, not to every copy method.
+   */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private long maxBodyBytes = DEFAULT_MAX_BODY;
+    private int maxThreads = 64;
+    private long idleTimeoutMillis = 30_000;
+    private long requestTimeoutMillis = 20_000;
+    private long stopTimeoutMillis = 10_000;
+    private int maxConnections = 1024;
+    private int maxBatch = 64;
+    private int batchRunners = 2;
+    private long inferenceTimeoutMillis = 30_000;
+    private long maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
+    private long maxRequestPixels = DEFAULT_MAX_REQUEST_PIXELS;
+    private Preprocessing preprocessing = Preprocessing.DEFAULT;
+    private boolean exactBatching = true;
+
+    private Builder() {}
+
+    public Builder host(String value) {
+      this.host = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(long value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder maxThreads(int value) {
+      this.maxThreads = value;
+      return this;
+    }
+
+    public Builder idleTimeoutMillis(long value) {
+      this.idleTimeoutMillis = value;
+      return this;
+    }
+
+    public Builder requestTimeoutMillis(long value) {
+      this.requestTimeoutMillis = value;
+      return this;
+    }
+
+    public Builder stopTimeoutMillis(long value) {
+      this.stopTimeoutMillis = value;
+      return this;
+    }
+
+    public Builder maxConnections(int value) {
+      this.maxConnections = value;
+      return this;
+    }
+
+    public Builder maxBatch(int value) {
+      this.maxBatch = value;
+      return this;
+    }
+
+    public Builder batchRunners(int value) {
+      this.batchRunners = value;
+      return this;
+    }
+
+    public Builder inferenceTimeoutMillis(long value) {
+      this.inferenceTimeoutMillis = value;
+      return this;
+    }
+
+    public Builder maxImagePixels(long value) {
+      this.maxImagePixels = value;
+      return this;
+    }
+
+    public Builder maxRequestPixels(long value) {
+      this.maxRequestPixels = value;
+      return this;
+    }
+
+    public Builder preprocessing(Preprocessing value) {
+      this.preprocessing = value;
+      return this;
+    }
+
+    public Builder exactBatching(boolean value) {
+      this.exactBatching = value;
+      return this;
+    }
+
+    public ServeConfig build() {
+      return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
+          stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
+          maxRequestPixels, preprocessing, exactBatching);
+    }
   }
 
   /** Whether requests are merged into shared session runs. */

@@ -1,6 +1,5 @@
 package io.tfjmnist.serving;
 
-import io.tfjmnist.savedmodel.KerasModelFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.images.Preprocessing;
@@ -10,6 +9,7 @@ import io.tfjmnist.inference.SavedModelClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelGraph;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.savedmodel.SavedModelInspector;
 import io.tfjmnist.savedmodel.ServingSignature;
 import io.tfjmnist.savedmodel.SignatureInfo;
@@ -82,7 +82,7 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
    */
   public static ServedModel fromCheckpoint(String name, long version, Path prefix, int tfThreads, boolean exact) {
     long t0 = System.nanoTime();
-    ModelWeights weights = KerasModelFiles.loadWeights(prefix); // checkpoint, .weights.h5, .h5 or .keras
+    ModelWeights weights = ModelFiles.read(prefix).weights(); // checkpoint, .weights.h5, .h5 or .keras
     return classifier(name, version, weights, tfThreads, exact, t0, describe(prefix));
   }
 

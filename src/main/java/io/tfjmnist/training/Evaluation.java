@@ -1,6 +1,6 @@
 package io.tfjmnist.training;
 
-import io.tfjmnist.training.metrics.ConfusionMatrix;
+import io.tfjmnist.metrics.ConfusionMatrix;
 
 /**
  * A model's results on a labelled set, as the quickstart's test loop measures them (mean of batch-mean

@@ -4,7 +4,9 @@ import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.AdamArithmetic;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.losses.SparseCategoricalCrossentropy;
 import io.tfjmnist.model.ModelGraph;
+import io.tfjmnist.optimizers.AdamGraph;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
@@ -68,7 +69,7 @@ public final class TrainingGraph implements AutoCloseable {
       model = ModelGraph.build(tf, architecture);
       labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
       SparseCategoricalCrossentropy xent = new SparseCategoricalCrossentropy(tf, model, labels);
-      loss = xent.loss;
+      loss = xent.loss();
       // Evaluation runs large chunks and forms the quickstart's batch means from them. Keras's batch
       // loss is TF's Sum over the batch's [b] losses, divided by b; a float32 sum in another order
       // differs in the last bits, and the test loss line with it. A row sum of the [n/b, b] reshape is
@@ -76,11 +77,11 @@ public final class TrainingGraph implements AutoCloseable {
       // sums come from TF: n/b whole batches, then the sum of the n % b examples after them.
       Ops e = tf.withSubScope("eval_batches");
       evalBatch = e.withName("batch_size").placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-      Operand<TInt32> whole = e.math.mul(e.math.floorDiv(e.size(xent.perExample), evalBatch), evalBatch);
+      Operand<TInt32> whole = e.math.mul(e.math.floorDiv(e.size(xent.perExample()), evalBatch), evalBatch);
       Operand<TInt32> wholeShape = e.reshape(whole, e.constant(new int[] {1}));
-      Operand<TFloat32> rows = e.reshape(e.slice(xent.perExample, e.constant(new int[] {0}), wholeShape),
+      Operand<TFloat32> rows = e.reshape(e.slice(xent.perExample(), e.constant(new int[] {0}), wholeShape),
           e.stack(List.of(e.constant(-1), evalBatch)));
-      Operand<TFloat32> tail = e.slice(xent.perExample, wholeShape, e.constant(new int[] {-1}));
+      Operand<TFloat32> tail = e.slice(xent.perExample(), wholeShape, e.constant(new int[] {-1}));
       batchLossSums = e.withName("sums").concat(List.of(e.sum(rows, e.constant(1)),
           e.reshape(e.sum(tail, e.constant(0)), e.constant(new int[] {1}))), e.constant(0));
 
@@ -93,8 +94,8 @@ public final class TrainingGraph implements AutoCloseable {
 
       List<Output<?>> reads = new ArrayList<>();
       model.weightReads().forEach(r -> reads.add(r.asOutput()));
-      Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits.asOutput()},
-          reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits.asOutput()});
+      Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits().asOutput()},
+          reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits().asOutput()});
       List<VarHandleOp> vars = new ArrayList<>(model.variables().values());
       adam = new AdamGraph(tf, optimizer, arithmetic, architecture.weights(), vars, Arrays.asList(grads));
       session = config == null ? new Session(graph) : new Session(graph, config);

@@ -1,10 +1,11 @@
 package io.tfjmnist.training;
 
-import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.modelfiles.LoadedModel;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.training.callbacks.CsvLogger;
@@ -16,6 +17,7 @@ import io.tfjmnist.training.callbacks.StepLimit;
 import io.tfjmnist.training.callbacks.StepLossLog;
 import io.tfjmnist.training.callbacks.TensorBoardWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,9 +54,9 @@ public final class TrainingJob {
   }
 
   /**
-   * What replaying a Python run adds (see README, "Replaying a Python run").
+   * What replaying a Python run adds (see docs/replay.md).
    *
-   * @param initialWeights weights to start from instead of Java's Glorot draw (any format WeightsFiles reads); null for none
+   * @param initialWeights weights to start from instead of Java's Glorot draw (any format ModelFiles reads); null for none
    * @param stepLog where to write every step's loss as CSV ({@link StepLossLog}); null for none
    * @param maxSteps stop after this many optimizer steps in all; 0 for no limit
    */
@@ -74,73 +76,50 @@ public final class TrainingJob {
   }
 
   /**
-   * The weights a run starts from when given a file: any format {@link WeightsFiles} reads (a TF
-   * checkpoint prefix or its {@code .index}, {@code .weights.h5}, legacy {@code .h5}, {@code .keras}).
+   * The model a run starts from when given a file: any format {@link ModelFiles} reads (a TF
+   * checkpoint prefix or its {@code .index}, {@code .weights.h5}, legacy {@code .h5}, {@code .keras}),
+   * with the file's own architecture when it holds one.
    */
-  static ModelWeights readInitialWeights(Path file, ModelArchitecture arch) {
-    return WeightsFiles.load(file, arch); // a checkpoint's .index file is accepted as its prefix
+  static LoadedModel readInitialModel(Path file) {
+    return ModelFiles.read(file); // a checkpoint's .index file is accepted as its prefix
   }
 
-  /** What the job keeps and writes besides training itself; built with {@link #saveTo}. */
-  public static final class Options {
-    private final Path weights;
-    private final Path checkpointDir;
-    private final boolean resume;
-    private final Path logdir;
-    private final Path history;
-    private final Path plotHistory;
-    private final EarlyStopping earlyStopping;
-    private final double validationSplit;
-    private final Consumer<String> onFirstSignal;
+  /**
+   * What the job keeps and writes besides training itself, as a value; built with {@link #saveTo}.
+   *
+   * @param weights where the final weights go ({@code save_weights} prefix, or {@code NAME.weights.h5})
+   * @param checkpointDir where per-epoch checkpoints are kept; null for none
+   * @param resume whether to continue from the newest checkpoint in {@code checkpointDir}
+   * @param logdir TensorBoard's folder; null for none
+   * @param history the per-epoch CSV; null for none
+   * @param plotHistory the curves' PNG; null for none
+   * @param earlyStopping Keras's {@code EarlyStopping} settings; each run makes its own callback from
+   *     them, and its outcome comes back in {@link Completed#earlyStopping()}
+   * @param validationSplit the fraction of the training set held out for evaluation; 0 for none
+   * @param onFirstSignal what the first SIGINT or SIGTERM also does, told which came first ("INT" or
+   *     "TERM"), e.g. tell the user; null keeps both signals' default meaning
+   */
+  public record Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history, Path plotHistory,
+      Optional<EarlyStopping.Settings> earlyStopping, double validationSplit, Consumer<String> onFirstSignal) {
 
-    private Options(Builder b) {
-      this.weights = b.weights;
-      this.checkpointDir = b.checkpointDir;
-      this.resume = b.resume;
-      this.logdir = b.logdir;
-      this.history = b.history;
-      this.plotHistory = b.plotHistory;
-      this.earlyStopping = b.earlyStopping;
-      this.validationSplit = b.validationSplit;
-      this.onFirstSignal = b.onFirstSignal;
+    public Options {
+      Objects.requireNonNull(weights, "weights");
+      earlyStopping = earlyStopping == null ? Optional.empty() : earlyStopping;
+      if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
+        throw new IllegalArgumentException("the validation split must be 0 (none) or in (0, 1), got " + validationSplit);
+      }
+      if (resume && checkpointDir == null) {
+        throw new IllegalArgumentException("resuming needs the checkpoint folder the interrupted run saved its checkpoints in");
+      }
+      if (checkpointDir != null && sharesStateFile(checkpointDir, weights)) {
+        throw new IllegalArgumentException("the checkpoint folder " + checkpointDir
+            + " must not be the folder of the final weights: both keep a 'checkpoint' state file there");
+      }
     }
 
     /** Starts the options of a job that saves its final weights under {@code weights} ({@code save_weights} prefix). */
     public static Builder saveTo(Path weights) {
       return new Builder(weights);
-    }
-
-    public Path weights() {
-      return weights;
-    }
-
-    /** Where per-epoch checkpoints are kept; null for none. */
-    public Path checkpointDir() {
-      return checkpointDir;
-    }
-
-    public boolean resume() {
-      return resume;
-    }
-
-    public Path logdir() {
-      return logdir;
-    }
-
-    public Path history() {
-      return history;
-    }
-
-    public Path plotHistory() {
-      return plotHistory;
-    }
-
-    public Optional<EarlyStopping> earlyStopping() {
-      return Optional.ofNullable(earlyStopping);
-    }
-
-    public double validationSplit() {
-      return validationSplit;
     }
 
     /**
@@ -161,7 +140,7 @@ public final class TrainingJob {
       private Path logdir;
       private Path history;
       private Path plotHistory;
-      private EarlyStopping earlyStopping;
+      private EarlyStopping.Settings earlyStopping;
       private double validationSplit;
       private Consumer<String> onFirstSignal;
 
@@ -199,10 +178,15 @@ public final class TrainingJob {
         return this;
       }
 
-      /** Keras's {@code EarlyStopping} callback; a fresh one per job, as it counts epochs. */
-      public Builder earlyStopping(EarlyStopping callback) {
-        this.earlyStopping = callback;
+      /** Keras's {@code EarlyStopping} with these settings; the run makes its own callback. */
+      public Builder earlyStopping(EarlyStopping.Settings settings) {
+        this.earlyStopping = settings;
         return this;
+      }
+
+      /** The settings of {@code callback} (only its settings: its counters are not shared with the run). */
+      public Builder earlyStopping(EarlyStopping callback) {
+        return earlyStopping(callback == null ? null : callback.settings());
       }
 
       /**
@@ -237,14 +221,8 @@ public final class TrainingJob {
       }
 
       public Options build() {
-        if (resume && checkpointDir == null) {
-          throw new IllegalArgumentException("resuming needs the checkpoint folder the interrupted run saved its checkpoints in");
-        }
-        if (checkpointDir != null && sharesStateFile(checkpointDir, weights)) {
-          throw new IllegalArgumentException("the checkpoint folder " + checkpointDir
-              + " must not be the folder of the final weights: both keep a 'checkpoint' state file there");
-        }
-        return new Options(this);
+        return new Options(weights, checkpointDir, resume, logdir, history, plotHistory,
+            Optional.ofNullable(earlyStopping), validationSplit, onFirstSignal);
       }
     }
   }
@@ -260,7 +238,7 @@ public final class TrainingJob {
   /**
    * Every epoch ran, or early stopping ended the run, and the final weights were saved.
    *
-   * @param earlyStopping the early-stopping callback of the options, if any ({@link EarlyStopping#stoppedEpoch()} > 0 when it stopped the run)
+   * @param earlyStopping the run's early-stopping callback, made from the options' settings, if any ({@link EarlyStopping#stoppedEpoch()} > 0 when it stopped the run)
    * @param savedEpoch the epoch whose weights were saved: the last one, or the best one when early
    *     stopping restores the best weights (Keras 3 does so at the end of training, stopped early or not)
    */
@@ -299,7 +277,9 @@ public final class TrainingJob {
    * trains nothing yet.
    */
   public Prepared prepare(MnistData data) {
-    ModelArchitecture arch = ModelArchitecture.quickstartCnn();
+    LoadedModel start = replay.initialWeights() == null ? null : readInitialModel(replay.initialWeights());
+    // The quickstart CNN, unless the initial weights' file holds an architecture of its own.
+    ModelArchitecture arch = start == null ? ModelArchitecture.quickstartCnn() : start.architecture();
     Dataset train = data.train();
     Dataset eval = data.test();
     String evalName = "Test";
@@ -310,9 +290,9 @@ public final class TrainingJob {
       evalName = "Validation";
     }
     CheckpointManager manager = options.checkpointDir() == null ? null : new CheckpointManager(options.checkpointDir());
-    Prepared p = new Prepared(data.name(), arch, train, eval, evalName, manager);
-    if (replay.initialWeights() != null) {
-      p.initial = readInitialWeights(replay.initialWeights(), arch);
+    Prepared p = new Prepared(data, arch, train, eval, evalName, manager);
+    if (start != null) {
+      p.initial = start.weights();
     }
     if (options.resume()) {
       Optional<CheckpointManager.Restored> restored = manager.restoreLatest(arch);
@@ -330,7 +310,8 @@ public final class TrainingJob {
         p.previous = progress.history();
       }
     }
-    options.earlyStopping().ifPresent(es -> es.replay(p.previous));
+    p.earlyStopping = options.earlyStopping().map(EarlyStopping::new); // a fresh callback: it counts epochs
+    p.earlyStopping.ifPresent(es -> es.replay(p.previous));
     return p;
   }
 
@@ -341,6 +322,7 @@ public final class TrainingJob {
 
   /** A job ready to train: the data split, and where it starts (restored when resuming). */
   public final class Prepared {
+    private final MnistData data;
     private final String dataset;
     private final ModelArchitecture arch;
     private final Dataset train;
@@ -352,11 +334,13 @@ public final class TrainingJob {
     private OptimizerState state;
     private TrainingPosition position = TrainingPosition.start();
     private List<EpochLogs> previous = List.of();
+    private Optional<EarlyStopping> earlyStopping = Optional.empty();
     private boolean ran;
 
-    private Prepared(String dataset, ModelArchitecture arch, Dataset train, Dataset eval, String evaluationName,
+    private Prepared(MnistData data, ModelArchitecture arch, Dataset train, Dataset eval, String evaluationName,
         CheckpointManager manager) {
-      this.dataset = dataset;
+      this.data = data;
+      this.dataset = data.name();
       this.arch = arch;
       this.train = train;
       this.eval = eval;
@@ -407,9 +391,10 @@ public final class TrainingJob {
     }
 
     private Outcome runClaimed(List<? extends TrainingListener> listeners) {
+      Instant started = Instant.now();
       TrainingResult result;
-      InterruptHandler interrupt = options.onFirstSignal == null ? InterruptHandler.none()
-          : InterruptHandler.installFor(options.onFirstSignal);
+      InterruptHandler interrupt = options.onFirstSignal() == null ? InterruptHandler.none()
+          : InterruptHandler.installFor(options.onFirstSignal());
       try (interrupt; TensorBoardWriter tensorBoard = options.logdir() == null ? null : new TensorBoardWriter(options.logdir())) {
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(interrupt);
@@ -424,7 +409,7 @@ public final class TrainingJob {
         if (options.plotHistory() != null) {
           all.add(new HistoryPlot(options.plotHistory(), previous, validating() ? "val" : "test"));
         }
-        options.earlyStopping().ifPresent(all::add);
+        earlyStopping.ifPresent(all::add);
         if (replay.stepLog() != null) {
           all.add(new StepLossLog(replay.stepLog()));
         }
@@ -442,7 +427,7 @@ public final class TrainingJob {
       }
       ModelWeights saved = result.weights();
       int savedEpoch = result.position().completedEpochs();
-      Optional<EarlyStopping> es = options.earlyStopping().filter(EarlyStopping::restoresBestWeights);
+      Optional<EarlyStopping> es = earlyStopping.filter(EarlyStopping::restoresBestWeights);
       if (es.isPresent() && es.get().bestWeights().isPresent()) {
         // Keras 3 restores the best weights at the end of training, whether it stopped early or not.
         saved = es.get().bestWeights().get();
@@ -450,11 +435,21 @@ public final class TrainingJob {
       }
       // NAME.weights.h5 is Keras 3's format (the only name its save_weights accepts); any other name a TF checkpoint.
       try {
-        WeightsFiles.save(options.weights(), saved, result.optimizerState(), config.adam());
+        ModelFiles.write(options.weights(), LoadedModel.of(saved, result.optimizerState(),
+            TrainingProvenance.of(config, options, replay, data, started, Instant.now(), epochLogs(result, savedEpoch),
+                validating() ? "val" : "test")), config.adam());
       } catch (TfjMnistException e) {
         throw savedElsewhere(e, result);
       }
-      return new Completed(result, options.weights(), options.earlyStopping(), savedEpoch);
+      return new Completed(result, options.weights(), earlyStopping, savedEpoch);
+    }
+
+    /** The metrics of the epoch whose weights are saved; null when no epoch ran. */
+    private EpochLogs epochLogs(TrainingResult result, int epoch) {
+      List<EpochLogs> all = new ArrayList<>(previous);
+      all.addAll(result.history());
+      return all.stream().filter(e -> e.epoch() == epoch).reduce((a, b) -> b)
+          .orElse(all.isEmpty() ? null : all.get(all.size() - 1));
     }
 
     /**

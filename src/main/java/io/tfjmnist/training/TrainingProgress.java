@@ -24,7 +24,7 @@ import java.util.List;
  * @param stepInEpoch steps already done in epoch {@code completedEpochs + 1}; 0 at an epoch boundary
  * @param globalStep optimizer steps since the start of the run (Adam's {@code iterations})
  * @param lossTotal running {@code Mean} loss total of the partial epoch (0 at a boundary), float32
- *     exactly as {@link io.tfjmnist.training.metrics.Mean#restore} takes it
+ *     exactly as {@link io.tfjmnist.metrics.Mean#restore} takes it
  * @param lossCount running {@code Mean} count of the partial epoch
  * @param correct running accuracy numerator of the partial epoch
  * @param count running accuracy denominator (examples) of the partial epoch

@@ -1,17 +1,23 @@
 package io.tfjmnist.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,64 +25,131 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies run one way: cli -> serving -> inference / training -> savedmodel / checkpoint ->
- * model / optimizers / images / data -> tensors, with {@code files} (atomic writes) importable by every
- * layer (the README's Architecture section). Read from the
- * product's own sources, so a new import that points upwards fails here with the file named.
+ * Dependencies run one way: cli -> serving -> inference / training -> modelfiles -> savedmodel /
+ * checkpoint -> model / optimizers / images / data -> tensors, with {@code files} (atomic writes)
+ * usable by every layer (the README's architecture map). Read from the product's bytecode with
+ * ArchUnit, so fully-qualified names, static calls and field types count as much as imports; a
+ * dependency that points upwards fails here with the class and the line named.
  */
 class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java/io/tfjmnist");
+  private static final String ROOT = "io.tfjmnist";
 
-  /** Each layer and the layers it may import (besides itself, its sub-packages and io.tfjmnist). */
-  private static final Map<String, Set<String>> MAY_IMPORT = Map.ofEntries(
+  /**
+   * The product's classes, read from Maven's output folder: tests and benchmarks (compiled into
+   * target/test-classes) are not the product, and scanning the class path's jars would take half a
+   * minute for nothing.
+   */
+  private static final JavaClasses PRODUCT = new ClassFileImporter().importPath(Path.of("target/classes"));
+
+  /** Each layer and the layers it may use (besides itself, its sub-packages and io.tfjmnist). */
+  private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
       Map.entry("files", Set.of()),
       Map.entry("tensors", Set.of("files")),
       Map.entry("data", Set.of("tensors", "files")),
       Map.entry("images", Set.of("tensors", "files")),
-      Map.entry("model", Set.of("tensors", "files")),
-      Map.entry("optimizers", Set.of("tensors", "files")),
+      Map.entry("figures", Set.of("images", "tensors", "files")),
+      Map.entry("initializers", Set.of()),
+      Map.entry("model", Set.of("initializers", "tensors", "files")),
+      Map.entry("optimizers", Set.of("model", "tensors", "files")),
+      Map.entry("losses", Set.of("model", "tensors", "files")),
+      Map.entry("metrics", Set.of("tensors", "files")),
       Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
       Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
-      Map.entry("training", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
-          "files")),
-      Map.entry("inference", Set.of("savedmodel", "checkpoint", "model", "optimizers", "data", "images", "tensors",
-          "files")),
-      Map.entry("serving", Set.of("inference", "savedmodel", "checkpoint", "model", "optimizers", "data", "images",
-          "tensors", "files")),
-      Map.entry("cli", Set.of("serving", "inference", "training", "savedmodel", "checkpoint", "model", "optimizers",
-          "data", "images", "tensors", "files")));
-
-  private static final Pattern PACKAGE = Pattern.compile("^package io\\.tfjmnist(?:\\.(\\w+))?[\\w.]*;", Pattern.MULTILINE);
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.tfjmnist\\.(\\w+)\\.", Pattern.MULTILINE);
+      Map.entry("modelfiles", Set.of("savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
+      Map.entry("training", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
+          "data", "images", "figures", "tensors", "files")),
+      Map.entry("inference", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
+          "data", "images", "figures", "tensors", "files")),
+      Map.entry("serving", Set.of("inference", "modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses",
+          "metrics", "data", "images", "figures", "tensors", "files")),
+      Map.entry("cli", Set.of("serving", "inference", "training", "modelfiles", "savedmodel", "checkpoint", "model",
+          "optimizers", "losses", "metrics", "data", "images", "figures", "tensors", "files")));
 
   @Test
-  void everyImportPointsDownTheLayers() throws IOException {
-    List<String> violations = new ArrayList<>();
-    Map<String, Set<String>> seen = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(MAIN)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        String src = read(f);
-        Matcher pm = PACKAGE.matcher(src);
-        assertTrue(pm.find(), f + " has no package line");
-        String layer = pm.group(1);
-        if (layer == null) {
-          continue; // io.tfjmnist itself: TfjMnistException, importable from everywhere
-        }
-        assertTrue(MAY_IMPORT.containsKey(layer), "package io.tfjmnist." + layer + " (" + f
-            + ") is in no layer: add it to the README's Architecture section and to this test");
-        Matcher im = IMPORT.matcher(src);
-        while (im.find()) {
-          String target = im.group(1);
-          if (!target.equals(layer) && !target.equals("TfjMnistException")) {
-            seen.computeIfAbsent(layer, k -> new TreeSet<>()).add(target);
-            if (!MAY_IMPORT.get(layer).contains(target)) {
-              violations.add(MAIN.relativize(f) + " (" + layer + ") imports io.tfjmnist." + target);
-            }
-          }
-        }
+  void everyPackageIsInALayer() {
+    Set<String> outside = new TreeSet<>();
+    for (JavaClass c : PRODUCT) {
+      String layer = layerOf(c.getPackageName());
+      if (layer != null && !MAY_USE.containsKey(layer)) {
+        outside.add(c.getPackageName());
       }
     }
-    assertEquals(List.of(), violations, "imports against the layering; what each layer imports now: " + seen);
+    assertEquals(Set.of(), outside, "packages in no layer: add them to the README's architecture map and to MAY_USE");
+  }
+
+  @Test
+  void everyDependencyPointsDownTheLayers() {
+    List<String> violations = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> layer : MAY_USE.entrySet()) {
+      String[] forbidden = MAY_USE.keySet().stream()
+          .filter(other -> !other.equals(layer.getKey()) && !layer.getValue().contains(other))
+          .map(other -> ROOT + "." + other + "..").toArray(String[]::new);
+      ArchRule rule = noClasses().that().resideInAPackage(ROOT + "." + layer.getKey() + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+          .allowEmptyShould(true);
+      EvaluationResult result = rule.evaluate(PRODUCT);
+      violations.addAll(result.getFailureReport().getDetails());
+    }
+    assertEquals(List.of(), violations, "dependencies against the layering");
+  }
+
+  @Test
+  void noPackagesDependOnEachOtherInACycle() {
+    slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(PRODUCT);
+  }
+
+  /**
+   * Models are read and written through {@code modelfiles.ModelFiles} only, so every caller gets the
+   * architecture from the file and the provenance with the weights. The format packages call each
+   * other; {@code training.CheckpointManager} keeps the resumable per-epoch checkpoints, which are
+   * training state rather than models, in TF's format directly.
+   */
+  @Test
+  void modelsAreReadAndWrittenThroughTheModelFilesFacade() {
+    DescribedPredicate<JavaCall<?>> formatEntryPoint = DescribedPredicate.describe("a format's load or save",
+        call -> FORMAT_ENTRY_POINTS.contains(call.getTargetOwner().getSimpleName() + "." + call.getName()));
+    noClasses().that().resideOutsideOfPackages(ROOT + ".checkpoint..", ROOT + ".savedmodel..", ROOT + ".modelfiles..")
+        .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager")
+        .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager$Checkpoint")
+        .should().callCodeUnitWhere(formatEntryPoint)
+        .check(PRODUCT);
+  }
+
+  /**
+   * JVM-wide settings (AWT's headless mode, a logger's level) are the program's to choose: the
+   * library must not change them under a service that embeds it.
+   */
+  @Test
+  void onlyTheCliSetsSystemProperties() {
+    noClasses().that().resideOutsideOfPackage(ROOT + ".cli..")
+        .and().doNotHaveFullyQualifiedName(ROOT + ".serving.ModelServer") // Jetty's log level: see its comment
+        .should().callMethod(System.class, "setProperty", String.class, String.class)
+        .check(PRODUCT);
+  }
+
+  /** Charts are drawn in one place: training's callbacks hand their epochs to figures.HistoryChart. */
+  @Test
+  void onlyFiguresDrawWithJFreeChart() {
+    noClasses().that().resideOutsideOfPackage(ROOT + ".figures..")
+        .should().dependOnClassesThat().resideInAPackage("org.jfree..")
+        .check(PRODUCT);
+  }
+
+  private static final Set<String> FORMAT_ENTRY_POINTS = Set.of("WeightsFiles.load", "WeightsFiles.loadWithOptimizer",
+      "WeightsFiles.save", "WeightsCheckpoint.load", "WeightsCheckpoint.save", "KerasCheckpointWeights.load",
+      "KerasH5Weights.read", "KerasH5Writer.write", "KerasModelFiles.read", "KerasModelFiles.writeKeras",
+      "KerasModelImporter.fromSavedModel", "KerasModelImporter.rebuild", "KerasModelImporter.weightsFromCheckpoint",
+      "SavedModelExporter.export");
+
+  /** {@code io.tfjmnist.x.y} -> {@code x}; null for io.tfjmnist itself (TfjMnistException, usable everywhere). */
+  private static String layerOf(String pkg) {
+    if (pkg.equals(ROOT)) {
+      return null;
+    }
+    String rest = pkg.substring(ROOT.length() + 1);
+    int dot = rest.indexOf('.');
+    return dot < 0 ? rest : rest.substring(0, dot);
   }
 
   @Test
@@ -160,13 +233,5 @@ class ArchitectureTest {
       }
     }
     return flags;
-  }
-
-  private static String read(Path f) {
-    try {
-      return Files.readString(f);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -32,11 +32,20 @@ class KerasObjectGraphTest {
     }
   }
 
+  /** What inspect prints for Python's graphs: one line per node, and every saved tensor's checkpoint key under its node. */
   @Test
-  void dumpFixtureGraphs() {
+  void describeListsEveryNodeAndEveryCheckpointKeyOfPythonsGraphs() {
     for (java.nio.file.Path p : List.of(CheckpointFixtures.subclassedMlp(), CheckpointFixtures.sequentialAdam())) {
-      System.out.println("== object graph of " + p);
-      KerasObjectGraph.describe(fixtureGraph(p)).forEach(System.out::println);
+      TrackableObjectGraph g = fixtureGraph(p);
+      List<String> lines = KerasObjectGraph.describe(g);
+      assertEquals(g.getNodesCount(), lines.stream().filter(l -> l.startsWith("#")).count(), p.toString());
+      assertTrue(lines.contains("#0 (root)"), p + ": " + lines);
+      for (TrackableObject node : g.getNodesList()) {
+        for (SerializedTensor a : node.getAttributesList()) {
+          assertTrue(lines.stream().anyMatch(l -> l.startsWith("    " + a.getName() + ": " + a.getCheckpointKey())),
+              p + " lists no line for " + a.getCheckpointKey());
+        }
+      }
     }
   }
 

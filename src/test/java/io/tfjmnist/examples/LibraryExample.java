@@ -1,6 +1,5 @@
 package io.tfjmnist.examples;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.data.MnistData;
@@ -8,6 +7,8 @@ import io.tfjmnist.images.Preprocessing;
 import io.tfjmnist.inference.ImageClassifier;
 import io.tfjmnist.inference.Prediction;
 import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.modelfiles.LoadedModel;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
@@ -25,7 +26,7 @@ public class LibraryExample {
     MnistData mnist = DatasetLocator.fromEnvironment().load(DatasetName.MNIST);
     TrainingResult result = new Trainer(config)
         .fit(ModelArchitecture.quickstartCnn(), mnist.train(), mnist.test(), List.of()); // listeners: progress, early stop...
-    WeightsCheckpoint.save(weights, result.weights(), result.optimizerState(), Adam.kerasDefaults());
+    ModelFiles.write(weights, LoadedModel.of(result.weights(), result.optimizerState(), null), Adam.kerasDefaults());
 
     try (ImageClassifier classifier = ImageClassifier.fromCheckpoint(weights, Preprocessing.MNIST)) {
       Prediction p = classifier.classify(photo).prediction();  // or a BufferedImage, 784 floats,

@@ -23,6 +23,8 @@ import io.tfjmnist.model.layers.Flatten;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
+import io.tfjmnist.modelfiles.ModelFiles;
+import io.tfjmnist.modelfiles.LoadedModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,7 +90,7 @@ class KerasFilesTest {
 
   @Test
   void aKeras3SequentialKerasFileIsRebuiltWithItsOptimizer() throws IOException {
-    WeightsCheckpoint.Loaded loaded = KerasModelFiles.load(RES.resolve("tiny_sequential.keras"));
+    LoadedModel loaded = ModelFiles.read(RES.resolve("tiny_sequential.keras"));
     ModelArchitecture arch = loaded.weights().architecture();
     assertEquals("Sequential", arch.className());
     assertEquals(List.of("conv2d", "max_pooling2d", "flatten", "dense"),
@@ -102,8 +104,8 @@ class KerasFilesTest {
 
   @Test
   void legacyWholeModelAndLegacyWeightsGiveTheSameWeightsAsTheKerasFile() {
-    ModelWeights keras = KerasModelFiles.loadWeights(RES.resolve("tiny_sequential.keras"));
-    ModelWeights legacyModel = KerasModelFiles.loadWeights(RES.resolve("tiny_sequential_legacy.h5"));
+    ModelWeights keras = ModelFiles.read(RES.resolve("tiny_sequential.keras")).weights();
+    ModelWeights legacyModel = ModelFiles.read(RES.resolve("tiny_sequential_legacy.h5")).weights();
     assertEquals(0.0, keras.maxAbsDifference(legacyModel));
     ModelArchitecture arch = keras.architecture();
     assertEquals(0.0, keras.maxAbsDifference(WeightsFiles.load(RES.resolve("tiny_sequential_legacy_weights.h5"), arch)));
@@ -139,7 +141,7 @@ class KerasFilesTest {
 
   @Test
   void aSequentialModelsWeightsAreWrittenInKerasContainerLayout() throws IOException {
-    WeightsCheckpoint.Loaded keras = KerasModelFiles.load(RES.resolve("tiny_sequential.keras"));
+    LoadedModel keras = ModelFiles.read(RES.resolve("tiny_sequential.keras"));
     ModelArchitecture arch = keras.weights().architecture();
     Path file = dir.resolve("seq.weights.h5");
     WeightsFiles.save(file, keras.weights(), keras.optimizerState().orElseThrow(), Adam.kerasDefaults());
@@ -157,7 +159,7 @@ class KerasFilesTest {
     OptimizerState state = fakeAdam(arch, 9375);
     Path file = dir.resolve("mnist.keras");
     KerasModelFiles.writeKeras(file, w, state, Adam.kerasDefaults());
-    WeightsCheckpoint.Loaded back = KerasModelFiles.load(file);
+    LoadedModel back = ModelFiles.read(file);
     assertEquals("MyModel", back.weights().architecture().className());
     assertEquals(0.0, w.maxAbsDifference(back.weights()));
     assertSameState(state, back.optimizerState().orElseThrow(), arch);
@@ -182,7 +184,7 @@ class KerasFilesTest {
     Path plain = dir.resolve("plain.keras");
     KerasModelFiles.writeKeras(plain, w, null, Adam.kerasDefaults());
     assertEquals("{}", JSON.readTree(KerasArchive.read(plain).configJson()).get("compile_config").toString());
-    assertTrue(KerasModelFiles.load(plain).optimizerState().isEmpty());
+    assertTrue(ModelFiles.read(plain).optimizerState().isEmpty());
   }
 
   @Test
@@ -227,24 +229,24 @@ class KerasFilesTest {
         "it was saved from another model");
     assertMessage(() -> WeightsFiles.load(RES.resolve("tiny_sequential_legacy_weights.h5"), quickstart),
         "it was saved from another model");
-    assertMessage(() -> KerasModelFiles.load(RES.resolve("tiny_subclassed.keras")),
+    assertMessage(() -> ModelFiles.read(RES.resolve("tiny_subclassed.keras")),
         "holds a subclassed Keras model (class TinyModel)");
 
     Path configOnly = dir.resolve("config-only.keras");
     new KerasArchive(KerasArchive.read(RES.resolve("tiny_sequential.keras")).configJson(), "{}", null).write(configOnly);
-    assertMessage(() -> KerasModelFiles.load(configOnly), "without model.weights.h5");
+    assertMessage(() -> ModelFiles.read(configOnly), "without model.weights.h5");
 
     Path zip = dir.resolve("other.keras");
     try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
       out.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
       out.write("hello".getBytes(StandardCharsets.UTF_8));
     }
-    assertMessage(() -> KerasModelFiles.load(zip), "not a .keras archive: it has no config.json");
+    assertMessage(() -> ModelFiles.read(zip), "not a .keras archive: it has no config.json");
 
     byte[] keras = Files.readAllBytes(RES.resolve("tiny_sequential.keras"));
     Path cut = dir.resolve("cut.keras");
     Files.write(cut, Arrays.copyOf(keras, keras.length - 200));
-    assertMessage(() -> KerasModelFiles.load(cut), "damaged or truncated .keras archive");
+    assertMessage(() -> ModelFiles.read(cut), "damaged or truncated .keras archive");
 
     assertMessage(() -> SavedModelFiles.read(RES.resolve("tiny_sequential.keras")), "is a Keras file, not a SavedModel folder");
   }

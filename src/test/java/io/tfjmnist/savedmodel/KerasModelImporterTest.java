@@ -97,10 +97,10 @@ class KerasModelImporterTest {
 
   @Test
   void rebuildTakesTheKerasConfigOrTheQuickstartModelAndNamesWhatItCannot() {
-    KerasModelImporter.Rebuilt keras2 = KerasModelImporter.rebuild(Fixtures.cnnMaxpool());
+    KerasModelImporter.Rebuilt keras2 = KerasModelImporter.rebuild(Fixtures.cnnMaxpool(), ModelArchitecture.quickstartCnn());
     assertEquals("Keras config", keras2.how());
     assertEquals(0.0, keras2.weights().maxAbsDifference(KerasModelImporter.fromSavedModel(Fixtures.cnnMaxpool()).weights()));
-    TfjMnistException e = assertThrows(TfjMnistException.class, () -> KerasModelImporter.rebuild(Fixtures.tf1Softmax()));
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> KerasModelImporter.rebuild(Fixtures.tf1Softmax(), ModelArchitecture.quickstartCnn()));
     assertTrue(e.getMessage().contains("its variables are not the quickstart model's"), e.getMessage());
   }
 

@@ -115,11 +115,13 @@ class MicroBatcherTest {
     ExecutorService pool = Executors.newFixedThreadPool(12);
     List<Future<?>> futures = new ArrayList<>();
     AtomicInteger calls = new AtomicInteger();
+    AtomicInteger requested = new AtomicInteger();
     for (int t = 0; t < 12; t++) {
       int thread = t;
       futures.add(pool.submit(() -> {
         for (int i = 0; i < 60; i++) {
           int n = 1 + ThreadLocalRandom.current().nextInt(3);
+          requested.addAndGet(n);
           float[] firsts = new float[n];
           for (int k = 0; k < n; k++) {
             firsts[k] = thread * 1000 + i * 10 + k;
@@ -136,7 +138,7 @@ class MicroBatcherTest {
     pool.shutdown();
     assertEquals(720, calls.get());
     assertTrue(model.runs.stream().allMatch(n -> n == 4), "every run has the run size: " + model.runs);
-    assertTrue(ranImages.get() >= 720, "the listener counts the requests' images, not the padding");
+    assertEquals(requested.get(), ranImages.get(), "the listener counts the requests' images, not the padding");
     assertTrue(model.runs.size() < 720, model.runs.size() + " runs for 720 calls: requests were merged");
     assertTrue(model.threads.stream().allMatch(n -> n.startsWith("pool-")), "runs happen on callers' threads");
   }
@@ -183,12 +185,18 @@ class MicroBatcherTest {
 
   @Test
   void aBigRequestDoesNotHoldUpSmallOnes() throws Exception {
+    // Order, not time (a time limit is flaky on a loaded machine): the big request's run holds until
+    // the small request has its answer, which it can only get if it does not wait for the big one.
+    java.util.concurrent.CountDownLatch bigRunning = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch smallAnswered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean smallFirst = new java.util.concurrent.atomic.AtomicBoolean();
     ProbabilityModel slowForBig = new EchoModel(0) {
       @Override
       public float[] probabilities(float[] flat, int count) {
-        if (flat[0] == 0f) { // the big request's images: 200 runs of 4 ms
+        if (flat[0] == 0f) { // the big request's images
+          bigRunning.countDown();
           try {
-            Thread.sleep(4);
+            smallFirst.set(smallAnswered.await(30, TimeUnit.SECONDS));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -198,14 +206,13 @@ class MicroBatcherTest {
     };
     MicroBatcher b = new MicroBatcher(slowForBig, 16, anySize(), 1, (n, nanos) -> {});
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    Future<float[]> big = pool.submit(() -> b.run(new float[200 * 4], 200, 10_000));
-    Thread.sleep(100);
-    long t0 = System.nanoTime();
-    Future<float[]> small = pool.submit(() -> b.run(images(5), 1, 10_000));
-    assertArrayEquals(expected(5), small.get(5, TimeUnit.SECONDS));
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(ms < 500, "the small request did not wait for the big one: " + ms + " ms");
-    assertEquals(400, big.get(5, TimeUnit.SECONDS).length);
+    Future<float[]> big = pool.submit(() -> b.run(new float[200 * 4], 200, 60_000));
+    assertTrue(bigRunning.await(30, TimeUnit.SECONDS), "the big request never ran");
+    Future<float[]> small = pool.submit(() -> b.run(images(5), 1, 60_000));
+    assertArrayEquals(expected(5), small.get(60, TimeUnit.SECONDS));
+    smallAnswered.countDown();
+    assertEquals(400, big.get(60, TimeUnit.SECONDS).length);
+    assertTrue(smallFirst.get(), "the small request waited for the big one");
     pool.shutdown();
   }
 

@@ -1,5 +1,6 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.optimizers.AdamGraph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

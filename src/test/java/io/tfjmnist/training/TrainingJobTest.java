@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.data.MnistData;
+import io.tfjmnist.modelfiles.ModelFiles;
+import io.tfjmnist.modelfiles.Provenance;
 import io.tfjmnist.testing.TestData;
+import io.tfjmnist.training.callbacks.EarlyStopping;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +77,46 @@ class TrainingJobTest {
         .filter(l -> !l.contains("tensorflow/") && !l.startsWith("To enable") && !l.startsWith("WARNING")) // TF's native log
         .reduce("", (a, b) -> a + b + "\n");
     assertEquals("", java, "the library printed");
+    assertCarriesProvenance(weights, done, small());
+  }
+
+  @Test
+  void optionsAreValuesAndEachRunCountsEpochsWithItsOwnEarlyStopping() {
+    EarlyStopping.Settings patience1 = new EarlyStopping.Settings("loss", 1, 0f, EarlyStopping.Mode.AUTO, false);
+    TrainingJob.Options a = TrainingJob.Options.saveTo(dir.resolve("w")).earlyStopping(patience1).build();
+    TrainingJob.Options b = TrainingJob.Options.saveTo(dir.resolve("w")).earlyStopping(new EarlyStopping("loss", 1)).build();
+    assertEquals(a, b, "the same settings, given as a callback or as settings");
+    assertThrows(IllegalArgumentException.class, () -> TrainingJob.Options.saveTo(dir.resolve("w")).resume(true).build());
+    TrainingJob.Completed first = assertInstanceOf(TrainingJob.Completed.class, new TrainingJob(CONFIG, a).run(small()));
+    TrainingJob.Completed second = assertInstanceOf(TrainingJob.Completed.class, new TrainingJob(CONFIG, a).run(small()));
+    EarlyStopping one = first.earlyStopping().orElseThrow();
+    EarlyStopping two = second.earlyStopping().orElseThrow();
+    assertTrue(one != two, "one callback per run");
+    assertEquals(one.bestEpoch(), two.bestEpoch(), "the second run did not inherit the first one's counters");
+    assertEquals(patience1.monitor(), one.settings().monitor());
+  }
+
+  /** The saved model says how it was made: settings, data and its SHA-256s, software, times, metrics. */
+  private static void assertCarriesProvenance(Path weights, TrainingJob.Completed done, MnistData data) {
+    Provenance p = ModelFiles.read(weights).provenance().orElseThrow();
+    assertEquals("tfj-mnist train", p.producer());
+    assertEquals("2", p.configuration().get("epochs"));
+    assertEquals("32", p.configuration().get("batch_size"));
+    assertEquals(String.valueOf(CONFIG.seed()), p.configuration().get("seed"));
+    assertEquals("keras2", p.configuration().get("adam_arithmetic"));
+    assertTrue(List.of("onednn", "eigen").contains(p.configuration().get("kernels")), p.configuration().toString());
+    assertEquals("mnist", p.dataset().name());
+    assertEquals(TrainingProvenance.sha256(data.train().imageBytes()), p.dataset().sha256().get("x_train"));
+    assertEquals(TrainingProvenance.sha256(data.test().labelBytes()), p.dataset().sha256().get("y_test"));
+    assertTrue(p.dataset().sha256().get("x_train").matches("[0-9a-f]{64}"));
+    assertEquals("1.1.0", p.software().get("tensorflow_java"));
+    assertTrue(p.software().get("tensorflow_native").startsWith("2."), p.software().toString());
+    assertTrue(p.software().get("git_commit").matches("[0-9a-f]{40}|unknown"), p.software().toString());
+    assertTrue(!Instant.parse(p.ended()).isBefore(Instant.parse(p.started())), p.started() + " .. " + p.ended());
+    EpochLogs last = done.result().lastEpoch();
+    assertEquals(last.testAccuracy(), p.finalMetrics().get("test_accuracy"), 1e-7);
+    assertEquals(last.loss(), p.finalMetrics().get("loss"), 1e-7);
+    assertEquals(2.0, p.finalMetrics().get("epoch"));
   }
 
   @Test

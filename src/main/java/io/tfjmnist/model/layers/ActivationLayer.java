@@ -1,7 +1,5 @@
 package io.tfjmnist.model.layers;
 
-import io.tfjmnist.model.WeightSpec;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -11,20 +9,12 @@ import org.tensorflow.types.TFloat32;
  * A stand-alone activation: Keras's {@code Activation('relu')}, {@code ReLU()} and
  * {@code Softmax()} layers. Softmax applies over the last axis, as Keras's default does.
  */
-public final class ActivationLayer implements Layer {
-  private final String name;
+public final class ActivationLayer extends WeightlessLayer {
   private final Activation activation;
-  private final long[] shape;
 
   public ActivationLayer(String name, Activation activation, long[] inputShape) {
-    this.name = name;
+    super(name, inputShape);
     this.activation = activation;
-    this.shape = inputShape.clone();
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   public Activation activation() {
@@ -32,17 +22,7 @@ public final class ActivationLayer implements Layer {
   }
 
   @Override
-  public List<WeightSpec> weights() {
-    return List.of();
-  }
-
-  @Override
-  public long[] outputShape() {
-    return shape.clone();
-  }
-
-  @Override
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights) {
-    return activation.apply(tf.withSubScope(name), input);
+    return activation.apply(tf.withSubScope(name()), input);
   }
 }

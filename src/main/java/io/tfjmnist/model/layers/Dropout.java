@@ -1,7 +1,5 @@
 package io.tfjmnist.model.layers;
 
-import io.tfjmnist.model.WeightSpec;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -12,35 +10,17 @@ import org.tensorflow.types.TFloat32;
  * kept as a layer so that an imported model lists the same layers as its Keras summary; the
  * project's training graph does not drop units either, so training through it is plain training.
  */
-public final class Dropout implements Layer {
-  private final String name;
+public final class Dropout extends WeightlessLayer {
   private final double rate;
-  private final long[] shape;
 
   public Dropout(String name, double rate, long[] inputShape) {
-    this.name = name;
+    super(name, inputShape);
     this.rate = rate;
-    this.shape = inputShape.clone();
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   /** The Keras drop rate, kept for summaries; not applied. */
   public double rate() {
     return rate;
-  }
-
-  @Override
-  public List<WeightSpec> weights() {
-    return List.of();
-  }
-
-  @Override
-  public long[] outputShape() {
-    return shape.clone();
   }
 
   @Override

@@ -29,6 +29,7 @@ public final class EarlyStopping implements TrainingListener {
   private final int patience;
   private final float minDelta;
   private final boolean maximize;
+  private final Mode mode;
   private final boolean keepBestWeights;
 
   private double best;
@@ -56,7 +57,8 @@ public final class EarlyStopping implements TrainingListener {
     }
     this.patience = patience;
     this.minDelta = minDelta;
-    this.maximize = mode == Mode.MAX || (mode == Mode.AUTO && this.monitor.endsWith("accuracy"));
+    this.mode = mode == null ? Mode.AUTO : mode;
+    this.maximize = this.mode == Mode.MAX || (this.mode == Mode.AUTO && this.monitor.endsWith("accuracy"));
     this.keepBestWeights = keepBestWeights;
     this.best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
   }
@@ -166,6 +168,34 @@ public final class EarlyStopping implements TrainingListener {
   @Override
   public boolean stopRequested() {
     return stoppedEpoch != 0;
+  }
+
+  /**
+   * Keras's {@code EarlyStopping} arguments as a value: what a job's options hold, from which each
+   * run makes its own callback (the callback counts epochs, so it is never shared).
+   */
+  public record Settings(String monitor, int patience, float minDelta, Mode mode, boolean restoreBestWeights) {
+    public Settings {
+      monitor = canonical(monitor);
+      mode = mode == null ? Mode.AUTO : mode;
+    }
+
+    /** {@code monitor=test_loss, patience=2, ...}, by Keras's argument names (for a model's provenance). */
+    @Override
+    public String toString() {
+      return "monitor=" + monitor + ", patience=" + patience + ", min_delta=" + minDelta + ", mode="
+          + mode.name().toLowerCase(Locale.ROOT) + ", restore_best_weights=" + restoreBestWeights;
+    }
+  }
+
+  /** A fresh callback with {@code settings}. */
+  public EarlyStopping(Settings settings) {
+    this(settings.monitor(), settings.patience(), settings.minDelta(), settings.mode(), settings.restoreBestWeights());
+  }
+
+  /** This callback's settings. */
+  public Settings settings() {
+    return new Settings(monitor, patience, minDelta, mode, keepBestWeights);
   }
 
   public String monitor() {

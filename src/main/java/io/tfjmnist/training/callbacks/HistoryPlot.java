@@ -1,39 +1,25 @@
 package io.tfjmnist.training.callbacks;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.figures.HistoryChart;
 import io.tfjmnist.files.AtomicFiles;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingListener;
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.Rectangle;
-import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The two plots people draw from Keras's {@code history.history}: loss per epoch (left) and accuracy
  * per epoch (right), train and test, as one PNG. Drawn with JFreeChart into an image, never a
- * window, so it works on servers (the AWT headless mode is switched on unless the JVM was told
- * otherwise). The x axis is the quickstart's 1-based epoch number; accuracy is in percent, as the quickstart
+ * window, so it works on servers (AWT needs no display to draw into an image; the CLI runs it headless). The x axis is the quickstart's 1-based epoch number; accuracy is in percent, as the quickstart
  * prints it.
  *
  * <p>As a listener it redraws the file after every epoch, so it can be watched during a long run
@@ -41,16 +27,9 @@ import org.jfree.data.xy.XYSeriesCollection;
  * viewer never sees half an image.
  */
 public final class HistoryPlot implements TrainingListener {
-  // Before anything touches AWT: a server has no display, and charts need none.
-  static {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-  }
-
   /** Matplotlib's first two default colours, what a Keras user's own plot would show. */
-  public static final Color TRAIN_COLOR = new Color(0x1f77b4);
-  public static final Color TEST_COLOR = new Color(0xff7f0e);
+  public static final Color TRAIN_COLOR = HistoryChart.TRAIN_COLOR;
+  public static final Color TEST_COLOR = HistoryChart.TEST_COLOR;
   public static final int WIDTH = 1200;
   public static final int HEIGHT = 450;
 
@@ -114,69 +93,8 @@ public final class HistoryPlot implements TrainingListener {
 
   static BufferedImage render(List<EpochLogs> history, int width, int height, Rectangle2D[] dataAreas,
       String evaluationName) {
-    ChartRenderingInfo lossInfo = new ChartRenderingInfo();
-    ChartRenderingInfo accuracyInfo = new ChartRenderingInfo();
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, width, height);
-      int half = width / 2;
-      chart("Loss", "loss", history, EpochLogs::loss, EpochLogs::testLoss, 1, evaluationName)
-          .draw(g, new Rectangle(0, 0, half, height), lossInfo);
-      chart("Accuracy", "accuracy (%)", history, EpochLogs::accuracy, EpochLogs::testAccuracy, 100, evaluationName)
-          .draw(g, new Rectangle(half, 0, width - half, height), accuracyInfo);
-    } finally {
-      g.dispose();
-    }
-    if (dataAreas != null) {
-      dataAreas[0] = lossInfo.getPlotInfo().getDataArea();
-      dataAreas[1] = accuracyInfo.getPlotInfo().getDataArea();
-    }
-    return image;
-  }
-
-  private static JFreeChart chart(String title, String yLabel, List<EpochLogs> history,
-      ToDoubleFunction<EpochLogs> train, ToDoubleFunction<EpochLogs> test, double scale, String evaluationName) {
-    XYSeries trainSeries = new XYSeries("train");
-    XYSeries testSeries = new XYSeries(evaluationName);
-    for (EpochLogs e : history) {
-      add(trainSeries, e.epoch(), train.applyAsDouble(e) * scale);
-      add(testSeries, e.epoch(), test.applyAsDouble(e) * scale);
-    }
-    XYSeriesCollection data = new XYSeriesCollection();
-    data.addSeries(trainSeries);
-    if (testSeries.getItemCount() > 0) { // no test set: no empty "test" entry in the legend
-      data.addSeries(testSeries);
-    }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "epoch", yLabel, data,
-        PlotOrientation.VERTICAL, true, false, false);
-    chart.setBackgroundPaint(Color.WHITE);
-    XYPlot plot = chart.getXYPlot();
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(new Color(0xdddddd));
-    plot.setRangeGridlinePaint(new Color(0xdddddd));
-    NumberAxis x = (NumberAxis) plot.getDomainAxis();
-    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // epochs are whole numbers
-    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
-    // Filled markers keep the exact series colour at every point even with antialiasing, and show
-    // a single-epoch run, which has no line to draw.
-    Ellipse2D.Double dot = new Ellipse2D.Double(-4, -4, 8, 8);
-    for (int s = 0; s < 2; s++) {
-      r.setSeriesPaint(s, s == 0 ? TRAIN_COLOR : TEST_COLOR);
-      r.setSeriesStroke(s, new BasicStroke(2.5f));
-      r.setSeriesShape(s, dot);
-      r.setSeriesShapesFilled(s, true);
-    }
-    plot.setRenderer(r);
-    return chart;
-  }
-
-  private static void add(XYSeries series, int epoch, double value) {
-    if (Double.isFinite(value)) { // no test set, or a diverged loss: leave the point out
-      series.add(epoch, value);
-    }
+    List<HistoryChart.Epoch> epochs = history.stream()
+        .map(e -> new HistoryChart.Epoch(e.epoch(), e.loss(), e.accuracy(), e.testLoss(), e.testAccuracy())).toList();
+    return HistoryChart.render(epochs, width, height, dataAreas, evaluationName);
   }
 }

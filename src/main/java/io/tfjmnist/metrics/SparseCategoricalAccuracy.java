@@ -1,4 +1,4 @@
-package io.tfjmnist.training.metrics;
+package io.tfjmnist.metrics;
 
 /**
  * Keras's {@code SparseCategoricalAccuracy}: the fraction of examples whose argmax equals the

@@ -1,4 +1,4 @@
-package io.tfjmnist.training;
+package io.tfjmnist.losses;
 
 import io.tfjmnist.model.ModelGraph;
 import org.tensorflow.Operand;
@@ -20,19 +20,19 @@ import org.tensorflow.types.TInt64;
  * ({@code backprop} = softmax - onehot); divided by the batch size it is d(mean loss)/d(logits),
  * which is where the backward pass starts.
  */
-final class SparseCategoricalCrossentropy {
-  static final float EPSILON = 1e-7f;
+public final class SparseCategoricalCrossentropy {
+  public static final float EPSILON = 1e-7f;
 
   /** The softmax input the loss is computed on: the model's logits, or log(clip(probabilities)). */
-  final Operand<TFloat32> logits;
+  private final Operand<TFloat32> logits;
   /** Loss of each example, {@code [batch]}. */
-  final Operand<TFloat32> perExample;
+  private final Operand<TFloat32> perExample;
   /** Mean loss over the batch. */
-  final Operand<TFloat32> loss;
+  private final Operand<TFloat32> loss;
   /** d(loss)/d(logits). */
-  final Operand<TFloat32> dLogits;
+  private final Operand<TFloat32> dLogits;
 
-  SparseCategoricalCrossentropy(Ops tf, ModelGraph model, Operand<TInt64> labels) {
+  public SparseCategoricalCrossentropy(Ops tf, ModelGraph model, Operand<TInt64> labels) {
     Ops scope = tf.withSubScope("loss");
     if (model.hasSoftmaxOutput()) {
       logits = model.logits();
@@ -46,5 +46,25 @@ final class SparseCategoricalCrossentropy {
     perExample = xent.loss();
     loss = scope.withName("value").math.div(scope.sum(perExample, scope.constant(0)), batchSize);
     dLogits = scope.withName("dlogits").math.div(xent.backprop(), batchSize);
+  }
+
+  /** The softmax input the loss is computed on. */
+  public Operand<TFloat32> logits() {
+    return logits;
+  }
+
+  /** Loss of each example, {@code [batch]}. */
+  public Operand<TFloat32> perExample() {
+    return perExample;
+  }
+
+  /** Mean loss over the batch. */
+  public Operand<TFloat32> loss() {
+    return loss;
+  }
+
+  /** d(loss)/d(logits). */
+  public Operand<TFloat32> dLogits() {
+    return dLogits;
   }
 }

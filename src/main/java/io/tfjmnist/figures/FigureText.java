@@ -1,4 +1,4 @@
-package io.tfjmnist.images;
+package io.tfjmnist.figures;
 
 import java.awt.Color;
 import java.awt.Font;

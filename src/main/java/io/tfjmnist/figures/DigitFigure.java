@@ -1,5 +1,7 @@
-package io.tfjmnist.images;
+package io.tfjmnist.figures;
 
+import io.tfjmnist.images.PanelImage;
+import io.tfjmnist.images.PreprocessedImage;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
 import java.awt.BasicStroke;
@@ -48,12 +50,6 @@ public final class DigitFigure {
    *  y tick labels of one panel touch the previous panel). */
   private static final double SPACE = 0.3;
 
-  static {
-    // Figures are drawn into images, never on screen: make sure AWT never looks for a display.
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-  }
 
   private DigitFigure() {}
 

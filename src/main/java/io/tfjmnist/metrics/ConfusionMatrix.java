@@ -1,4 +1,4 @@
-package io.tfjmnist.training.metrics;
+package io.tfjmnist.metrics;
 
 /** Counts of (true label, predicted label) pairs, with per-class accuracy. */
 public final class ConfusionMatrix {

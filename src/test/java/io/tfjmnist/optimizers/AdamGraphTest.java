@@ -1,6 +1,5 @@
-package io.tfjmnist.training;
+package io.tfjmnist.optimizers;
 
-import io.tfjmnist.optimizers.Adam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

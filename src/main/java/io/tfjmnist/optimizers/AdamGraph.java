@@ -1,8 +1,5 @@
-package io.tfjmnist.training;
+package io.tfjmnist.optimizers;
 
-import io.tfjmnist.optimizers.Adam;
-import io.tfjmnist.optimizers.AdamArithmetic;
-import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
@@ -30,7 +27,7 @@ import org.tensorflow.types.TInt64;
  * fused {@code ResourceApplyAdam} fed with {@code beta^(iterations+1)} computed in float32; or as
  * Keras 3's {@code Adam.update_step} runs it, separate element-wise ops in exactly its order.
  */
-final class AdamGraph {
+public final class AdamGraph {
   private final List<WeightSpec> specs;
   private final VarHandleOp iterations;
   private final Map<String, VarHandleOp> m = new LinkedHashMap<>();
@@ -49,11 +46,11 @@ final class AdamGraph {
    * @param weights the model's variables in the order of {@code specs}
    * @param gradients d(loss)/d(weight), same order
    */
-  AdamGraph(Ops tf, Adam adam, List<WeightSpec> specs, List<VarHandleOp> weights, List<Output<?>> gradients) {
+  public AdamGraph(Ops tf, Adam adam, List<WeightSpec> specs, List<VarHandleOp> weights, List<Output<?>> gradients) {
     this(tf, adam, AdamArithmetic.KERAS2, specs, weights, gradients);
   }
 
-  AdamGraph(Ops tf, Adam adam, AdamArithmetic arithmetic, List<WeightSpec> specs, List<VarHandleOp> weights,
+  public AdamGraph(Ops tf, Adam adam, AdamArithmetic arithmetic, List<WeightSpec> specs, List<VarHandleOp> weights,
       List<Output<?>> gradients) {
     this.specs = List.copyOf(specs);
     Ops opt = tf.withSubScope("optimizer");
@@ -135,21 +132,21 @@ final class AdamGraph {
    * {@code 1 - beta} as Keras 3 forms it: in Python floats (double) from the decimal value, then cast
    * to float32. For 0.9 that is 0.1f; {@code 1f - 0.9f} in float32 would be 0.10000002f.
    */
-  static float oneMinus(float beta) {
+  public static float oneMinus(float beta) {
     return (float) (1.0 - Double.parseDouble(Float.toString(beta)));
   }
 
   /** The op that applies one update to every weight and advances {@code iterations}. */
-  Op step() {
+  public Op step() {
     return step;
   }
 
-  Placeholder<TFloat32> learningRate() {
+  public Placeholder<TFloat32> learningRate() {
     return learningRate;
   }
 
   /** Zero moments and iteration 0, as a fresh Keras optimizer starts. */
-  void reset(Session session) {
+  public void reset(Session session) {
     Map<String, float[]> zeros = new LinkedHashMap<>();
     for (WeightSpec spec : specs) {
       zeros.put(spec.path(), new float[Math.toIntExact(spec.size())]);
@@ -157,7 +154,7 @@ final class AdamGraph {
     assign(session, new OptimizerState(0, zeros, zeros));
   }
 
-  void assign(Session session, OptimizerState state) {
+  public void assign(Session session, OptimizerState state) {
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
@@ -177,7 +174,7 @@ final class AdamGraph {
     }
   }
 
-  OptimizerState read(Session session) {
+  public OptimizerState read(Session session) {
     Session.Runner runner = session.runner().fetch(iterationsRead);
     for (WeightSpec spec : specs) {
       runner.fetch(mRead.get(spec.path())).fetch(vRead.get(spec.path()));

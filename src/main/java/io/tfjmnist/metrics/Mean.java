@@ -1,4 +1,4 @@
-package io.tfjmnist.training.metrics;
+package io.tfjmnist.metrics;
 
 /**
  * Keras's {@code tf.keras.metrics.Mean}: a running float32 total and count. The quickstart feeds it one

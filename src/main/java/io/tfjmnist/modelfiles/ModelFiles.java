@@ -1,0 +1,126 @@
+package io.tfjmnist.modelfiles;
+
+import io.tfjmnist.checkpoint.KerasCheckpointWeights;
+import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.checkpoint.WeightsFormat;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.savedmodel.KerasModelFiles;
+import io.tfjmnist.savedmodel.KerasModelImporter;
+import io.tfjmnist.savedmodel.SavedModelExporter;
+import io.tfjmnist.savedmodel.SavedModelFiles;
+import io.tfjmnist.savedmodel.SavedModelInspector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The one way in and out for model files, whatever wrote them. The format is told from the file:
+ *
+ * <ul>
+ *   <li>a TF checkpoint ({@code mnist}: {@code mnist.index} + {@code mnist.data-*}), Java's or Keras's
+ *       {@code save_weights}, name-based or object-based;
+ *   <li>Keras 3's {@code .weights.h5}, Keras 2's legacy {@code .h5} (weights or whole model);
+ *   <li>Keras 3's {@code .keras} archive;
+ *   <li>a SavedModel folder (its {@code variables/}).
+ * </ul>
+ *
+ * <p>The architecture comes from the file where the file holds one (a Keras config); files that hold
+ * only weights are read as the architecture the caller gives, the quickstart CNN by default. Each
+ * model's {@link Provenance} travels with it ({@link ProvenanceFiles}).
+ */
+public final class ModelFiles {
+  private ModelFiles() {}
+
+  /** The model at {@code path}; weights-only files are read as the quickstart CNN. */
+  public static LoadedModel read(Path path) {
+    return read(path, ModelArchitecture.quickstartCnn());
+  }
+
+  /** The model at {@code path}; weights-only files are read as {@code whenFileHoldsNone}. */
+  public static LoadedModel read(Path path, ModelArchitecture whenFileHoldsNone) {
+    Optional<Provenance> provenance = ProvenanceFiles.read(path);
+    if (SavedModelFiles.isSavedModel(path)) {
+      KerasModelImporter.Rebuilt rebuilt = KerasModelImporter.rebuild(path, whenFileHoldsNone);
+      return new LoadedModel(rebuilt.weights(), Optional.empty(), provenance, rebuilt.how().equals("Keras config")
+          ? LoadedModel.ArchitectureSource.FILE : LoadedModel.ArchitectureSource.DEFAULT);
+    }
+    KerasModelFiles.Read read = KerasModelFiles.read(path, whenFileHoldsNone);
+    return new LoadedModel(read.loaded().weights(), read.loaded().optimizerState(), provenance,
+        read.architectureFromFile() ? LoadedModel.ArchitectureSource.FILE : LoadedModel.ArchitectureSource.DEFAULT);
+  }
+
+  /**
+   * Reads {@code arch}'s weights from any TF checkpoint (Java's, Keras's object-based or a TF1
+   * name-based one) or a SavedModel's {@code variables/}, matching Keras's variable names to the
+   * architecture's layers.
+   */
+  public static LoadedModel readCheckpoint(Path prefixOrSavedModel, ModelArchitecture arch) {
+    return new LoadedModel(KerasCheckpointWeights.load(prefixOrSavedModel, arch).weights(), Optional.empty(),
+        ProvenanceFiles.read(prefixOrSavedModel),
+        LoadedModel.ArchitectureSource.DEFAULT);
+  }
+
+  /** Only the provenance kept with the model at {@code path}, without reading its weights; empty when none. */
+  public static Optional<Provenance> provenance(Path path) {
+    return ProvenanceFiles.read(path);
+  }
+
+  /**
+   * Writes {@code model} as Keras would, the format chosen by the name: {@code NAME.keras} a Keras 3
+   * archive that {@code keras.saving.load_model} opens, {@code NAME.weights.h5} Keras 3's weights
+   * file, any other name a TF checkpoint with that prefix (Keras 2's {@code save_weights('mnist')}).
+   * Adam's state is kept when the model has it, with {@code adam}'s hyperparameters; the provenance
+   * beside it. Each file is replaced atomically.
+   */
+  public static void write(Path path, LoadedModel model, Adam adam) {
+    String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".keras")) {
+      KerasModelFiles.writeKeras(path, model.weights(), model.optimizerState().orElse(null), adam);
+    } else {
+      WeightsFiles.save(path, model.weights(), model.optimizerState().orElse(null), adam);
+    }
+    ProvenanceFiles.write(path, model.provenance().orElse(null));
+  }
+
+  /**
+   * Exports {@code model} as a SavedModel version folder (TF Serving's layout: signature
+   * {@code serving_default}, float32 [-1,28,28,1] to probabilities), its provenance in
+   * {@code assets.extra/}; returns the folder written.
+   */
+  public static Path exportSavedModel(LoadedModel model, Path dir, boolean overwrite) {
+    Path written = SavedModelExporter.export(model.weights(), dir, overwrite);
+    ProvenanceFiles.write(written, model.provenance().orElse(null));
+    return written;
+  }
+
+  /** Whether {@link #write} would save {@code path} in Keras 3's HDF5 layout ({@code NAME.weights.h5}). */
+  public static boolean isKeras3WeightsName(Path path) {
+    return WeightsFiles.isKeras3WeightsName(path);
+  }
+
+  /** Whether {@code path} is named like a Keras file ({@code .h5}, {@code .hdf5}, {@code .keras}). */
+  public static boolean hasKerasSuffix(Path path) {
+    return WeightsFormat.hasKerasSuffix(path);
+  }
+
+  /** What the file at {@code path} is, in words: "TF checkpoint", "HDF5 file", ".keras archive", "SavedModel". */
+  public static String formatOf(Path path) {
+    if (SavedModelFiles.isSavedModel(path)) {
+      return "SavedModel";
+    }
+    return WeightsFormat.detect(path).description();
+  }
+
+  /**
+   * What {@code inspect} prints: a SavedModel's tags, signatures and variables, a checkpoint's keys and
+   * object graph, a Keras file's config and datasets; then the model's provenance when it has one.
+   */
+  public static List<String> describe(Path path) {
+    List<String> lines = new ArrayList<>(SavedModelInspector.describe(path));
+    provenance(path).ifPresent(p -> lines.addAll(p.describe()));
+    return lines;
+  }
+}
