@@ -160,8 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
         .withImagePixelLimits(Math.round(maxImageMp * 1e6), Math.round(maxRequestMp * 1e6))
         .withStopTimeoutMillis(stopTimeout * 1000L)
         .withBatching(maxBatch, batchRunners)
-        .withPreprocessing(pre)
-        .withExactBatching(exactBatching);
+        .withPreprocessing(pre);
 
     PrintWriter out = cl.getOut();
     ServedModel model = savedModel != null

@@ -1,5 +1,6 @@
 package io.tfjmnist.modelfiles;
 
+import io.tfjmnist.tensors.Kernels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +41,11 @@ public final class BuildInfo {
   }
 
   /**
-   * The kernel mode of this process: oneDNN's kernels unless {@code TF_ENABLE_ONEDNN_OPTS=0} turned
-   * them off for Eigen's (the two differ in the last bits of convolutions).
+   * The CPU kernels TF runs in this process, {@code onednn} or {@code eigen} ({@link Kernels}:
+   * {@code --kernels}, or {@code TF_ENABLE_ONEDNN_OPTS} as TF reads it); they differ in the last bits.
    */
   public static String kernels() {
-    return "0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS")) ? "eigen" : "onednn";
+    return Kernels.active().label();
   }
 
   private static Properties load() {

@@ -26,14 +26,13 @@ import java.util.Objects;
  *     header) is refused before it is decoded
  * @param maxRequestPixels the most pixels all {@code b64} images of one request may declare together
  * @param preprocessing what turns {@code {"b64": ...}} images into model input
- * @param exactBatching every session run has the model's run size (padded), so an image's
- *     probabilities do not depend on its batch-mates; false: runs of any size, faster when few
- *     requests wait
+ *
+ * <p>Whether answers must not depend on batching is the served model's own {@link BatchPolicy},
+ * measured when it is loaded ({@link ServedModel}), not a server setting.
  */
 public record ServeConfig(String host, int port, long maxBodyBytes, int maxThreads, long idleTimeoutMillis,
     long requestTimeoutMillis, long stopTimeoutMillis, int maxConnections, int maxBatch, int batchRunners,
-    long inferenceTimeoutMillis, long maxImagePixels, long maxRequestPixels, Preprocessing preprocessing,
-    boolean exactBatching) {
+    long inferenceTimeoutMillis, long maxImagePixels, long maxRequestPixels, Preprocessing preprocessing) {
 
   public static final int DEFAULT_PORT = 8501;
   public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -91,7 +90,6 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
     b.maxImagePixels = maxImagePixels;
     b.maxRequestPixels = maxRequestPixels;
     b.preprocessing = preprocessing;
-    b.exactBatching = exactBatching;
     return b;
   }
 
@@ -141,11 +139,6 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
     return toBuilder().preprocessing(p).build();
   }
 
-  /** Session runs of the model's fixed run size (true, the default) or of any size. */
-  public ServeConfig withExactBatching(boolean exact) {
-    return toBuilder().exactBatching(exact).build();
-  }
-
   /**
    * Settings one at a time, starting from the defaults; {@link #build} checks them (the record's
    * constructor). A new field is added here once, not to every copy method.
@@ -165,7 +158,6 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
     private long maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
     private long maxRequestPixels = DEFAULT_MAX_REQUEST_PIXELS;
     private Preprocessing preprocessing = Preprocessing.DEFAULT;
-    private boolean exactBatching = true;
 
     private Builder() {}
 
@@ -239,15 +231,10 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
       return this;
     }
 
-    public Builder exactBatching(boolean value) {
-      this.exactBatching = value;
-      return this;
-    }
-
     public ServeConfig build() {
       return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
           stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-          maxRequestPixels, preprocessing, exactBatching);
+          maxRequestPixels, preprocessing);
     }
   }
 

@@ -85,7 +85,7 @@ class FixedBatchSavedModelTest {
     ServedModel free = ServedModel.fromSavedModel("fixed", 1, dir, null, false);
     assertEquals(BatchPolicy.Kind.FIXED_BATCH, free.policy().kind(), "the exported batch size holds without exact batching too");
     assertEquals(BATCH, free.policy().maxRows());
-    try (ModelServer server = ModelServer.start(free, ServingFixtures.localConfig().withExactBatching(false))) {
+    try (ModelServer server = ModelServer.start(free, ServingFixtures.localConfig())) {
       for (int n : new int[] {1, 3, 7}) {
         float[][] rows = predict(server.uri(), n);
         assertEquals(n, rows.length);
