@@ -155,25 +155,28 @@ final class DecodeBudget {
 
   /** Waits for a decode slot in short slices, as {@link #acquire} does. */
   private void awaitSlot(FairSlots.Ticket slot, BooleanSupplier clientGone, BooleanSupplier cutOff) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-    try {
-      while (!slot.await(POLL_MILLIS)) {
-        checkStillWanted(clientGone, cutOff);
-        if (System.nanoTime() > deadline) {
-          throw busy();
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "The server is shutting down.");
-    }
+    waitInSlices(() -> slot.await(POLL_MILLIS), clientGone, cutOff);
   }
 
   /** Waits for permits in short slices, giving up when the client leaves, the server stops, or the wait is too long. */
   private void acquire(Semaphore s, int permits, BooleanSupplier clientGone, BooleanSupplier cutOff) {
+    waitInSlices(() -> s.tryAcquire(permits, POLL_MILLIS, TimeUnit.MILLISECONDS), clientGone, cutOff);
+  }
+
+  /** One wait of at most {@link #POLL_MILLIS}: true once what is waited for is had. */
+  @FunctionalInterface
+  private interface Slice {
+    boolean await() throws InterruptedException;
+  }
+
+  /**
+   * Repeats {@code slice} until it succeeds, checking between slices that the request is still
+   * wanted; past {@code waitMillis} the request gets 503.
+   */
+  private void waitInSlices(Slice slice, BooleanSupplier clientGone, BooleanSupplier cutOff) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
     try {
-      while (!s.tryAcquire(permits, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+      while (!slice.await()) {
         checkStillWanted(clientGone, cutOff);
         if (System.nanoTime() > deadline) {
           throw busy();
