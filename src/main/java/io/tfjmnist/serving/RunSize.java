@@ -43,7 +43,11 @@ final class RunSize {
   /** The policy for a model that cannot pad itself (a SavedModel, a model given by a test). */
   static BatchPolicy choose(ProbabilityModel model) {
     long t0 = System.nanoTime();
-    int m = shortRunFloor(model, MAX_ROWS);
+    return withoutSelfPadding(model, shortRunFloor(model, MAX_ROWS), t0);
+  }
+
+  /** Policies 1, 3 and 4 for a model whose short-run floor {@code m} is known (measured from {@code t0}). */
+  private static BatchPolicy withoutSelfPadding(ProbabilityModel model, int m, long t0) {
     if (m <= CANDIDATES[0]) {
       return shortRuns(m, t0);
     }
@@ -83,9 +87,7 @@ final class RunSize {
           floorReason(m) + "; Dense layers on " + r + " rows give every call and place the same bits", seconds(t0)),
           padded.model());
     }
-    BatchPolicy policy = choose(plain);
-    return new Chosen<>(new BatchPolicy(policy.kind(), policy.padTo(), policy.maxRows(), policy.reason(),
-        seconds(t0)), plain);
+    return new Chosen<>(withoutSelfPadding(plain, m, t0), plain); // the floor measured above, not again
   }
 
   /** A policy and the model that serves it. */
