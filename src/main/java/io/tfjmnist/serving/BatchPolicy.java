@@ -65,6 +65,15 @@ public record BatchPolicy(Kind kind, int padTo, int maxRows, String reason, doub
     return kind == Kind.PAD_INPUT || kind == Kind.FIXED_BATCH || kind == Kind.PAD_AFTER_CONVOLUTION;
   }
 
+  /**
+   * The fewest waiting images for which a second run starts beside the one in progress: a full
+   * run when every run costs a full one; {@code padTo} when short runs are padded, since a shorter
+   * run would carry blank images while the images could share the next run; else 1.
+   */
+  int secondRunImages() {
+    return fixedCost() ? maxRows : Math.max(1, padTo);
+  }
+
   /** Whether the model itself pads every call to {@code maxRows} rows, so calls carry only real images. */
   public boolean modelPads() {
     return kind == Kind.PAD_AFTER_CONVOLUTION;

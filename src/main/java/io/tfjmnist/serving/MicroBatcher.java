@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * are real), a batch holds at most {@code maxRows} images and a second run starts beside the one in
  * progress only when a full run's worth of images is waiting; fewer wait for the run in progress and
  * go together into the next one. Starting them at once, each padded to a full run, made every run
- * carry about two real images and halved throughput at 32 clients.
+ * carry about two real images and halved throughput at 32 clients. Likewise, when runs shorter
+ * than {@code padTo} are padded, a second run starts only for at least {@code padTo} waiting images:
+ * under load most runs were lone images, each paying for a blank one.
  *
  * <p>A request of {@code maxImages} or more is a batch already: it runs at once on its own thread,
  * beside the merged batches, so a big request never holds up small ones.
@@ -134,15 +136,18 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * Whether this thread may start a run now. With fixed-size runs a run costs the same however
-   * few images it carries, so a second run starts only when a full run's worth of images waits;
-   * otherwise the requests wait for the run in progress and go together into the next one.
+   * Whether this thread may start a run now. A second run starts beside the one in progress only
+   * when enough images wait to fill it without blank images ({@link BatchPolicy#secondRunImages}):
+   * with fixed-size runs a full run's worth, with short runs padded to m at least m. Otherwise the
+   * requests wait for the run in progress and go together into the next one, which costs less
+   * than running each padded beside it.
    */
   private boolean tryStart() {
     if (!runners.tryAcquire()) {
       return false;
     }
-    if (active.incrementAndGet() == 1 || !policy.fixedCost() || queuedImages.get() >= policy.maxRows()) {
+    int need = policy.secondRunImages();
+    if (active.incrementAndGet() == 1 || need <= 1 || queuedImages.get() >= need) {
       return true;
     }
     active.decrementAndGet();

@@ -272,19 +272,24 @@ class MicroBatcherTest {
   }
 
   @Test
-  void withShortRunsASecondRunStartsAtOnce() throws Exception {
+  void withShortRunsALoneImageWaitsForTheRunInProgressAndTwoStartBesideIt() throws Exception {
     GatedModel model = new GatedModel();
     MicroBatcher b = new MicroBatcher(model, 64, shortRuns(2, 64), 2, (n, nanos) -> {});
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       Future<float[]> first = pool.submit(() -> b.run(images(1), 1, 10_000));
       awaitEntered(model, 1);
       Future<float[]> second = pool.submit(() -> b.run(images(2), 1, 10_000));
+      Thread.sleep(200); // time enough to start a second run, had it been allowed
+      assertEquals(1, model.entered.get(), "a lone image would be padded to 2: it waits for the run in progress");
+      Future<float[]> third = pool.submit(() -> b.run(images(3), 1, 10_000));
       awaitEntered(model, 2);
-      assertEquals(2, model.mostAtOnce.get(), "a run padded to 2 costs little: no need to wait for a full one");
+      assertEquals(2, model.mostAtOnce.get(), "two waiting images fill a run of 2: it starts beside the first");
       model.gate.countDown();
       assertArrayEquals(expected(1), first.get(10, TimeUnit.SECONDS));
       assertArrayEquals(expected(2), second.get(10, TimeUnit.SECONDS));
+      assertArrayEquals(expected(3), third.get(10, TimeUnit.SECONDS));
+      assertEquals(List.of(2, 2), new ArrayList<>(model.runs), "the lone image padded; the two waiting ones shared a run");
     } finally {
       model.gate.countDown();
       pool.shutdownNow();
