@@ -93,7 +93,7 @@ public final class ImageClassifier implements AutoCloseable {
 
   public Classified classify(Path file) {
     PreprocessedImage img = preprocessing.apply(file);
-    return new Classified(file, img, classifyPixels(img.input()));
+    return new Classified(file, img, model().predict(img.input()));
   }
 
   /** Classifies an in-memory picture (a photo of a digit, any size), as if it had been read from a PNG. */
@@ -107,37 +107,15 @@ public final class ImageClassifier implements AutoCloseable {
       throw new TfjMnistException("The image could not be encoded: " + e.getMessage(), e);
     }
     PreprocessedImage img = preprocessing.apply(ImageDecoder.decode(png.toByteArray(), "image"));
-    return classifyPixels(img.input());
+    return model().predict(img.input());
   }
 
-  /** Classifies 784 floats already in MNIST form (28x28 row-major, white ink 1.0 on black 0.0). */
-  public Prediction classifyPixels(float[] pixels) {
-    return classifyPixels(List.of(pixels)).get(0);
-  }
-
-  public List<Prediction> classifyPixels(List<float[]> images) {
-    int n = images.size();
-    if (n == 0) {
-      return List.of();
-    }
-    int size = model().inputSize();
-    float[] flat = new float[n * size];
-    for (int i = 0; i < n; i++) {
-      float[] img = images.get(i);
-      if (img.length != size) {
-        throw new TfjMnistException("Image " + i + " has " + img.length + " values; the model expects " + size + ".");
-      }
-      System.arraycopy(img, 0, flat, i * size, size);
-    }
-    float[] probs = model().probabilities(flat, n);
-    int classes = probs.length / Math.max(1, n);
-    List<Prediction> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      float[] p = new float[classes];
-      System.arraycopy(probs, i * classes, p, 0, classes);
-      out.add(Prediction.of(p));
-    }
-    return out;
+  /**
+   * Classifies images of 784 floats already in MNIST form (28x28 row-major, white ink 1.0 on
+   * black 0.0) in one model call: {@link ProbabilityModel#predict(List)}.
+   */
+  public List<Prediction> classify(List<float[]> images) {
+    return images.isEmpty() ? List.of() : model().predict(images);
   }
 
   /**
@@ -169,7 +147,7 @@ public final class ImageClassifier implements AutoCloseable {
           okIndex.add(i);
         }
       }
-      List<Prediction> predictions = classifyPixels(images.stream().map(PreprocessedImage::input).toList());
+      List<Prediction> predictions = classify(images.stream().map(PreprocessedImage::input).toList());
       Prediction[] byIndex = new Prediction[chunk.size()];
       for (int k = 0; k < okIndex.size(); k++) {
         byIndex[okIndex.get(k)] = predictions.get(k);
