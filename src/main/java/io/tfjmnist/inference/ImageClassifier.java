@@ -1,9 +1,9 @@
 package io.tfjmnist.inference;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.images.ImageDecoder;
-import io.tfjmnist.images.PreprocessedImage;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.preprocessing.PreprocessedImage;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.modelfiles.ModelFiles;
 import java.awt.image.BufferedImage;

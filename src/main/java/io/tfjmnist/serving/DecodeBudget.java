@@ -1,6 +1,6 @@
 package io.tfjmnist.serving;
 
-import io.tfjmnist.images.ImageDecoder;
+import io.tfjmnist.images.decoding.ImageDecoder;
 import java.awt.Dimension;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.TestData;
