@@ -6,9 +6,12 @@ package io.tfjmnist.images.decoding;
  * transform, the EXIF orientation, and how many scans the entropy-coded data holds (a
  * progressive JPEG with thousands of tiny scans decodes for minutes: a known denial of service).
  *
- * <p>A malformed marker stream stops the scan quietly: ImageIO then reports the real error.
+ * <p>Bytes that are not a marker between segments are skipped, as libjpeg skips them (with its
+ * "extraneous bytes" warning) and goes on decoding, so that every scan libjpeg will decode is
+ * counted. A marker stream that is malformed otherwise stops the scan quietly: ImageIO then
+ * reports the real error.
  */
-final class JpegInfo {
+public final class JpegInfo {
   /** Components in the frame header (1 grey, 3 colour, 4 CMYK/YCCK); 0 if none was found. */
   int components;
   boolean progressive;
@@ -21,12 +24,26 @@ final class JpegInfo {
 
   private JpegInfo() {}
 
+  /**
+   * The number of scans (SOS segments) in a JPEG file, found by walking its markers without decoding
+   * anything. Decoding costs about pixels x scans: a progressive JPEG may legally hold hundreds of
+   * scans over a large picture, so a 35 KB file can cost seconds of CPU (a "scan bomb"), where its
+   * pixel count alone looks harmless. Not a JPEG, or no scan found: 1.
+   */
+  public static int scanCount(byte[] b) {
+    if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
+      return 1;
+    }
+    return Math.max(1, scan(b).scans);
+  }
+
   static JpegInfo scan(byte[] b) {
     JpegInfo info = new JpegInfo();
     int i = 2; // after SOI
     while (i + 1 < b.length) {
       if ((b[i] & 0xFF) != 0xFF) {
-        return info;
+        i++; // extraneous bytes between segments
+        continue;
       }
       int marker = b[i + 1] & 0xFF;
       if (marker == 0xFF) { // fill byte
