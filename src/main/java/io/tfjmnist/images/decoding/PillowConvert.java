@@ -1,5 +1,7 @@
 package io.tfjmnist.images.decoding;
 
+import java.util.function.IntBinaryOperator;
+
 /**
  * Pillow's integer colour conversions (src/libImaging/Convert.c), reproduced bit for bit.
  * Only the ones the {@code predict-py} path needs: {@code convert('L')} from every mode a file opens
@@ -72,17 +74,7 @@ public final class PillowConvert {
 
   /** RGBA to RGBa / LA to La (rgbA2rgba, lA2la): colour bands times alpha, MULDIV255. */
   public static PillowImage premultiply(PillowImage im) {
-    int n = im.width * im.height;
-    byte[][] out = new byte[im.bands.length][];
-    byte[] alpha = im.bands[im.bands.length - 1];
-    for (int b = 0; b < im.bands.length - 1; b++) {
-      out[b] = new byte[n];
-      for (int i = 0; i < n; i++) {
-        out[b][i] = (byte) mulDiv255(im.bands[b][i] & 0xFF, alpha[i] & 0xFF);
-      }
-    }
-    out[out.length - 1] = alpha.clone();
-    return PillowImage.of8bit(im.mode, im.width, im.height, out);
+    return mapColourBands(im, PillowConvert::mulDiv255);
   }
 
   /**
@@ -90,15 +82,18 @@ public final class PillowConvert {
    * pixels of alpha 0 or 255 as they are.
    */
   public static PillowImage unpremultiply(PillowImage im) {
+    return mapColourBands(im, (v, a) -> a == 255 || a == 0 ? v : clip8(255 * v / a));
+  }
+
+  /** Each colour sample replaced by {@code f(sample, alpha)}; the alpha band (the last) copied. */
+  private static PillowImage mapColourBands(PillowImage im, IntBinaryOperator f) {
     int n = im.width * im.height;
     byte[][] out = new byte[im.bands.length][];
     byte[] alpha = im.bands[im.bands.length - 1];
     for (int b = 0; b < im.bands.length - 1; b++) {
       out[b] = new byte[n];
       for (int i = 0; i < n; i++) {
-        int a = alpha[i] & 0xFF;
-        int v = im.bands[b][i] & 0xFF;
-        out[b][i] = (byte) (a == 255 || a == 0 ? v : clip8(255 * v / a));
+        out[b][i] = (byte) f.applyAsInt(im.bands[b][i] & 0xFF, alpha[i] & 0xFF);
       }
     }
     out[out.length - 1] = alpha.clone();
