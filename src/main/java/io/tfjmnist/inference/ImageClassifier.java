@@ -11,9 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
@@ -81,7 +83,7 @@ public final class ImageClassifier implements AutoCloseable {
     return preprocessing;
   }
 
-  /** A file's digit, with what the model saw. */
+  /** A file's digit, with what the model saw (null where the caller asked for no pictures). */
   public record Classified(Path file, PreprocessedImage image, Prediction prediction) {}
 
   /** One file's outcome: classified, or the one-sentence reason it could not be. */
@@ -122,44 +124,55 @@ public final class ImageClassifier implements AutoCloseable {
    * Classifies many files: each is decoded and preprocessed on its own (a bad file becomes an
    * {@link Outcome} with its error, the others go on), and the model runs in batches. A model
    * still being built ({@link #fromCheckpoint}) is waited for only once the first batch is decoded.
+   * Every outcome keeps what the model saw ({@link Classified#image()}), pictures included.
    */
   public List<Outcome> classifyAll(List<Path> files) {
     List<Outcome> out = new ArrayList<>(files.size());
+    classifyAll(files, true, out::add);
+    return out;
+  }
+
+  /**
+   * Classifies many files as {@link #classifyAll(List)} does, handing each outcome to {@code each}
+   * in the files' order as soon as its batch is done, so that a folder of any size needs memory for
+   * one batch only. Decoding and preprocessing run on all cores ({@value #BATCH} files at a time).
+   *
+   * @param keepPictures false: a {@link Classified} holds no {@link PreprocessedImage}
+   *     ({@code image()} is null) and each decoded picture (about 4 bytes a pixel) is dropped as
+   *     soon as its 784 floats are made, for callers that draw no figure
+   */
+  public void classifyAll(List<Path> files, boolean keepPictures, Consumer<Outcome> each) {
     for (int start = 0; start < files.size(); start += BATCH) {
       List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));
-      List<PreprocessedImage> images = new ArrayList<>();
-      List<Integer> okIndex = new ArrayList<>();
       String[] errors = new String[chunk.size()];
-      PreprocessedImage[] prepared = new PreprocessedImage[chunk.size()];
+      PreprocessedImage[] pictures = new PreprocessedImage[chunk.size()];
+      float[][] inputs = new float[chunk.size()][];
       // Decoding and preprocessing a photo costs far more than the model; spread it over the cores.
       IntStream.range(0, chunk.size()).parallel().forEach(i -> {
         try {
-          prepared[i] = preprocessing.apply(chunk.get(i));
+          PreprocessedImage img = preprocessing.apply(chunk.get(i));
+          inputs[i] = img.input();
+          pictures[i] = keepPictures ? img : null;
         } catch (TfjMnistException e) {
           errors[i] = e.getMessage();
         } catch (RuntimeException e) { // a decoder bug must not take the other files down with it
           errors[i] = "Could not read " + chunk.get(i) + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
         }
       });
-      for (int i = 0; i < chunk.size(); i++) {
-        if (prepared[i] != null) {
-          images.add(prepared[i]);
-          okIndex.add(i);
+      List<float[]> ok = new ArrayList<>();
+      for (float[] input : inputs) {
+        if (input != null) {
+          ok.add(input);
         }
       }
-      List<Prediction> predictions = classify(images.stream().map(PreprocessedImage::input).toList());
-      Prediction[] byIndex = new Prediction[chunk.size()];
-      for (int k = 0; k < okIndex.size(); k++) {
-        byIndex[okIndex.get(k)] = predictions.get(k);
-      }
+      Iterator<Prediction> predictions = classify(ok).iterator();
       for (int i = 0; i < chunk.size(); i++) {
-        out.add(errors[i] != null
+        each.accept(errors[i] != null
             ? new Outcome(chunk.get(i), null, errors[i])
-            : new Outcome(chunk.get(i), new Classified(chunk.get(i), prepared[i], byIndex[i]), null));
+            : new Outcome(chunk.get(i), new Classified(chunk.get(i), pictures[i], predictions.next()), null));
       }
     }
     model(); // a model that failed to build fails the call even when no file could be decoded
-    return out;
   }
 
   /** The model, once built; rethrows what building it threw. */
