@@ -8,7 +8,7 @@ import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.data.ShuffleBuffer;
-import io.tfjmnist.images.PhotoSynth;
+import io.tfjmnist.testing.PhotoSynth;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;

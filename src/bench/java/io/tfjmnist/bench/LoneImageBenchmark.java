@@ -21,8 +21,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Constant;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DeviceStepStats;
+import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.StepStats;
 import org.tensorflow.types.TFloat32;
@@ -31,7 +34,9 @@ import org.tensorflow.types.TFloat32;
  * {@code scripts/bench-lone-image}: where one 28x28 image's time goes in {@link DigitClassifier#predict}:
  * the whole call, the feed tensor alone, TF's per-kernel times (FULL_TRACE step stats, medians), and
  * the first Dense layer's one-row product ([1, 21632] x [21632, 128], 11 MB of weights) written four
- * ways with the Ops API, with each one's max |diff| from the plain matMul. A benchmark, not a test.
+ * ways with the Ops API, with each one's max |diff| from the plain matMul; the call under other session
+ * options. {@code TF_ENABLE_ONEDNN_OPTS=0 scripts/bench-lone-image} gives the same with TF's Eigen
+ * kernels. A benchmark, not a test.
  */
 public final class LoneImageBenchmark {
   private LoneImageBenchmark() {}
@@ -73,7 +78,52 @@ public final class LoneImageBenchmark {
       });
       System.out.printf(Locale.ROOT, "  %6d us  first kernel start to last kernel end%n", median(span));
     }
+    sessionOptions(weights, image);
     denseVariants();
+  }
+
+  /**
+   * The same single-image call under session options that change TF's path for it: grappler's
+   * remapper (which fuses MatMul + BiasAdd + Relu) off, all of grappler off, one thread per op.
+   * Classifiers are timed in turn, three rounds, so that a busy machine slows them alike; each
+   * one's max |diff| from the default classifier's batched run of the same image is printed.
+   */
+  private static void sessionOptions(ModelWeights weights, float[] image) {
+    Map<String, ConfigProto> configs = new java.util.LinkedHashMap<>();
+    configs.put("default", null);
+    configs.put("remapper off", ConfigProto.newBuilder().setGraphOptions(GraphOptions.newBuilder()
+        .setRewriteOptions(RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF))).build());
+    configs.put("grappler off", ConfigProto.newBuilder().setGraphOptions(GraphOptions.newBuilder()
+        .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))).build());
+    configs.put("1 thread", ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
+        .setInterOpParallelismThreads(1).build());
+    float[] batch = new float[64 * 784];
+    for (int i = 0; i < batch.length; i++) {
+      batch[i] = (i * 31 % 255) / 255f;
+    }
+    System.arraycopy(image, 0, batch, 5 * 784, 784);
+    Map<String, DigitClassifier> classifiers = new java.util.LinkedHashMap<>();
+    try {
+      configs.forEach((name, config) -> classifiers.put(name, DigitClassifier.of(weights, config)));
+      float[] batched = java.util.Arrays.copyOfRange(classifiers.get("default").probabilities(batch, 64), 50, 60);
+      System.out.println("One image under other session options (p50 ms of 2,000 calls, three rounds in turn):");
+      Map<String, List<String>> rounds = new java.util.LinkedHashMap<>();
+      for (int round = 0; round < 3; round++) {
+        classifiers.forEach((name, c) -> rounds.computeIfAbsent(name, k -> new ArrayList<>()).add(String.format(Locale.ROOT,
+            "%.3f", Timing.p50Ms(Timing.sortedNanos(() -> c.probabilities(image, 1), 500, 2_000)))));
+      }
+      classifiers.forEach((name, c) -> {
+        float[] p = c.probabilities(image, 1);
+        double diff = 0;
+        for (int j = 0; j < p.length; j++) {
+          diff = Math.max(diff, Math.abs(p[j] - batched[j]));
+        }
+        System.out.printf(Locale.ROOT, "  %-14s %s, max |diff| from the batched run %.1e%n", name,
+            String.join(" / ", rounds.get(name)), diff);
+      });
+    } finally {
+      classifiers.values().forEach(DigitClassifier::close);
+    }
   }
 
   private static long median(List<Long> xs) {

@@ -1,16 +1,16 @@
 package io.tfjmnist.bench;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
-import io.tfjmnist.images.PhotoSynth;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.testing.PhotoSynth;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.inference.ImageClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.modelfiles.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ public final class PredictBenchmark {
     Path weightsPrefix = args.length > 1 ? Path.of(args[1]) : null;
     ModelArchitecture arch = ModelArchitecture.quickstartCnn();
     ModelWeights weights = weightsPrefix == null ? ModelWeights.glorotUniform(arch, 1)
-        : WeightsCheckpoint.load(weightsPrefix, arch).weights();
+        : ModelFiles.read(weightsPrefix).weights();
     Dataset test = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST).test();
     float[] image = new float[784];
     BatchFiller.fillImages(test, new int[] {0}, 0, 1, image, 0);

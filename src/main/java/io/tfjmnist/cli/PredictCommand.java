@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.figures.DigitFigure;
-import io.tfjmnist.images.PreprocessedImage;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.PreprocessedImage;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.ImageClassifier;
 import io.tfjmnist.inference.Prediction;
 import io.tfjmnist.tensors.NativeWarmUp;
@@ -74,29 +74,31 @@ final class PredictCommand implements Callable<Integer> {
     SavedModelPaths.requireNotKerasFile(savedModel);
     List<Path> files = expand(inputs);
     PrintStream out = main.out;
-    List<ImageClassifier.Outcome> outcomes;
+    ObjectMapper mapper = json ? new ObjectMapper() : null; // ~60 ms of class loading, only for --json
+    int[] failed = {0};
+    List<PreprocessedImage> shown = new ArrayList<>();
+    List<Integer> digits = new ArrayList<>();
     double seconds;
     try (ImageClassifier classifier = savedModel != null
         ? ImageClassifier.fromSavedModel(savedModel, signature, p)
         : ImageClassifier.fromCheckpoint(weights, p)) {
-      long start = System.nanoTime(); // reading, preprocessing and inference; not the model load
-      outcomes = classifier.classifyAll(files);
+      long start = System.nanoTime(); // reading, preprocessing, inference and printing; not the model load
+      // Each batch is printed as it is done and its pictures are kept only for a figure, so a folder
+      // of any size runs in the memory of one batch.
+      classifier.classifyAll(files, plot != null, o -> {
+        if (!o.ok()) {
+          failed[0]++;
+          main.err.println("error: " + o.error());
+          return;
+        }
+        Prediction pr = o.result().prediction();
+        out.println(json ? jsonLine(mapper, o.file(), pr) : textLine(o.file(), pr));
+        if (plot != null) {
+          shown.add(o.result().image());
+          digits.add(pr.label());
+        }
+      });
       seconds = (System.nanoTime() - start) / 1e9;
-    }
-    ObjectMapper mapper = json ? new ObjectMapper() : null; // ~60 ms of class loading, only for --json
-    int failed = 0;
-    List<PreprocessedImage> shown = new ArrayList<>();
-    List<Integer> digits = new ArrayList<>();
-    for (ImageClassifier.Outcome o : outcomes) {
-      if (!o.ok()) {
-        failed++;
-        main.err.println("error: " + o.error());
-        continue;
-      }
-      Prediction pr = o.result().prediction();
-      out.println(json ? jsonLine(mapper, o.file(), pr) : textLine(o.file(), pr));
-      shown.add(o.result().image());
-      digits.add(pr.label());
     }
     if (plot != null && !shown.isEmpty()) {
       int[] d = digits.stream().mapToInt(Integer::intValue).toArray();
@@ -105,9 +107,9 @@ final class PredictCommand implements Callable<Integer> {
     }
     if (files.size() > 1) {
       main.err.printf(Locale.ROOT, "Classified %d of %d images in %.2f s (%.0f images/s)%n",
-          files.size() - failed, files.size(), seconds, files.size() / seconds);
+          files.size() - failed[0], files.size(), seconds, files.size() / seconds);
     }
-    return failed == 0 ? 0 : Main.EXIT_FAILURE;
+    return failed[0] == 0 ? 0 : Main.EXIT_FAILURE;
   }
 
   /** {@code --preprocess foo} is a bad flag value: picocli reports it and exits 2. */

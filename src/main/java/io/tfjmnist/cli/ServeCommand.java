@@ -1,6 +1,6 @@
 package io.tfjmnist.cli;
 
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.serving.ModelServer;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.serving.ServeConfig;

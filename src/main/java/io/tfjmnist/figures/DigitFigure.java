@@ -1,7 +1,7 @@
 package io.tfjmnist.figures;
 
-import io.tfjmnist.images.PanelImage;
-import io.tfjmnist.images.PreprocessedImage;
+import io.tfjmnist.images.preprocessing.PanelImage;
+import io.tfjmnist.images.preprocessing.PreprocessedImage;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
 import java.awt.BasicStroke;

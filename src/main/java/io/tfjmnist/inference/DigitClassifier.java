@@ -4,8 +4,6 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.model.ModelGraph;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.tensors.Tensors;
-import java.util.ArrayList;
-import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -75,35 +73,6 @@ public final class DigitClassifier implements ProbabilityModel {
   @Override
   public int inputSize() {
     return inputSize;
-  }
-
-  /** Classifies one image of {@link #inputSize()} floats. */
-  public Prediction predict(float[] image) {
-    return predict(List.of(image)).get(0);
-  }
-
-  /** Classifies a batch in one session run. */
-  public List<Prediction> predict(List<float[]> images) {
-    if (images.isEmpty()) {
-      return List.of();
-    }
-    float[] flat = new float[images.size() * inputSize];
-    for (int i = 0; i < images.size(); i++) {
-      float[] img = images.get(i);
-      if (img.length != inputSize) {
-        throw new TfjMnistException("Image " + i + " has " + img.length + " values; the model expects " + inputSize + ".");
-      }
-      System.arraycopy(img, 0, flat, i * inputSize, inputSize);
-    }
-    float[] probs = probabilities(flat, images.size());
-    int classes = probs.length / images.size();
-    List<Prediction> out = new ArrayList<>(images.size());
-    for (int i = 0; i < images.size(); i++) {
-      float[] p = new float[classes];
-      System.arraycopy(probs, i * classes, p, 0, classes);
-      out.add(Prediction.of(p));
-    }
-    return out;
   }
 
   @Override

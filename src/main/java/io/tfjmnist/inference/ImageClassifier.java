@@ -1,9 +1,9 @@
 package io.tfjmnist.inference;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.images.ImageDecoder;
-import io.tfjmnist.images.PreprocessedImage;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.preprocessing.PreprocessedImage;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.modelfiles.ModelFiles;
 import java.awt.image.BufferedImage;
@@ -11,9 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
@@ -81,7 +83,7 @@ public final class ImageClassifier implements AutoCloseable {
     return preprocessing;
   }
 
-  /** A file's digit, with what the model saw. */
+  /** A file's digit, with what the model saw (null where the caller asked for no pictures). */
   public record Classified(Path file, PreprocessedImage image, Prediction prediction) {}
 
   /** One file's outcome: classified, or the one-sentence reason it could not be. */
@@ -93,7 +95,7 @@ public final class ImageClassifier implements AutoCloseable {
 
   public Classified classify(Path file) {
     PreprocessedImage img = preprocessing.apply(file);
-    return new Classified(file, img, classifyPixels(img.input()));
+    return new Classified(file, img, model().predict(img.input()));
   }
 
   /** Classifies an in-memory picture (a photo of a digit, any size), as if it had been read from a PNG. */
@@ -107,81 +109,70 @@ public final class ImageClassifier implements AutoCloseable {
       throw new TfjMnistException("The image could not be encoded: " + e.getMessage(), e);
     }
     PreprocessedImage img = preprocessing.apply(ImageDecoder.decode(png.toByteArray(), "image"));
-    return classifyPixels(img.input());
+    return model().predict(img.input());
   }
 
-  /** Classifies 784 floats already in MNIST form (28x28 row-major, white ink 1.0 on black 0.0). */
-  public Prediction classifyPixels(float[] pixels) {
-    return classifyPixels(List.of(pixels)).get(0);
-  }
-
-  public List<Prediction> classifyPixels(List<float[]> images) {
-    int n = images.size();
-    if (n == 0) {
-      return List.of();
-    }
-    int size = model().inputSize();
-    float[] flat = new float[n * size];
-    for (int i = 0; i < n; i++) {
-      float[] img = images.get(i);
-      if (img.length != size) {
-        throw new TfjMnistException("Image " + i + " has " + img.length + " values; the model expects " + size + ".");
-      }
-      System.arraycopy(img, 0, flat, i * size, size);
-    }
-    float[] probs = model().probabilities(flat, n);
-    int classes = probs.length / Math.max(1, n);
-    List<Prediction> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      float[] p = new float[classes];
-      System.arraycopy(probs, i * classes, p, 0, classes);
-      out.add(Prediction.of(p));
-    }
-    return out;
+  /**
+   * Classifies images of 784 floats already in MNIST form (28x28 row-major, white ink 1.0 on
+   * black 0.0) in one model call: {@link ProbabilityModel#predict(List)}.
+   */
+  public List<Prediction> classify(List<float[]> images) {
+    return images.isEmpty() ? List.of() : model().predict(images);
   }
 
   /**
    * Classifies many files: each is decoded and preprocessed on its own (a bad file becomes an
    * {@link Outcome} with its error, the others go on), and the model runs in batches. A model
    * still being built ({@link #fromCheckpoint}) is waited for only once the first batch is decoded.
+   * Every outcome keeps what the model saw ({@link Classified#image()}), pictures included.
    */
   public List<Outcome> classifyAll(List<Path> files) {
     List<Outcome> out = new ArrayList<>(files.size());
+    classifyAll(files, true, out::add);
+    return out;
+  }
+
+  /**
+   * Classifies many files as {@link #classifyAll(List)} does, handing each outcome to {@code each}
+   * in the files' order as soon as its batch is done, so that a folder of any size needs memory for
+   * one batch only. Decoding and preprocessing run on all cores ({@value #BATCH} files at a time).
+   *
+   * @param keepPictures false: a {@link Classified} holds no {@link PreprocessedImage}
+   *     ({@code image()} is null) and each decoded picture (about 4 bytes a pixel) is dropped as
+   *     soon as its 784 floats are made, for callers that draw no figure
+   */
+  public void classifyAll(List<Path> files, boolean keepPictures, Consumer<Outcome> each) {
     for (int start = 0; start < files.size(); start += BATCH) {
       List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));
-      List<PreprocessedImage> images = new ArrayList<>();
-      List<Integer> okIndex = new ArrayList<>();
       String[] errors = new String[chunk.size()];
-      PreprocessedImage[] prepared = new PreprocessedImage[chunk.size()];
+      PreprocessedImage[] pictures = new PreprocessedImage[chunk.size()];
+      float[][] inputs = new float[chunk.size()][];
       // Decoding and preprocessing a photo costs far more than the model; spread it over the cores.
       IntStream.range(0, chunk.size()).parallel().forEach(i -> {
         try {
-          prepared[i] = preprocessing.apply(chunk.get(i));
+          PreprocessedImage img = preprocessing.apply(chunk.get(i));
+          inputs[i] = img.input();
+          pictures[i] = keepPictures ? img : null;
         } catch (TfjMnistException e) {
           errors[i] = e.getMessage();
         } catch (RuntimeException e) { // a decoder bug must not take the other files down with it
           errors[i] = "Could not read " + chunk.get(i) + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
         }
       });
-      for (int i = 0; i < chunk.size(); i++) {
-        if (prepared[i] != null) {
-          images.add(prepared[i]);
-          okIndex.add(i);
+      List<float[]> ok = new ArrayList<>();
+      for (float[] input : inputs) {
+        if (input != null) {
+          ok.add(input);
         }
       }
-      List<Prediction> predictions = classifyPixels(images.stream().map(PreprocessedImage::input).toList());
-      Prediction[] byIndex = new Prediction[chunk.size()];
-      for (int k = 0; k < okIndex.size(); k++) {
-        byIndex[okIndex.get(k)] = predictions.get(k);
-      }
+      Iterator<Prediction> predictions = classify(ok).iterator();
       for (int i = 0; i < chunk.size(); i++) {
-        out.add(errors[i] != null
+        each.accept(errors[i] != null
             ? new Outcome(chunk.get(i), null, errors[i])
-            : new Outcome(chunk.get(i), new Classified(chunk.get(i), prepared[i], byIndex[i]), null));
+            : new Outcome(chunk.get(i), new Classified(chunk.get(i), pictures[i], predictions.next()), null));
       }
     }
     model(); // a model that failed to build fails the call even when no file could be decoded
-    return out;
   }
 
   /** The model, once built; rethrows what building it threw. */

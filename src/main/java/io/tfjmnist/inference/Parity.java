@@ -22,13 +22,13 @@ public final class Parity {
   private Parity() {}
 
   /** Runs both producers on the first {@code count} images of {@code data}, at the default tolerance. */
-  public static ParityReport compare(String expectedName, ProbabilitySource expected, String actualName,
-      ProbabilitySource actual, Dataset data, int count) {
+  public static ParityReport compare(String expectedName, ProbabilityModel expected, String actualName,
+      ProbabilityModel actual, Dataset data, int count) {
     return compare(expectedName, expected, actualName, actual, data, count, DEFAULT_TOLERANCE);
   }
 
-  public static ParityReport compare(String expectedName, ProbabilitySource expected, String actualName,
-      ProbabilitySource actual, Dataset data, int count, double tolerance) {
+  public static ParityReport compare(String expectedName, ProbabilityModel expected, String actualName,
+      ProbabilityModel actual, Dataset data, int count, double tolerance) {
     if (count <= 0 || count > data.size()) {
       throw new TfjMnistException("Cannot compare on " + count + " images: the data set has " + data.size() + ".");
     }
@@ -46,7 +46,7 @@ public final class Parity {
    * golden probabilities. The golden labels must match the data set's, which catches a wrong data
    * set or split before any number is compared.
    */
-  public static ParityReport againstGolden(GoldenOutputs golden, String actualName, ProbabilitySource actual,
+  public static ParityReport againstGolden(GoldenOutputs golden, String actualName, ProbabilityModel actual,
       Dataset test, double tolerance) {
     int[] idx = golden.indices();
     for (int i = 0; i < idx.length; i++) {
@@ -120,7 +120,7 @@ public final class Parity {
         expectedAcc, actualAcc, tolerance);
   }
 
-  private static float[] run(ProbabilitySource source, Dataset data, int[] indices, String name) {
+  private static float[] run(ProbabilityModel source, Dataset data, int[] indices, String name) {
     float[] out = null;
     int classes = -1;
     for (int from = 0; from < indices.length; from += BATCH) {

@@ -1,6 +1,8 @@
 package io.tfjmnist.inference;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** A classifier's answer for one image: the class with the highest probability, and all ten. */
 public record Prediction(int label, float[] probabilities) {
@@ -13,6 +15,16 @@ public record Prediction(int label, float[] probabilities) {
       }
     }
     return new Prediction(best, probabilities.clone());
+  }
+
+  /** One prediction per row of {@code [count, classes]} probabilities, row-major. */
+  public static List<Prediction> split(float[] rows, int count) {
+    int classes = rows.length / count;
+    List<Prediction> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(Prediction.of(Arrays.copyOfRange(rows, i * classes, (i + 1) * classes)));
+    }
+    return out;
   }
 
   public float confidence() {

@@ -85,11 +85,13 @@ public final class SavedModelClassifier implements ProbabilityModel {
     return dir;
   }
 
+  @Override
   public int inputSize() {
     return INPUT_SIZE;
   }
 
   /** Scores for {@code count} images packed in {@code flat784s}, row-major {@code [count, classes]}, in class order. */
+  @Override
   public float[] probabilities(float[] flat784s, int count) {
     if (count <= 0 || flat784s.length != count * INPUT_SIZE) {
       throw new TfjMnistException("Expected " + (long) count * INPUT_SIZE + " input values for " + count
@@ -98,11 +100,6 @@ public final class SavedModelClassifier implements ProbabilityModel {
     return signature.inputKind() == ServingSignature.InputKind.TF_EXAMPLE
         ? fromExamples(flat784s, count)
         : fromFloats(flat784s, count);
-  }
-
-  /** Classifies one image. */
-  public Prediction predict(float[] image) {
-    return Prediction.of(probabilities(image, 1));
   }
 
   private float[] fromFloats(float[] flat, int count) {

@@ -1,6 +1,7 @@
 package io.tfjmnist.serving;
 
-import io.tfjmnist.images.ImageDecoder;
+import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.decoding.JpegInfo;
 import java.awt.Dimension;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
@@ -15,7 +16,7 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>each image at most {@code maxImagePixels};
  *   <li>all images of one request together at most {@code maxRequestPixels};
- *   <li>the work of decoding, pixels x scans ({@link JpegScans}), at most {@value #SCANS_ALLOWED} times
+ *   <li>the work of decoding, pixels x scans ({@link JpegInfo#scanCount}), at most {@value #SCANS_ALLOWED} times
  *       those pixel limits: a real progressive photo has about 10 scans, a crafted one hundreds
  *       (seconds of CPU from a 35 KB file);
  *   <li>decodes run at most one per core at a time, the slots shared fairly between clients
@@ -102,7 +103,7 @@ final class DecodeBudget {
             + " allows %s per image; send a smaller photo of the digit.", where, d.width, d.height,
             megapixels(pixels), megapixels(heapPixels)));
       }
-      int scans = JpegScans.count(bytes);
+      int scans = JpegInfo.scanCount(bytes);
       long cost = pixels * scans;
       if (cost > maxImagePixels * SCANS_ALLOWED) {
         throw ApiException.badRequest(String.format(Locale.ROOT, "%s is a JPEG of %dx%d pixels in %d scans: decoding"

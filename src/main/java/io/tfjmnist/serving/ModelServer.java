@@ -1,8 +1,8 @@
 package io.tfjmnist.serving;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.images.ImageDecoder;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.ProbabilityModel;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.tfjmnist.serving;
 
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import java.util.Objects;
 
 /**

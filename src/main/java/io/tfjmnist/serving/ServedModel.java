@@ -2,7 +2,7 @@ package io.tfjmnist.serving;
 
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.inference.ProbabilityModel;
 import io.tfjmnist.inference.SavedModelClassifier;

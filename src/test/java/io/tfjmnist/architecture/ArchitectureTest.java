@@ -128,6 +128,17 @@ class ArchitectureTest {
         .check(PRODUCT);
   }
 
+  /**
+   * Within images, decoding (file bytes to Pillow's pixels) comes first and knows nothing of the two
+   * preprocessings that read its output.
+   */
+  @Test
+  void decodingDoesNotDependOnPreprocessing() {
+    noClasses().that().resideInAPackage(ROOT + ".images.decoding..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".images.preprocessing..")
+        .check(PRODUCT);
+  }
+
   /** Charts are drawn in one place: training's callbacks hand their epochs to figures.HistoryChart. */
   @Test
   void onlyFiguresDrawWithJFreeChart() {

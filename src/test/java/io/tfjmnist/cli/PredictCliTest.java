@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
-import io.tfjmnist.images.PhotoSynth;
+import io.tfjmnist.testing.PhotoSynth;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.Cli;

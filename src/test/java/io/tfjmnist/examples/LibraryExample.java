@@ -3,7 +3,7 @@ package io.tfjmnist.examples;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.data.MnistData;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.ImageClassifier;
 import io.tfjmnist.inference.Prediction;
 import io.tfjmnist.model.ModelArchitecture;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
-import io.tfjmnist.images.PhotoSynth;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.testing.PhotoSynth;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.TestData;
@@ -54,8 +54,20 @@ class BackgroundModelBuildTest {
       background = c.classifyAll(files);
     }
     List<ImageClassifier.Outcome> upFront;
+    List<ImageClassifier.Outcome> streamed = new ArrayList<>();
+    List<Path> reversed = new ArrayList<>(files);
+    java.util.Collections.reverse(reversed);
     try (ImageClassifier c = new ImageClassifier(DigitClassifier.of(weights), Preprocessing.MNIST)) {
       upFront = c.classifyAll(files);
+      c.classifyAll(reversed, false, streamed::add);
+    }
+    // Streamed without pictures (predict without a figure): the files' order, the same answers.
+    assertEquals(reversed, streamed.stream().map(ImageClassifier.Outcome::file).toList());
+    assertEquals(upFront.get(3).error(), streamed.get(0).error());
+    for (int i = 0; i < 3; i++) {
+      ImageClassifier.Outcome o = streamed.get(3 - i);
+      assertNull(o.result().image(), "no picture kept");
+      assertArrayEquals(upFront.get(i).result().prediction().probabilities(), o.result().prediction().probabilities());
     }
     assertEquals(4, background.size());
     for (int i = 0; i < 3; i++) {

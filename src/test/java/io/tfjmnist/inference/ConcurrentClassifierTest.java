@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.testing.TestData;
@@ -35,7 +35,7 @@ class ConcurrentClassifierTest {
     try (ImageClassifier classifier = new ImageClassifier(DigitClassifier.of(w), Preprocessing.MNIST)) {
       List<Prediction> expected = new ArrayList<>();
       for (float[] x : images) {
-        expected.add(classifier.classifyPixels(x));
+        expected.add(classifier.classify(List.of(x)).get(0));
       }
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
@@ -46,8 +46,8 @@ class ConcurrentClassifierTest {
             int checked = 0;
             for (int round = 0; round < 25; round++) {
               int i = (offset * 7 + round * 13) % images.size();
-              Prediction p = round % 2 == 0 ? classifier.classifyPixels(images.get(i))
-                  : classifier.classifyPixels(List.of(images.get(i), images.get((i + 1) % images.size()))).get(0);
+              Prediction p = round % 2 == 0 ? classifier.classify(List.of(images.get(i))).get(0)
+                  : classifier.classify(List.of(images.get(i), images.get((i + 1) % images.size()))).get(0);
               assertArrayEquals(expected.get(i).probabilities(), p.probabilities(), 1e-6f, "image " + i);
               checked++;
             }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.checkpoint.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
-import io.tfjmnist.images.PhotoSynth;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.testing.PhotoSynth;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.inference.ImageClassifier;
 import io.tfjmnist.model.ModelWeights;

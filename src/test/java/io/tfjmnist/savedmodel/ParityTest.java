@@ -28,8 +28,8 @@ class ParityTest {
     ImportedKerasModel imported = KerasModelImporter.fromSavedModel(dir);
     try (SavedModelClassifier py = SavedModelClassifier.open(dir);
         DigitClassifier java = DigitClassifier.of(imported.weights())) {
-      ParityReport r = Parity.compare("SavedModel " + dir.getFileName(), py::probabilities,
-          "Java rebuild", java::probabilities, Fixtures.mnistTest(), N);
+      ParityReport r = Parity.compare("SavedModel " + dir.getFileName(), py,
+          "Java rebuild", java, Fixtures.mnistTest(), N);
       r.describe().forEach(l -> System.out.println("[parity] " + l));
       return r;
     }
@@ -51,8 +51,8 @@ class ParityTest {
   void tf1ClassifyAndPredictSignaturesAgree() {
     try (SavedModelClassifier classify = SavedModelClassifier.open(Fixtures.tf1Softmax());
         SavedModelClassifier predict = SavedModelClassifier.open(Fixtures.tf1Softmax(), "predict_images")) {
-      ParityReport r = Parity.compare("classify (tf.Example)", classify::probabilities, "predict_images",
-          predict::probabilities, Fixtures.mnistTest(), N);
+      ParityReport r = Parity.compare("classify (tf.Example)", classify, "predict_images",
+          predict, Fixtures.mnistTest(), N);
       r.describe().forEach(l -> System.out.println("[parity] " + l));
       assertTrue(r.passed());
       assertEquals(N, r.argmaxAgreements());
@@ -116,14 +116,14 @@ class ParityTest {
     assertEquals("serving_default", golden.signatureName());
     ImportedKerasModel imported = KerasModelImporter.fromSavedModel(Fixtures.cnnMaxpool());
     try (DigitClassifier java = DigitClassifier.of(imported.weights())) {
-      ParityReport r = Parity.againstGolden(golden, "Java", java::probabilities, Fixtures.mnistTest(),
+      ParityReport r = Parity.againstGolden(golden, "Java", java, Fixtures.mnistTest(),
           Parity.DEFAULT_TOLERANCE);
       assertTrue(r.passed(), String.join("\n", r.describe()));
       assertTrue(r.expected().contains("golden.json") && r.expected().contains("TF 2.11.0"), r.expected());
 
       GoldenOutputs wrongSplit = GoldenOutputs.read(writeGolden(tmp.resolve("wrong.json"), py, n, 1));
       TfjMnistException e = assertThrows(TfjMnistException.class, () -> Parity.againstGolden(wrongSplit, "Java",
-          java::probabilities, Fixtures.mnistTest(), 1e-5));
+          java, Fixtures.mnistTest(), 1e-5));
       assertTrue(e.getMessage().contains("another data set or split"), e.getMessage());
     }
   }

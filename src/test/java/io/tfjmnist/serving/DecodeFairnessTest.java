@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.images.ImageDecoder;
+import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.decoding.JpegInfo;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class DecodeFairnessTest {
       writer.dispose();
     }
     byte[] b = out.toByteArray();
-    int have = JpegScans.count(b);
+    int have = JpegInfo.scanCount(b);
     if (scans <= have) {
       return b;
     }
@@ -78,11 +79,23 @@ class DecodeFairnessTest {
 
   @Test
   void scansAreCountedFromTheMarkers() throws Exception {
-    assertEquals(1, JpegScans.count(ServingFixtures.imageFile(new float[784], 4, true, "jpeg")), "baseline: one scan");
-    assertEquals(1, JpegScans.count(ServingFixtures.imageFile(new float[784], 4, true, "png")), "not a JPEG");
-    int progressive = JpegScans.count(progressiveJpeg(200, 200, 0));
+    assertEquals(1, JpegInfo.scanCount(ServingFixtures.imageFile(new float[784], 4, true, "jpeg")), "baseline: one scan");
+    assertEquals(1, JpegInfo.scanCount(ServingFixtures.imageFile(new float[784], 4, true, "png")), "not a JPEG");
+    int progressive = JpegInfo.scanCount(progressiveJpeg(200, 200, 0));
     assertTrue(progressive > 1 && progressive <= 12, "libjpeg's progressive script: " + progressive);
-    assertEquals(496, JpegScans.count(progressiveJpeg(200, 200, 496)));
+    assertEquals(496, JpegInfo.scanCount(progressiveJpeg(200, 200, 496)));
+    // Bytes that are not a marker before the first scan: libjpeg skips them and decodes every scan,
+    // so each must still be counted.
+    byte[] b = progressiveJpeg(200, 200, 0);
+    int sos = 2;
+    while (!((b[sos] & 0xff) == 0xFF && (b[sos + 1] & 0xff) == 0xDA)) {
+      sos++;
+    }
+    ByteArrayOutputStream junk = new ByteArrayOutputStream();
+    junk.write(b, 0, sos);
+    junk.write(new byte[] {0x12, 0x34, 0x56});
+    junk.write(b, sos, b.length - sos);
+    assertEquals(progressive, JpegInfo.scanCount(junk.toByteArray()), "extraneous bytes before the first scan");
   }
 
   @Test

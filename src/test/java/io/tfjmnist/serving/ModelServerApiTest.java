@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tfjmnist.images.Preprocessing;
+import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.serving.ServingFixtures.Reply;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -1,0 +1,69 @@
+"""Reads `jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample` on stdin and prints the
+share of samples per stage of `predict DIR` (scripts/profile-predict-dir). A sample belongs to the
+stage of its innermost frame whose class or method is in STAGES; shared helpers (GrayPlane, AWT's
+rasters) are left out of the table so that their time counts for the stage that called them."""
+
+import re
+import sys
+from collections import Counter
+
+# (stage, frame prefixes), tried in this order on each frame, innermost frame first.
+STAGES = [
+    ("file reading", ("java.nio.file.Files.readAllBytes", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream")),
+    ("decode: ImageIO's JPEG read (libjpeg, rows into the raster)", ("com.sun.imageio.", "javax.imageio.")),
+    ("decode: JPEG header, Pillow view, stored colours", ("io.tfjmnist.images.decoding.",)),
+    ("predict-py: Pillow's resize", ("io.tfjmnist.images.preprocessing.PillowResize",)),
+    ("predict-py: convert('L'), invert", ("io.tfjmnist.images.preprocessing.PredictPyPreprocessing",)),
+    ("mnist: orientation, luma", ("io.tfjmnist.images.preprocessing.Orientation", "io.tfjmnist.images.preprocessing.Luma")),
+    ("mnist: polarity, background flattening", ("io.tfjmnist.images.preprocessing.Polarity",
+                                                "io.tfjmnist.images.preprocessing.BackgroundFlattening")),
+    ("mnist: ink levels, components, framing", ("io.tfjmnist.images.preprocessing.",)),
+    ("TF's native library load", ("jdk.internal.loader.NativeLibraries", "org.bytedeco.", "org.tensorflow.NativeLibrary",
+                                  "io.tfjmnist.tensors.NativeWarmUp")),
+    ("inference (TF session runs, tensors)", ("org.tensorflow.", "io.tfjmnist.tensors.", "io.tfjmnist.inference.DigitClassifier")),
+    ("printing the predictions", ("java.io.PrintStream", "io.tfjmnist.cli.PredictCommand.textLine")),
+    ("model and checkpoint loading", ("io.tfjmnist.modelfiles.", "io.tfjmnist.checkpoint.", "io.tfjmnist.model.")),
+]
+IDLE = ("jdk.internal.misc.Unsafe.park", "java.lang.Object.wait", "java.lang.Thread.sleep", "sun.nio.ch.EPoll")
+
+
+def stage(frames):
+    if frames and frames[0].startswith(IDLE):
+        return None  # a thread waiting in native code, not work
+    for f in frames:
+        for name, prefixes in STAGES:
+            if f.startswith(prefixes):
+                return name
+    return "other (JVM start, class loading, threading, collections)"
+
+
+def main():
+    counts = Counter()
+    native = Counter()
+    frames, in_stack, is_native = [], False, False
+    for line in sys.stdin:
+        s = line.strip()
+        if s.endswith("Sample {"):
+            is_native = s.startswith("jdk.NativeMethodSample")
+        elif s.startswith("stackTrace = ["):
+            frames, in_stack = [], True
+        elif in_stack and s.startswith("]"):
+            in_stack = False
+            name = stage(frames)
+            if name:
+                counts[name] += 1
+                native[name] += is_native
+        elif in_stack and s and not s.startswith("..."):
+            frames.append(re.sub(r"\s+line:.*$", "", s))
+    total = sum(counts.values())
+    if not total:
+        print("no samples")
+        return
+    print(f"{total} samples of threads not parked (JFR's profile settings), of which {sum(native.values())} in"
+          " native code (a thread in native code may be waiting there, e.g. for TF's own threads):")
+    for name, n in counts.most_common():
+        print(f"  {100.0 * n / total:5.1f} %  {name}  ({native[name]} of {n} native)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+package io.tfjmnist.images.preprocessing;
+
+import io.tfjmnist.testing.PhotoSynth;
+
+import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.data.Dataset;
+import io.tfjmnist.data.DatasetLocator;
+import io.tfjmnist.data.DatasetName;
+import io.tfjmnist.model.ModelArchitecture;
+import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.optimizers.Adam;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Writes the folder {@code scripts/bench-predict-dir} runs {@code predict} on: photo-like JPEGs of
+ * the first MNIST test digits ({@link PhotoSynth}, as {@code PhotoAccuracyIT} makes them) and, when
+ * no weights are given, a checkpoint of random (Glorot) weights: speed does not depend on them.
+ * Usage: {@code PhotoCorpus DATA_DIR OUT_DIR COUNT [WEIGHTS_PREFIX_TO_WRITE]}.
+ */
+public final class PhotoCorpus {
+  private PhotoCorpus() {}
+
+  public static void main(String[] args) throws Exception {
+    Dataset test = DatasetLocator.fromEnvironment(Path.of(args[0])).load(DatasetName.MNIST).test();
+    Path out = Files.createDirectories(Path.of(args[1]));
+    int count = Integer.parseInt(args[2]);
+    for (int i = 0; i < count; i++) {
+      byte[] jpeg = PhotoSynth.jpeg(PhotoSynth.photoOf(test.image(i), 1000 + i, PhotoSynth.Options.DEFAULT), 0.85f);
+      Files.write(out.resolve(String.format(Locale.ROOT, "photo-%05d.jpg", i)), jpeg);
+    }
+    if (args.length > 3) {
+      ModelArchitecture arch = ModelArchitecture.quickstartCnn();
+      WeightsCheckpoint.save(Path.of(args[3]), ModelWeights.glorotUniform(arch, 1), null, Adam.kerasDefaults());
+    }
+  }
+}

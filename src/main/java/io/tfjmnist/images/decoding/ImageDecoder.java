@@ -1,0 +1,214 @@
+package io.tfjmnist.images.decoding;
+
+import io.tfjmnist.TfjMnistException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Turns an image file or its bytes into a {@link DecodedImage}, or refuses it with one clear
+ * {@link TfjMnistException} sentence: never a stack trace, never a silently half-decoded picture.
+ *
+ * <p>Order of checks, cheapest first: the path (missing, a directory, unreadable, empty, too
+ * big), the magic number (the format comes from the bytes, never the extension), the header
+ * dimensions (too small, or above {@link ImageLimits#MAX_PIXELS} <em>before</em> any pixel is
+ * allocated: decompression bombs), then the decode itself with its warnings watched.
+ */
+public final class ImageDecoder {
+  private ImageDecoder() {}
+
+  /** Reads and decodes the image file at {@code path}. */
+  public static DecodedImage decode(Path path) {
+    String name = path.toString();
+    if (Files.isDirectory(path)) {
+      throw new TfjMnistException("'" + name + "' is a directory, not an image file.");
+    }
+    if (!Files.exists(path)) {
+      throw new TfjMnistException("The image file '" + name + "' does not exist.");
+    }
+    if (!Files.isRegularFile(path)) {
+      // A device or a pipe (/dev/zero, a FIFO) would block or never end.
+      throw new TfjMnistException("'" + name + "' is not a regular file, so it cannot be an image file.");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(path)) {
+      // Read one byte past the limit, so a file that grows while we read is still caught.
+      bytes = in.readNBytes((int) ImageLimits.MAX_FILE_BYTES + 1);
+      if (bytes.length > ImageLimits.MAX_FILE_BYTES) {
+        throw new TfjMnistException("The image file '" + name + "' is larger than the "
+            + ImageLimits.MAX_FILE_BYTES / (1024 * 1024) + " MiB limit.");
+      }
+    } catch (NoSuchFileException e) {
+      throw new TfjMnistException("The image file '" + name + "' does not exist.", e);
+    } catch (AccessDeniedException e) {
+      throw new TfjMnistException("The image file '" + name + "' cannot be read (permission denied).", e);
+    } catch (IOException e) {
+      throw new TfjMnistException("The image file '" + name + "' cannot be read: " + reason(e) + ".", e);
+    }
+    return decode(bytes, name);
+  }
+
+  /** Decodes an image held in memory; {@code name} is what messages call it. */
+  public static DecodedImage decode(byte[] bytes, String name) {
+    if (bytes.length == 0) {
+      throw new TfjMnistException("The image file '" + name + "' is empty.");
+    }
+    ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new TfjMnistException(
+        "The file '" + name + "' is " + ImageFormat.describeUnsupported(bytes) + "."));
+    ImageReader reader = readerFor(format);
+    ReadWarnings warnings = new ReadWarnings();
+    reader.addIIOReadWarningListener(warnings);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      checkDimensions(name, reader.getWidth(0), reader.getHeight(0));
+      DecodedImage decoded = switch (format) {
+        case JPEG -> decodeJpeg(reader, bytes, name);
+        case PNG -> fromImageIo(name, format, reader.read(0), PillowView.pngMode(bytes), 1);
+        case GIF -> {
+          BufferedImage bi = reader.read(0);
+          yield fromImageIo(name, format, bi, PillowView.gifMode(bi), 1);
+        }
+        case BMP -> {
+          BufferedImage bi = reader.read(0);
+          yield fromImageIo(name, format, bi, PillowView.bmpMode(bi), 1);
+        }
+      };
+      String fatal = warnings.fatal();
+      if (fatal != null) {
+        throw corrupt(name, format, fatal, null);
+      }
+      return decoded;
+    } catch (TfjMnistException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // ImageIO's plugins throw IIOException for broken files, but also EOFException,
+      // IndexOutOfBounds and friends for some malformed inputs: all mean "corrupt file".
+      throw corrupt(name, format, reason(e), e);
+    } catch (OutOfMemoryError e) {
+      throw new TfjMnistException("The image '" + name + "' is too large to decode in the memory"
+          + " available to Java (raise -Xmx or use a smaller image).", e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /**
+   * The width and height an image's header declares, read without decoding a pixel, so that a
+   * caller can apply a tighter budget than {@link ImageLimits#MAX_PIXELS} (the server does) before
+   * paying for the decode. Unknown formats and unreadable headers are refused as {@link #decode} would.
+   */
+  public static java.awt.Dimension dimensions(byte[] bytes, String name) {
+    if (bytes.length == 0) {
+      throw new TfjMnistException("The image file '" + name + "' is empty.");
+    }
+    ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new TfjMnistException(
+        "The file '" + name + "' is " + ImageFormat.describeUnsupported(bytes) + "."));
+    ImageReader reader = readerFor(format);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      return new java.awt.Dimension(reader.getWidth(0), reader.getHeight(0));
+    } catch (IOException | RuntimeException e) {
+      throw corrupt(name, format, reason(e), e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static DecodedImage decodeJpeg(ImageReader reader, byte[] bytes, String name) throws IOException {
+    JpegInfo info = JpegInfo.scan(bytes);
+    if (info.scans > ImageLimits.MAX_JPEG_SCANS) {
+      throw new TfjMnistException("The JPEG image '" + name + "' has " + info.scans
+          + " scans, more than the " + ImageLimits.MAX_JPEG_SCANS + " a real photo uses.");
+    }
+    if (info.components == 4) {
+      CmykJpeg.Result r = CmykJpeg.read(reader, info);
+      PillowImage p = r.pillow();
+      return new DecodedImage(name, ImageFormat.JPEG, p,
+          DecodedImage.argbImage(p.width, p.height, r.argb()), info.exifOrientation);
+    }
+    BufferedImage bi = reader.read(0);
+    int components = info.components != 0 ? info.components : bi.getColorModel().getNumColorComponents();
+    return fromImageIo(name, ImageFormat.JPEG, bi, PillowView.jpegMode(components), info.exifOrientation);
+  }
+
+  private static DecodedImage fromImageIo(
+      String name, ImageFormat format, BufferedImage bi, PillowImage.Mode mode, int orientation) {
+    int[] argb = PillowView.storedArgb(bi);
+    PillowImage pixels = PillowView.of(bi, mode, argb);
+    return new DecodedImage(name, format, pixels,
+        DecodedImage.argbImage(bi.getWidth(), bi.getHeight(), argb), orientation);
+  }
+
+  private static void checkDimensions(String name, int w, int h) {
+    long pixels = (long) w * h;
+    if (pixels > ImageLimits.MAX_PIXELS) {
+      throw new TfjMnistException(String.format(Locale.ROOT,
+          "The image '%s' declares %dx%d pixels (%.1f megapixels), more than the %d-megapixel"
+              + " limit; it is refused before decoding.",
+          name, w, h, pixels / 1e6, ImageLimits.MAX_PIXELS / 1_000_000));
+    }
+    if (w < ImageLimits.MIN_SIDE || h < ImageLimits.MIN_SIDE) {
+      throw new TfjMnistException("The image '" + name + "' is only " + w + "x" + h
+          + " pixels; it must be at least " + ImageLimits.MIN_SIDE + "x" + ImageLimits.MIN_SIDE + ".");
+    }
+  }
+
+  private static ImageReader readerFor(ImageFormat format) {
+    Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format.imageIoName);
+    if (!it.hasNext()) {
+      throw new TfjMnistException("This Java runtime has no " + format + " decoder.");
+    }
+    return it.next();
+  }
+
+  private static TfjMnistException corrupt(String name, ImageFormat format, String why, Throwable cause) {
+    if (why.toLowerCase(Locale.ROOT).contains("unsupported")) {
+      // e.g. 12-bit JPEG: a valid file, just not one Java's decoder reads.
+      return new TfjMnistException("The " + format + " image '" + name
+          + "' uses a variant this decoder does not support (" + why + "); save it again as an 8-bit PNG or JPEG.", cause);
+    }
+    return new TfjMnistException("The " + format + " image '" + name
+        + "' is truncated or corrupt (" + why + ").", cause);
+  }
+
+  /** A short, single-line reason from an exception chain, without a trailing period. */
+  private static String reason(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof java.io.EOFException) {
+        return "the file ends too early";
+      }
+    }
+    Throwable t = e;
+    String best = null;
+    while (t != null) {
+      String m = t.getMessage();
+      if (m != null && !m.isBlank()) {
+        best = m;
+        if (!(t instanceof IIOException)) {
+          break; // the root cause usually says more than ImageIO's wrapper
+        }
+      }
+      t = t.getCause();
+    }
+    if (best == null) {
+      best = e.getClass().getSimpleName();
+    }
+    best = best.strip().replaceAll("\\s+", " ");
+    while (best.endsWith(".") || best.endsWith("!")) {
+      best = best.substring(0, best.length() - 1);
+    }
+    return best;
+  }
+}

@@ -1,0 +1,104 @@
+package io.tfjmnist.images.preprocessing;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * A single-channel image of floats, row-major: the working representation of the {@code mnist}
+ * preprocessing, so that no step loses precision to 8-bit rounding before the end.
+ */
+final class GrayPlane {
+  final int width;
+  final int height;
+  final float[] v;
+
+  GrayPlane(int width, int height) {
+    this(width, height, new float[width * height]);
+  }
+
+  GrayPlane(int width, int height, float[] v) {
+    if (width <= 0 || height <= 0 || v.length != width * height) {
+      throw new IllegalArgumentException(width + "x" + height + " with " + v.length + " values");
+    }
+    this.width = width;
+    this.height = height;
+    this.v = v;
+  }
+
+  float get(int x, int y) {
+    return v[y * width + x];
+  }
+
+  void set(int x, int y, float value) {
+    v[y * width + x] = value;
+  }
+
+  /** The rectangle [x0, x0 + w) x [y0, y0 + h) as a new plane. */
+  GrayPlane crop(int x0, int y0, int w, int h) {
+    GrayPlane out = new GrayPlane(w, h);
+    for (int y = 0; y < h; y++) {
+      System.arraycopy(v, (y0 + y) * width + x0, out.v, y * w, w);
+    }
+    return out;
+  }
+
+  /** As an 8-bit greyscale image, values rounded and clamped to 0..255. */
+  BufferedImage toGrayImage() {
+    BufferedImage bi = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] px = new byte[width * height];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) level(v[i]);
+    }
+    bi.getRaster().setDataElements(0, 0, width, height, px);
+    return bi;
+  }
+
+  /**
+   * {@code Math.max(0, Math.min(255, Math.round(value)))}, the 8-bit level of a value, without
+   * {@code Math.round}'s bit-twiddling path (a profile's top entry): for values in [-1, 256) the
+   * same result by a floor of value + 0.5 in double; others, NaN included, go through Math.round.
+   */
+  static int level(float value) {
+    if (value >= -1f && value < 256f) {
+      // Same as Math.round: in double, value + 0.5 is exact unless |value| < 2^-29, and then
+      // both give 0. (In float, 0.49999997f + 0.5f would round up to 1.)
+      int r = (int) Math.floor(value + 0.5);
+      return r < 0 ? 0 : Math.min(r, 255);
+    }
+    return Math.max(0, Math.min(255, Math.round(value)));
+  }
+
+  /** Histogram of all values rounded and clamped to 0..255. */
+  int[] histogram256() {
+    int[] h = new int[256];
+    for (float x : v) {
+      h[level(x)]++;
+    }
+    return h;
+  }
+
+  /** Histogram of the values in the rectangle [x0, x1) x [y0, y1), rounded and clamped to 0..255, added to {@code h}. */
+  void addToHistogram(int[] h, int x0, int y0, int x1, int y1) {
+    for (int y = y0; y < y1; y++) {
+      for (int i = y * width + x0, end = y * width + x1; i < end; i++) {
+        h[level(v[i])]++;
+      }
+    }
+  }
+
+  /** The value below which {@code fraction} of a 256-bin histogram's mass lies. */
+  static int percentile(int[] hist, double fraction) {
+    long total = 0;
+    for (int c : hist) {
+      total += c;
+    }
+    long target = (long) Math.ceil(fraction * total);
+    long seen = 0;
+    for (int i = 0; i < hist.length; i++) {
+      seen += hist[i];
+      if (seen >= Math.max(1, target)) {
+        return i;
+      }
+    }
+    return hist.length - 1;
+  }
+}

@@ -1,0 +1,55 @@
+package io.tfjmnist.images.preprocessing;
+
+import io.tfjmnist.images.decoding.DecodedImage;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * The default preprocessing: makes a real photo of a digit on paper look like an MNIST digit.
+ *
+ * <ol>
+ *   <li>upright by the EXIF orientation ({@link Orientation});
+ *   <li>transparency onto white, then luma ({@link Luma});
+ *   <li>a working resolution of at most {@value #WORK_MAX_SIDE} pixels (speed; a digit needs
+ *       far fewer) and at least {@value #WORK_MIN_SIDE} (so small inputs keep sub-pixel detail);
+ *   <li>ink polarity, inverting only a light background ({@link Polarity});
+ *   <li>lighting and paper tint removed ({@link BackgroundFlattening});
+ *   <li>paper to 0, ink to 1, edges in between ({@link InkLevels});
+ *   <li>specks dropped, the digit kept ({@link InkComponents});
+ *   <li>cropped, scaled into a 20x20 box, centred by mass in 28x28 ({@link MnistFraming}).
+ * </ol>
+ */
+final class MnistPreprocessing {
+  static final int WORK_MAX_SIDE = 640;
+  static final int WORK_MIN_SIDE = 112;
+
+  private MnistPreprocessing() {}
+
+  static PreprocessedImage apply(DecodedImage image) {
+    BufferedImage upright = Orientation.upright(image.image(), image.exifOrientation());
+    GrayPlane grey = Luma.ofArgb(upright);
+    GrayPlane work = toWorkingSize(grey);
+    GrayPlane ink = Polarity.ink(work);
+    GrayPlane flat = BackgroundFlattening.flatten(ink);
+    GrayPlane coverage = InkLevels.coverage(flat, image.name());
+    GrayPlane digit = InkComponents.keepDigit(coverage);
+    float[] input = MnistFraming.frame(digit);
+    return new PreprocessedImage(Preprocessing.MNIST, upright, work.toGrayImage(), input);
+  }
+
+  static GrayPlane toWorkingSize(GrayPlane grey) {
+    int longer = Math.max(grey.width, grey.height);
+    double scale = 1;
+    if (longer > WORK_MAX_SIDE) {
+      scale = (double) WORK_MAX_SIDE / longer;
+    } else if (longer < WORK_MIN_SIDE) {
+      scale = (double) WORK_MIN_SIDE / longer;
+    }
+    if (scale == 1) {
+      return grey;
+    }
+    int w = Math.max(1, (int) Math.round(grey.width * scale));
+    int h = Math.max(1, (int) Math.round(grey.height * scale));
+    return AreaScaler.resize(grey, w, h);
+  }
+}
