@@ -77,7 +77,7 @@ public final class PredictParser {
         throw ApiException.badRequest("The request body must be a JSON object with \"instances\" or \"inputs\".");
       }
       String signature = null;
-      Batch batch = null;
+      ImageBatch batch = null;
       Boolean columnar = null;
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -102,7 +102,7 @@ public final class PredictParser {
         }
       }
       if (t != JsonToken.END_OBJECT) {
-        throw ApiException.badRequest("Malformed JSON: unexpected " + describe(t) + ".");
+        throw ApiException.badRequest("Malformed JSON: unexpected " + JsonWords.describe(t) + ".");
       }
       if (p.nextToken() != null) {
         throw ApiException.badRequest("Malformed JSON: unexpected content after the top-level object.");
@@ -115,61 +115,21 @@ public final class PredictParser {
       }
       return new PredictInput(signature, columnar, batch.flat(), batch.count);
     } catch (StreamConstraintsException e) {
-      throw ApiException.badRequest(limitExceeded(e) + location(e) + ".");
+      throw ApiException.badRequest(JsonWords.limitExceeded(e, MAX_NESTING) + JsonWords.location(e) + ".");
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed JSON" + location(e) + ": " + reason(e) + ".");
+      throw ApiException.badRequest("Malformed JSON" + JsonWords.location(e) + ": " + JsonWords.reason(e) + ".");
     } catch (IOException e) {
       throw ApiException.badRequest("The request body is not JSON text in UTF-8.");
     }
   }
 
-  /** Which of the parser's size limits a body broke, in this project's words (Jackson's name its settings). */
-  private static String limitExceeded(StreamConstraintsException e) {
-    String m = String.valueOf(e.getOriginalMessage()).toLowerCase(java.util.Locale.ROOT);
-    if (m.contains("nesting")) {
-      return "The JSON nests lists or objects more than " + MAX_NESTING + " levels deep";
-    }
-    if (m.contains("number")) {
-      return "The JSON holds a number with too many digits";
-    }
-    if (m.contains("name")) {
-      return "The JSON holds a key that is too long";
-    }
-    return "The JSON holds a value too long to read";
-  }
-
-  /**
-   * The first words of the parser's message ("Unexpected character", "Unexpected end-of-input"),
-   * without its suggestions, settings or a long echo of the input.
-   */
-  private static String reason(JsonProcessingException e) {
-    String m = String.valueOf(e.getOriginalMessage());
-    int cut = m.length();
-    for (char c : new char[] {':', '(', '\n'}) {
-      int i = m.indexOf(c);
-      if (i > 0 && i < cut) {
-        cut = i;
-      }
-    }
-    String first = m.substring(0, cut).strip();
-    if (first.isEmpty() || first.contains("Feature") || first.contains("Constraints") || first.contains("Exception")) {
-      return "not valid JSON";
-    }
-    return ApiException.quote(first);
-  }
-
-  private static String location(JsonProcessingException e) {
-    return e.getLocation() == null || e.getLocation().getLineNr() < 0 ? "" : " at line " + e.getLocation().getLineNr()
-        + ", column " + e.getLocation().getColumnNr();
-  }
-
   // ---- row format -------------------------------------------------------------------------
 
-  private Batch readInstances(JsonParser p) throws IOException {
+  private ImageBatch readInstances(JsonParser p) throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
-      throw ApiException.badRequest("\"instances\" must be a list of images, got " + describe(p.currentToken()) + ".");
+      throw ApiException.badRequest("\"instances\" must be a list of images, got " + JsonWords.describe(p.currentToken()) + ".");
     }
-    Batch batch = new Batch(inputSize);
+    ImageBatch batch = new ImageBatch(inputSize);
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       readInstance(p, t, batch, "instances[" + batch.count + "]", true);
@@ -178,7 +138,7 @@ public final class PredictParser {
   }
 
   /** One image at the current token: a nested list, {"b64": ...}, or (if allowed) {"input_key": ...}. */
-  private void readInstance(JsonParser p, JsonToken t, Batch batch, String where, boolean namedAllowed)
+  private void readInstance(JsonParser p, JsonToken t, ImageBatch batch, String where, boolean namedAllowed)
       throws IOException {
     if (t == JsonToken.START_ARRAY) {
       int start = batch.size;
@@ -216,14 +176,14 @@ public final class PredictParser {
             + inputKey + "' (or use {\"b64\": ...} for an image file).");
       }
     } else {
-      throw ApiException.badRequest(where + " is " + describe(t) + "; an image must be " + imageShapes()
+      throw ApiException.badRequest(where + " is " + JsonWords.describe(t) + "; an image must be " + imageShapes()
           + " numbers, or {\"b64\": \"<PNG or JPEG>\"}.");
     }
   }
 
   // ---- columnar format --------------------------------------------------------------------
 
-  private Batch readInputs(JsonParser p) throws IOException {
+  private ImageBatch readInputs(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
     String where = "inputs";
     if (t == JsonToken.START_OBJECT) {
@@ -237,7 +197,7 @@ public final class PredictParser {
       }
       where = "inputs." + key;
       t = p.nextToken();
-      Batch b = readBatchTensor(p, t, where);
+      ImageBatch b = readBatchTensor(p, t, where);
       if (p.nextToken() != JsonToken.END_OBJECT) {
         throw ApiException.badRequest("\"inputs\" names input '" + ApiException.quote(p.currentName())
             + "', but the signature takes only '" + inputKey + "'.");
@@ -247,12 +207,12 @@ public final class PredictParser {
     return readBatchTensor(p, t, where);
   }
 
-  private Batch readBatchTensor(JsonParser p, JsonToken t, String where) throws IOException {
+  private ImageBatch readBatchTensor(JsonParser p, JsonToken t, String where) throws IOException {
     if (t != JsonToken.START_ARRAY) {
       throw ApiException.badRequest(where + " must be a batch: " + batchShapes() + " numbers or a list of {\"b64\": ...}; got "
-          + describe(t) + ".");
+          + JsonWords.describe(t) + ".");
     }
-    Batch batch = new Batch(inputSize);
+    ImageBatch batch = new ImageBatch(inputSize);
     JsonToken first = p.nextToken();
     if (first == JsonToken.END_ARRAY) {
       return batch; // empty: refused once the whole body is read
@@ -260,7 +220,7 @@ public final class PredictParser {
     if (first == JsonToken.START_OBJECT) {
       for (JsonToken e = first; e != JsonToken.END_ARRAY; e = p.nextToken()) {
         if (e != JsonToken.START_OBJECT) {
-          throw ApiException.badRequest(where + "[" + batch.count + "] is " + describe(e) + "; a list of images must hold only {\"b64\": ...} objects.");
+          throw ApiException.badRequest(where + "[" + batch.count + "] is " + JsonWords.describe(e) + "; a list of images must hold only {\"b64\": ...} objects.");
         }
         readInstance(p, e, batch, where + "[" + batch.count + "]", false);
       }
@@ -278,11 +238,11 @@ public final class PredictParser {
   // ---- tensors ----------------------------------------------------------------------------
 
   /** Reads a nested list at START_ARRAY into {@code batch}; returns its shape. */
-  private int[] readTensor(JsonParser p, Batch batch, String where) throws IOException {
+  private int[] readTensor(JsonParser p, ImageBatch batch, String where) throws IOException {
     return readTensorAfterOpen(p, p.nextToken(), batch, where);
   }
 
-  private int[] readTensorAfterOpen(JsonParser p, JsonToken first, Batch batch, String where) throws IOException {
+  private int[] readTensorAfterOpen(JsonParser p, JsonToken first, ImageBatch batch, String where) throws IOException {
     Shape shape = new Shape();
     readList(p, first, 0, shape, batch, where);
     if (shape.leafDepth < 0) {
@@ -303,7 +263,7 @@ public final class PredictParser {
   }
 
   /** The list's first element token is {@code t}; reads up to and including its END_ARRAY. */
-  private void readList(JsonParser p, JsonToken t, int depth, Shape shape, Batch batch, String where) throws IOException {
+  private void readList(JsonParser p, JsonToken t, int depth, Shape shape, ImageBatch batch, String where) throws IOException {
     if (depth >= MAX_RANK) {
       throw ApiException.badRequest(where + " is nested more than " + MAX_RANK + " lists deep; an image is " + imageShapes() + ".");
     }
@@ -331,7 +291,7 @@ public final class PredictParser {
         }
         batch.put(v, where);
       } else {
-        throw ApiException.badRequest(where + " holds " + describe(t) + " where a number was expected.");
+        throw ApiException.badRequest(where + " holds " + JsonWords.describe(t) + " where a number was expected.");
       }
       len++;
     }
@@ -401,59 +361,4 @@ public final class PredictParser {
     }
   }
 
-  private static String describe(JsonToken t) {
-    if (t == null) {
-      return "the end of the body";
-    }
-    return switch (t) {
-      case START_OBJECT -> "an object";
-      case START_ARRAY -> "a list";
-      case VALUE_STRING -> "a string";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "null";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-      case END_ARRAY -> "the end of a list";
-      case END_OBJECT -> "the end of an object";
-      default -> t.toString();
-    };
-  }
-
-  /** A growing float buffer of whole images. */
-  private static final class Batch {
-    private final int inputSize;
-    float[] data;
-    int size;
-    int count;
-
-    Batch(int inputSize) {
-      this.inputSize = inputSize;
-      this.data = new float[inputSize];
-    }
-
-    void put(float v, String where) {
-      if (size == data.length) {
-        if (data.length >= (1 << 28)) {
-          throw ApiException.badRequest(where + " holds too many numbers.");
-        }
-        data = Arrays.copyOf(data, data.length * 2);
-      }
-      data[size++] = v;
-    }
-
-    void add(float[] image) {
-      while (size + image.length > data.length) {
-        data = Arrays.copyOf(data, data.length * 2);
-      }
-      System.arraycopy(image, 0, data, size, image.length);
-      size += image.length;
-      count++;
-    }
-
-    float[] flat() {
-      if (size != count * inputSize) {
-        throw new IllegalStateException(size + " values for " + count + " images");
-      }
-      return size == data.length ? data : Arrays.copyOf(data, size);
-    }
-  }
 }
