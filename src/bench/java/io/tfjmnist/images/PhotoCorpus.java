@@ -1,6 +1,6 @@
 package io.tfjmnist.images;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;

@@ -1,7 +1,7 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;

@@ -1,11 +1,11 @@
 package io.tfjmnist.modelfiles;
 
-import io.tfjmnist.checkpoint.KerasCheckpointWeights;
-import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.keras.KerasCheckpointWeights;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.optimizers.Adam;
-import io.tfjmnist.savedmodel.KerasModelFiles;
+import io.tfjmnist.keras.KerasModelFiles;
 import io.tfjmnist.savedmodel.KerasModelImporter;
 import io.tfjmnist.savedmodel.SavedModelExporter;
 import io.tfjmnist.savedmodel.SavedModelFiles;

@@ -1,5 +1,6 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.keras.KerasModelConfig;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static io.tfjmnist.serving.ServingFixtures.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.cli.ServeCommand;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

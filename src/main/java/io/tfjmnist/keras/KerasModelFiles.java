@@ -1,16 +1,16 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.KerasArchive;
-import io.tfjmnist.checkpoint.KerasH5Writer;
-import io.tfjmnist.checkpoint.KerasH5Weights;
-import io.tfjmnist.checkpoint.KerasNames;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
-import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.keras.KerasArchive;
+import io.tfjmnist.keras.KerasH5Writer;
+import io.tfjmnist.keras.KerasH5Weights;
+import io.tfjmnist.keras.KerasNames;
+import io.tfjmnist.keras.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
