@@ -105,7 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
   int requestTimeout;
 
   @Option(names = "--max-connections", defaultValue = "1024",
-      description = "Open connections at most; from 90 % of it the slowest clients are closed to make room"
+      description = "Open connections at most; from 90 %% of it the slowest clients are closed to make room"
           + " (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
