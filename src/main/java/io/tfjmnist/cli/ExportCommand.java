@@ -69,7 +69,17 @@ final class ExportCommand implements Callable<Integer> {
     // The files hold Adam's slots and step count, not its hyperparameters beyond the learning rate:
     // Keras's defaults are the quickstart's Adam().
     Adam adam = Adam.kerasDefaults();
-    ModelFiles.write(out, loaded, adam);
+    try {
+      ModelFiles.write(out, loaded, adam);
+    } catch (TfjMnistException e) {
+      if (!name.endsWith(".keras") || loaded.architectureSource() != LoadedModel.ArchitectureSource.FILE) {
+        throw e;
+      }
+      // The .keras writer knows the quickstart only; its weights still go to Keras through .weights.h5.
+      throw new TfjMnistException(e.getMessage() + " (Keras's load_weights reads a NAME.weights.h5 into the model"
+          + " built from its own .keras file, and this program reads it back with --model NAME.weights.h5"
+          + " --architecture FILE.keras.)", e);
+    }
     spec.commandLine().getOut().println("Exported " + (name.endsWith(".keras") ? "Keras 3 model " : "Keras 3 weights ")
         + out + loaded.optimizerState().map(s -> " with Adam's state (iterations " + s.iterations() + ")")
             .orElse(" (no optimizer state)"));
