@@ -3,6 +3,7 @@ package io.tfjmnist.cli;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.inference.SavedModelClassifier;
+import io.tfjmnist.modelfiles.LoadedModel;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.training.Evaluation;
 import io.tfjmnist.training.ProbabilityEvaluation;
@@ -37,7 +38,8 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
   Path weights;
 
   @Option(names = "--saved-model", paramLabel = "DIR",
-      description = "Older name of --model for a SavedModel folder, evaluated through its own serving signature.")
+      description = "Older name of --model for a SavedModel folder, evaluated through its own serving signature (as"
+          + " --model evaluates a SavedModel that Java cannot rebuild).")
   Path savedModel;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -56,7 +58,8 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     }
     data.validate();
     ModelOption.Chosen chosen = model.choose(Path.of(data.dataset.kerasName()), weights, savedModel);
-    ModelWeights w = chosen.isSavedModel() ? null : ModelOption.read(chosen).weights();
+    ModelWeights w = !chosen.isSavedModel() ? ModelOption.read(chosen).weights()
+        : ModelOption.javaRebuild(chosen, false).map(LoadedModel::weights).orElse(null);
     ModelOrigin.print(chosen.path(), ModelFiles.provenance(chosen.path()), spec.commandLine().getErr());
     MnistData mnist = data.load();
     int known = IdxFile.TEST_IMAGES.knownCount();
@@ -74,8 +77,8 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
     if (w != null) {
       e = Trainer.evaluate(w, mnist.test(), batchSize, threads, progress);
     } else {
-      // A SavedModel runs through its own serving signature, so any model Python exported is evaluated,
-      // whether or not its architecture can be rebuilt in Java.
+      // A SavedModel Java cannot rebuild runs through its own serving signature, so any model Python
+      // exported is evaluated.
       try (SavedModelClassifier signature = SavedModelClassifier.open(chosen.path())) {
         e = ProbabilityEvaluation.evaluate(signature::probabilities, mnist.test(), batchSize, progress);
       }

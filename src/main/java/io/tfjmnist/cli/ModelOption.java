@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -96,6 +97,25 @@ final class ModelOption {
           + " (no saved_model.pb): give it as --model " + savedModel + ".");
     }
     return chosen;
+  }
+
+  /**
+   * A SavedModel as this project's Java graph, when it can be rebuilt (from its Keras config, or as
+   * the quickstart when its variables are that model's); empty when it cannot, and when it was named
+   * as {@code --saved-model} or with a signature, which ask for its own graph. Where it is empty,
+   * the command runs the SavedModel through its signature: a Keras 3 {@code model.export()} of
+   * another model keeps no config to rebuild it from, and a {@code tf.saved_model.save} folder of a
+   * Keras 3 model cannot run in a session but its variables are readable.
+   */
+  static Optional<LoadedModel> javaRebuild(Chosen chosen, boolean signatureNamed) {
+    if (!chosen.isSavedModel() || chosen.flag().equals("--saved-model") || signatureNamed) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ModelFiles.read(chosen.path()));
+    } catch (TfjMnistException e) {
+      return Optional.empty();
+    }
   }
 
   /**

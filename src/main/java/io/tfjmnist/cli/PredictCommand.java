@@ -44,10 +44,11 @@ final class PredictCommand implements Callable<Integer> {
   Path weights;
 
   @Option(names = "--saved-model", paramLabel = "DIR",
-      description = "Older name of --model for a SavedModel folder, which runs through its own signature.")
+      description = "Older name of --model for a SavedModel folder, run through its own signature.")
   Path savedModel;
 
-  @Option(names = "--signature", defaultValue = "serving_default", description = "SavedModel signature (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--signature", paramLabel = "KEY",
+      description = "Run a SavedModel through this signature (default: serving_default, or the only one).")
   String signature;
 
   @Option(names = "--preprocess", defaultValue = "mnist", paramLabel = "NAME",
@@ -80,7 +81,8 @@ final class PredictCommand implements Callable<Integer> {
     PrintStream out = main.out;
     List<ImageClassifier.Outcome> outcomes;
     double seconds;
-    try (ImageClassifier classifier = chosen.isSavedModel()
+    boolean ownGraph = chosen.isSavedModel() && ModelOption.javaRebuild(chosen, signature != null).isEmpty();
+    try (ImageClassifier classifier = ownGraph
         ? ImageClassifier.fromSavedModel(chosen.path(), signature, p)
         : ModelOption.withHint(chosen, () -> ImageClassifier.fromCheckpoint(chosen.path(), chosen.architecture(), p))) {
       long start = System.nanoTime(); // reading, preprocessing and inference; not the model load

@@ -165,7 +165,8 @@ public final class ServeCommand implements Callable<Integer> {
         .withPreprocessing(pre);
 
     PrintWriter out = cl.getOut();
-    ServedModel model = chosen.isSavedModel()
+    boolean ownGraph = chosen.isSavedModel() && ModelOption.javaRebuild(chosen, signature != null).isEmpty();
+    ServedModel model = ownGraph
         ? ServedModel.fromSavedModel(modelName, modelVersion, chosen.path(), signature, exactBatching)
         : ModelOption.withHint(chosen, () -> ServedModel.fromCheckpoint(modelName, modelVersion, chosen.path(),
             chosen.architecture(), tfThreads, exactBatching));

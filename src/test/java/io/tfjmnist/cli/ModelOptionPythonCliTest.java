@@ -8,8 +8,11 @@ import io.tfjmnist.testing.Cli.Outcome;
 import io.tfjmnist.testing.PythonTf;
 import io.tfjmnist.testing.TestData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +29,13 @@ class ModelOptionPythonCliTest {
     if (files == null) {
       PythonTf python = PythonTf.require();
       Path dir = Path.of("target", "test-keras-user-model").toAbsolutePath(); // rewritten each run; mvn clean removes it
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> old = Files.walk(dir)) {
+          for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
       python.script("keras_user_model.py", Duration.ofMinutes(3), dir.toString()).assertOk();
       files = dir;
     }
