@@ -1,7 +1,7 @@
 package io.tfjmnist.bench;
 
 import io.tfjmnist.cli.ProgressBar;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;

@@ -1,7 +1,7 @@
 package io.tfjmnist.bench;
 
 import io.tfjmnist.checkpoint.CheckpointReader;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;

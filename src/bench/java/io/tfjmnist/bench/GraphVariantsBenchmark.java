@@ -76,7 +76,7 @@ public final class GraphVariantsBenchmark {
       if (v.equals("frozen") || v.startsWith("frozen=")) {
         // frozen=PREFIX: a trained checkpoint's weights instead of Glorot-uniform ones
         ModelWeights w = v.equals("frozen") ? ModelWeights.glorotUniform(arch, 1)
-            : io.tfjmnist.checkpoint.WeightsCheckpoint.load(Path.of(v.substring(7)), arch).weights();
+            : io.tfjmnist.keras.WeightsCheckpoint.load(Path.of(v.substring(7)), arch).weights();
         frozenInference(w, mnist.test());
         return;
       }

@@ -2,9 +2,11 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.inference.SavedModelClassifier;
 import io.tfjmnist.modelfiles.LoadedModel;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.training.Evaluation;
+import io.tfjmnist.training.ProbabilityEvaluation;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.data.IdxFile;
 import java.io.PrintWriter;
@@ -27,10 +29,18 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin
   DataOptions data;
 
+  @Mixin
+  ModelOption model;
+
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Weights: TF checkpoint prefix (train, Keras 2 save_weights), Keras 3 NAME.weights.h5, legacy .h5 "
-          + "or a .keras model (default: the data set's name, mnist or fashion_mnist, as train names it).")
+      description = "Older name of --model for weights and Keras files (default: the data set's name, mnist or "
+          + "fashion_mnist, as train names it).")
   Path weights;
+
+  @Option(names = "--saved-model", paramLabel = "DIR",
+      description = "Older name of --model for a SavedModel folder, evaluated through its own serving signature (as"
+          + " --model evaluates a SavedModel that Java cannot rebuild).")
+  Path savedModel;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -47,10 +57,10 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
     }
     data.validate();
-    Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
-    LoadedModel model = ModelFiles.read(prefix);
-    ModelWeights w = model.weights();
-    ModelOrigin.print(prefix, model.provenance(), spec.commandLine().getErr());
+    ModelOption.Chosen chosen = model.choose(Path.of(data.dataset.kerasName()), weights, savedModel);
+    ModelWeights w = !chosen.isSavedModel() ? ModelOption.read(chosen).weights()
+        : ModelOption.javaRebuild(chosen, false).map(LoadedModel::weights).orElse(null);
+    ModelOrigin.print(chosen.path(), ModelFiles.provenance(chosen.path()), spec.commandLine().getErr());
     MnistData mnist = data.load();
     int known = IdxFile.TEST_IMAGES.knownCount();
     int size = mnist.test().size();
@@ -63,7 +73,16 @@ final class EvalCommand implements java.util.concurrent.Callable<Integer> {
       err.flush();
       progress = new Progress(err, size);
     }
-    Evaluation e = Trainer.evaluate(w, mnist.test(), batchSize, threads, progress);
+    Evaluation e;
+    if (w != null) {
+      e = Trainer.evaluate(w, mnist.test(), batchSize, threads, progress);
+    } else {
+      // A SavedModel Java cannot rebuild runs through its own serving signature, so any model Python
+      // exported is evaluated.
+      try (SavedModelClassifier signature = SavedModelClassifier.open(chosen.path())) {
+        e = ProbabilityEvaluation.evaluate(signature::probabilities, mnist.test(), batchSize, progress);
+      }
+    }
     spec.commandLine().getOut().print(e.summary(mnist.dataset().classNames().orElse(null)));
     spec.commandLine().getOut().flush();
     return 0;

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,8 +25,11 @@ import picocli.CommandLine.Option;
         "or, when --out ends in .weights.h5 or .keras, as the Keras 3 file Python's load_weights / "
             + "keras.saving.load_model reads (with Adam's state when the weights have it)."})
 final class ExportCommand implements Callable<Integer> {
-  @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Weights: checkpoint prefix, NAME.weights.h5, .h5 or .keras (default: ${DEFAULT-VALUE}).")
+  @Mixin
+  ModelOption model;
+
+  @Option(names = "--weights", paramLabel = "PREFIX",
+      description = "Older name of --model (default: mnist).")
   Path weights;
 
   @Option(names = "--out", defaultValue = "saved_models/mnist/1", paramLabel = "DIR|FILE",
@@ -47,12 +51,13 @@ final class ExportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out
           + ": Keras 3 files are written as NAME.weights.h5 or NAME.keras (a legacy .h5 is not written)");
     }
+    ModelOption.Chosen chosen = model.choose(Path.of("mnist"), weights);
     if (!kerasFile) {
       if (!overwrite && isNonEmptyFolder(out)) {
         throw new TfjMnistException("SavedModel folder " + out.toAbsolutePath().normalize() + " already exists and is"
             + " not empty; choose a new version folder, or pass --overwrite to replace it.");
       }
-      Path dir = ModelFiles.exportSavedModel(ModelFiles.read(weights), out, overwrite);
+      Path dir = ModelFiles.exportSavedModel(ModelOption.read(chosen), out, overwrite);
       spec.commandLine().getOut().println("Exported SavedModel to " + dir
           + " (signature serving_default: input float32 [-1,28,28,1] -> probabilities float32 [-1,10])");
       return 0;
@@ -60,11 +65,21 @@ final class ExportCommand implements Callable<Integer> {
     if (Files.exists(out) && !overwrite) {
       throw new TfjMnistException(out + " already exists; give --overwrite to replace it.");
     }
-    LoadedModel loaded = ModelFiles.read(weights);
+    LoadedModel loaded = ModelOption.read(chosen);
     // The files hold Adam's slots and step count, not its hyperparameters beyond the learning rate:
     // Keras's defaults are the quickstart's Adam().
     Adam adam = Adam.kerasDefaults();
-    ModelFiles.write(out, loaded, adam);
+    try {
+      ModelFiles.write(out, loaded, adam);
+    } catch (TfjMnistException e) {
+      if (!name.endsWith(".keras") || loaded.architectureSource() != LoadedModel.ArchitectureSource.FILE) {
+        throw e;
+      }
+      // The .keras writer knows the quickstart only; its weights still go to Keras through .weights.h5.
+      throw new TfjMnistException(e.getMessage() + " (Keras's load_weights reads a NAME.weights.h5 into the model"
+          + " built from its own .keras file, and this program reads it back with --model NAME.weights.h5"
+          + " --architecture FILE.keras.)", e);
+    }
     spec.commandLine().getOut().println("Exported " + (name.endsWith(".keras") ? "Keras 3 model " : "Keras 3 weights ")
         + out + loaded.optimizerState().map(s -> " with Adam's state (iterations " + s.iterations() + ")")
             .orElse(" (no optimizer state)"));

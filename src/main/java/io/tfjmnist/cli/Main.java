@@ -75,6 +75,9 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main(out, err));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
+    // Colours in --help only on a terminal: in a file or a pipe their escape sequences are litter.
+    cli.setColorScheme(CommandLine.Help.defaultColorScheme(out == System.out && Terminal.isTerminal(Terminal.STDOUT)
+        ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));
     cli.setParameterExceptionHandler((ex, a) -> {
       err.println("error: " + usageMessage(ex));
       CommandLine cmd = ex.getCommandLine();
@@ -135,6 +138,10 @@ public final class Main implements Runnable {
    */
   static String usageMessage(CommandLine.ParameterException ex) {
     String message = ex.getMessage();
+    if (message != null && message.startsWith("Error: ")) {
+      // picocli starts some messages so ("Error: Missing required argument..."); the handler says "error: " itself
+      message = message.substring("Error: ".length());
+    }
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       boolean commandExpected = !first.startsWith("-") && !u.getCommandLine().getSubcommands().isEmpty()

@@ -5,7 +5,6 @@ import io.tfjmnist.data.Dataset;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.modelfiles.LoadedModel;
-import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.savedmodel.GoldenOutputs;
 import io.tfjmnist.inference.Parity;
 import io.tfjmnist.inference.ParityReport;
@@ -45,10 +44,13 @@ final class ParityCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Expected expected;
 
+  @Mixin
+  ModelOption model;
+
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Java side: weights (checkpoint prefix, .weights.h5, .h5, .keras, or a SavedModel folder). Default with "
-          + "--saved-model: the model rebuilt from the SavedModel itself (its Keras config, else the quickstart model) "
-          + "with its own variables; with --golden: mnist.")
+      description = "Older name of --model, the Java side (any kind: checkpoint prefix, .weights.h5, .h5, .keras, or a "
+          + "SavedModel folder). Default with --saved-model: the model rebuilt from the SavedModel itself (its Keras "
+          + "config, else --architecture, else the quickstart model) with its own variables; with --golden: mnist.")
   Path weights;
 
   @Option(names = "--count", defaultValue = "1000", description = "Test images (default: ${DEFAULT-VALUE}).")
@@ -69,22 +71,23 @@ final class ParityCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
     }
     SavedModelPaths.requireNotKerasFile(expected.savedModel);
+    boolean rebuildExpected = expected.savedModel != null && model.model == null && weights == null;
+    ModelOption.Chosen chosen = model.choose(rebuildExpected ? expected.savedModel : Path.of("mnist"), weights);
     Dataset test = data.load().test();
     ParityReport report;
     if (expected.golden != null) {
       GoldenOutputs golden = GoldenOutputs.read(expected.golden);
-      Path prefix = weights == null ? Path.of("mnist") : weights;
-      try (DigitClassifier java = DigitClassifier.of(quickstartWeights(prefix))) {
-        report = Parity.againstGolden(golden, "Java graph (" + prefix + ")", java, test, tolerance);
+      try (DigitClassifier java = DigitClassifier.of(ModelOption.read(chosen).weights())) {
+        report = Parity.againstGolden(golden, "Java graph (" + chosen.path() + ")", java, test, tolerance);
       }
     } else {
       ModelWeights javaWeights;
       String javaName;
-      if (weights != null) {
-        javaWeights = quickstartWeights(weights);
-        javaName = "Java graph (" + weights + ")";
+      if (!rebuildExpected) {
+        javaWeights = ModelOption.read(chosen).weights();
+        javaName = "Java graph (" + chosen.path() + ")";
       } else {
-        LoadedModel rebuilt = rebuild(expected.savedModel);
+        LoadedModel rebuilt = ModelOption.read(chosen);
         javaWeights = rebuilt.weights();
         String how = rebuilt.architectureSource() == LoadedModel.ArchitectureSource.FILE ? "Keras config"
             : "quickstart model";
@@ -103,18 +106,5 @@ final class ParityCommand implements Callable<Integer> {
       throw new TfjMnistException("Parity failed: max |d| " + report.maxAbsDiff() + " exceeds the tolerance " + tolerance + ".");
     }
     return 0;
-  }
-
-  private static LoadedModel rebuild(Path savedModel) {
-    try {
-      return ModelFiles.read(savedModel);
-    } catch (TfjMnistException e) {
-      throw new TfjMnistException(e.getMessage() + " Compare it with a checkpoint of the quickstart model instead:"
-          + " --weights PREFIX.", e);
-    }
-  }
-
-  private static ModelWeights quickstartWeights(Path prefix) {
-    return ModelFiles.read(prefix).weights();
   }
 }

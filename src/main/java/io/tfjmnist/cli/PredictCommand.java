@@ -36,14 +36,19 @@ final class PredictCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders of images.")
   List<Path> inputs;
 
-  @Option(names = "--weights", defaultValue = "mnist", paramLabel = "PREFIX",
-      description = "Weights: checkpoint prefix, NAME.weights.h5, .h5 or .keras (default: ${DEFAULT-VALUE}).")
+  @Mixin
+  ModelOption model;
+
+  @Option(names = "--weights", paramLabel = "PREFIX",
+      description = "Older name of --model for weights and Keras files (default: mnist).")
   Path weights;
 
-  @Option(names = "--saved-model", paramLabel = "DIR", description = "Use a SavedModel instead of --weights.")
+  @Option(names = "--saved-model", paramLabel = "DIR",
+      description = "Older name of --model for a SavedModel folder, run through its own signature.")
   Path savedModel;
 
-  @Option(names = "--signature", defaultValue = "serving_default", description = "SavedModel signature (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--signature", paramLabel = "KEY",
+      description = "Run a SavedModel through this signature (default: serving_default, or the only one).")
   String signature;
 
   @Option(names = "--preprocess", defaultValue = "mnist", paramLabel = "NAME",
@@ -71,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() {
     NativeWarmUp.start(); // TF's ~1 s native load overlaps reading the checkpoint (README, Performance)
     Preprocessing p = preprocess;
-    SavedModelPaths.requireNotKerasFile(savedModel);
+    ModelOption.Chosen chosen = model.choose(Path.of("mnist"), weights, savedModel);
     List<Path> files = expand(inputs);
     PrintStream out = main.out;
     ObjectMapper mapper = json ? new ObjectMapper() : null; // ~60 ms of class loading, only for --json
@@ -79,9 +84,10 @@ final class PredictCommand implements Callable<Integer> {
     List<PreprocessedImage> shown = new ArrayList<>();
     List<Integer> digits = new ArrayList<>();
     double seconds;
-    try (ImageClassifier classifier = savedModel != null
-        ? ImageClassifier.fromSavedModel(savedModel, signature, p)
-        : ImageClassifier.fromCheckpoint(weights, p)) {
+    boolean ownGraph = chosen.isSavedModel() && ModelOption.javaRebuild(chosen, signature != null).isEmpty();
+    try (ImageClassifier classifier = ownGraph
+        ? ImageClassifier.fromSavedModel(chosen.path(), signature, p)
+        : ModelOption.withHint(chosen, () -> ImageClassifier.fromCheckpoint(chosen.path(), chosen.architecture(), p))) {
       long start = System.nanoTime(); // reading, preprocessing, inference and printing; not the model load
       // Each batch is printed as it is done and its pictures are kept only for a figure, so a folder
       // of any size runs in the memory of one batch.
@@ -105,10 +111,8 @@ final class PredictCommand implements Callable<Integer> {
       DigitFigure.write(shown.size() == 1 ? DigitFigure.figure(shown.get(0), d[0]) : DigitFigure.grid(shown, d), plot);
       main.err.println("Wrote " + plot); // stderr: stdout holds only the predictions (text or JSON lines)
     }
-    if (files.size() > 1) {
-      main.err.printf(Locale.ROOT, "Classified %d of %d images in %.2f s (%.0f images/s)%n",
-          files.size() - failed[0], files.size(), seconds, files.size() / seconds);
-    }
+    main.err.printf(Locale.ROOT, "Classified %d of %d image%s in %.2f s (%.0f images/s)%n",
+        files.size() - failed[0], files.size(), files.size() == 1 ? "" : "s", seconds, files.size() / seconds);
     return failed[0] == 0 ? 0 : Main.EXIT_FAILURE;
   }
 

@@ -15,9 +15,9 @@ final class SavedModelPaths {
    */
   static void requireNotKerasFile(Path dir) {
     if (dir != null && Files.isRegularFile(dir) && WeightsFormat.hasKerasSuffix(dir)) {
-      throw new TfjMnistException(dir + " is a Keras file, not a SavedModel folder: give it as --weights " + dir
-          + " (parity: with --golden outputs from Python), or write a SavedModel from it with export --weights " + dir
-          + ".");
+      throw new TfjMnistException(dir + " is a Keras file, not a SavedModel folder: give it as --model " + dir
+          + " (parity: the Java side, against --saved-model DIR or --golden outputs from Python), or write a"
+          + " SavedModel from it with export --model " + dir + ".");
     }
   }
 }

@@ -29,11 +29,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   KernelsOption kernels;
 
+  @Mixin
+  ModelOption modelOption;
+
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Weights: checkpoint prefix, NAME.weights.h5, .h5 or .keras (default: mnist, unless --saved-model).")
+      description = "Older name of --model for weights and Keras files (default: mnist).")
   Path weights;
 
-  @Option(names = "--saved-model", paramLabel = "DIR", description = "Serve a SavedModel directory instead of a checkpoint.")
+  @Option(names = "--saved-model", paramLabel = "DIR",
+      description = "Older name of --model for a SavedModel folder, served through its own signature.")
   Path savedModel;
 
   @Option(names = "--signature", paramLabel = "KEY",
@@ -101,7 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
   int requestTimeout;
 
   @Option(names = "--max-connections", defaultValue = "1024",
-      description = "Open connections at most; from 90 % of it the slowest clients are closed to make room"
+      description = "Open connections at most; from 90 %% of it the slowest clients are closed to make room"
           + " (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
@@ -125,11 +129,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     CommandLine cl = spec.commandLine();
-    if (weights != null && savedModel != null) {
-      throw new CommandLine.ParameterException(cl, "give either --weights or --saved-model, not both");
-    }
-    if (signature != null && savedModel == null) {
-      throw new CommandLine.ParameterException(cl, "--signature applies to --saved-model only");
+    ModelOption.Chosen chosen = modelOption.choose(Path.of("mnist"), weights, savedModel);
+    if (signature != null && !chosen.isSavedModel()) {
+      throw new CommandLine.ParameterException(cl, "--signature applies to a SavedModel only; " + chosen.path()
+          + " is a " + chosen.kind().description());
     }
     require(port >= 0 && port <= 65535, "--port must be 0..65535, got " + port);
     require(maxBatch >= 1, "--max-batch must be at least 1, got " + maxBatch);
@@ -147,7 +150,6 @@ public final class ServeCommand implements Callable<Integer> {
     require(modelVersion >= 0, "--model-version must be 0 or more, got " + modelVersion);
     require(!modelName.isEmpty() && !modelName.contains("/") && !modelName.contains(":"),
         "--model-name must be non-empty without '/' or ':', got '" + modelName + "'");
-    SavedModelPaths.requireNotKerasFile(savedModel);
     Preprocessing pre = preprocess;
 
     ServeConfig config = ServeConfig.defaults()
@@ -163,10 +165,11 @@ public final class ServeCommand implements Callable<Integer> {
         .withPreprocessing(pre);
 
     PrintWriter out = cl.getOut();
-    ServedModel model = savedModel != null
-        ? ServedModel.fromSavedModel(modelName, modelVersion, savedModel, signature, exactBatching)
-        : ServedModel.fromCheckpoint(modelName, modelVersion, weights != null ? weights : Path.of("mnist"), tfThreads,
-            exactBatching);
+    boolean ownGraph = chosen.isSavedModel() && ModelOption.javaRebuild(chosen, signature != null).isEmpty();
+    ServedModel model = ownGraph
+        ? ServedModel.fromSavedModel(modelName, modelVersion, chosen.path(), signature, exactBatching)
+        : ModelOption.withHint(chosen, () -> ServedModel.fromCheckpoint(modelName, modelVersion, chosen.path(),
+            chosen.architecture(), tfThreads, exactBatching));
     ModelServer server = ModelServer.start(model, config);
 
     Thread hook = new Thread(() -> {
@@ -179,8 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
-    Path served = savedModel != null ? savedModel : weights != null ? weights : Path.of("mnist");
-    ModelOrigin.print(served, ModelFiles.provenance(served), cl.getErr());
+    ModelOrigin.print(chosen.path(), ModelFiles.provenance(chosen.path()), cl.getErr());
     out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s; %s kernels)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
         model.policy().describe(), Kernels.active());

@@ -1,7 +1,7 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
@@ -182,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
     });
 
     List<TrainingListener> listeners = new ArrayList<>();
-    if (!quiet && System.console() != null) {
+    if (!quiet && Terminal.isTerminal(Terminal.STDERR)) { // the bar redraws with \r and ESC[2K: a terminal's only
       listeners.add(new ProgressBar(err));
     }
     listeners.add(new TrainingListener() {
@@ -219,7 +219,9 @@ final class TrainCommand implements Callable<Integer> {
     out.println("Finish training");
     out.println(WeightsFiles.isKeras3WeightsName(done.savedWeights())
         ? "Saved weights to " + done.savedWeights() + " (Keras 3 .weights.h5, with Adam's state)"
-        : "Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001");
+        : "Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001, and"
+            + " the state file " + done.savedWeights().resolveSibling("checkpoint")
+            + " that tf.train.latest_checkpoint reads");
     announceFiles();
     return 0;
   }

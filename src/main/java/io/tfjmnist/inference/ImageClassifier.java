@@ -60,7 +60,15 @@ public final class ImageClassifier implements AutoCloseable {
    * on 2 cores) while the first images can already be decoded and preprocessed in Java.
    */
   public static ImageClassifier fromCheckpoint(Path prefix, Preprocessing preprocessing) {
-    ModelWeights weights = ModelFiles.read(prefix).weights();
+    return fromCheckpoint(prefix, null, preprocessing);
+  }
+
+  /**
+   * As {@link #fromCheckpoint(Path, Preprocessing)}, a weights-only file read as the model
+   * {@code architecture} (a {@code .keras} or Keras config JSON) describes; null for none.
+   */
+  public static ImageClassifier fromCheckpoint(Path prefix, Path architecture, Preprocessing preprocessing) {
+    ModelWeights weights = ModelFiles.read(prefix, architecture).weights();
     CompletableFuture<ProbabilityModel> model = new CompletableFuture<>();
     Thread builder = new Thread(() -> {
       try {

@@ -1,11 +1,11 @@
 package io.tfjmnist.modelfiles;
 
-import io.tfjmnist.checkpoint.KerasCheckpointWeights;
-import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.keras.KerasCheckpointWeights;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.optimizers.Adam;
-import io.tfjmnist.savedmodel.KerasModelFiles;
+import io.tfjmnist.keras.KerasModelFiles;
 import io.tfjmnist.savedmodel.KerasModelImporter;
 import io.tfjmnist.savedmodel.SavedModelExporter;
 import io.tfjmnist.savedmodel.SavedModelFiles;
@@ -50,6 +50,51 @@ public final class ModelFiles {
     KerasModelFiles.Read read = KerasModelFiles.read(path, whenFileHoldsNone);
     return new LoadedModel(read.loaded().weights(), read.loaded().optimizerState(), provenance,
         read.architectureFromFile() ? LoadedModel.ArchitectureSource.FILE : LoadedModel.ArchitectureSource.DEFAULT);
+  }
+
+  /**
+   * The model at {@code path}, its architecture from {@code architecture} when the file holds none:
+   * a {@code .keras} file or a Keras config JSON ({@link #architectureOf}). Without one (null), as
+   * {@link #read(Path)}. A file that holds its own architecture (a {@code .keras}, a SavedModel with a
+   * Keras config) is read as that; {@code architecture} is for weights-only files.
+   */
+  public static LoadedModel read(Path path, Path architecture) {
+    if (architecture == null) {
+      return read(path);
+    }
+    ModelKind kind = kindOf(path);
+    if (kind == ModelKind.TF_CHECKPOINT || kind == ModelKind.KERAS_H5) {
+      KerasModelFiles.Read read = KerasModelFiles.read(path, architecture);
+      return new LoadedModel(read.loaded().weights(), read.loaded().optimizerState(), ProvenanceFiles.read(path),
+          LoadedModel.ArchitectureSource.FILE);
+    }
+    return read(path, architectureOf(architecture));
+  }
+
+  /**
+   * The architecture a Keras file describes: a {@code .keras} archive's {@code config.json}, a JSON
+   * file of {@code model.to_json()} or that {@code config.json}, or a Keras 2 whole-model {@code .h5}.
+   * Sequential and functional models of this project's layers only.
+   */
+  public static ModelArchitecture architectureOf(Path file) {
+    return KerasModelFiles.architecture(file);
+  }
+
+  /**
+   * What {@code path} names, told from the files: a SavedModel folder (it holds
+   * {@code saved_model.pb}), else a weights or Keras file by its first bytes, else a TF checkpoint
+   * prefix or folder. Throws for a file none of these (with its first bytes named) and for a missing
+   * Keras file.
+   */
+  public static ModelKind kindOf(Path path) {
+    if (SavedModelFiles.isSavedModel(path)) {
+      return ModelKind.SAVED_MODEL;
+    }
+    return switch (WeightsFormat.detect(path)) {
+      case TF_CHECKPOINT -> ModelKind.TF_CHECKPOINT;
+      case HDF5 -> ModelKind.KERAS_H5;
+      case KERAS_ARCHIVE -> ModelKind.KERAS_MODEL;
+    };
   }
 
   /**
@@ -106,7 +151,7 @@ public final class ModelFiles {
     return WeightsFormat.hasKerasSuffix(path);
   }
 
-  /** What the file at {@code path} is, in words: "TF checkpoint", "HDF5 file", ".keras archive", "SavedModel". */
+  /** What the file at {@code path} is, in words: "TF checkpoint", "HDF5 file", ".keras archive", "SavedModel"; see also {@link #kindOf}. */
   public static String formatOf(Path path) {
     if (SavedModelFiles.isSavedModel(path)) {
       return "SavedModel";

@@ -1,5 +1,6 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.keras.KerasModelConfig;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ public record ImportedKerasModel(Path source, ModelArchitecture architecture, Mo
   /** Summary, weight sources and notes, one line each. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
-    lines.add("Imported " + config.className() + " '" + config.name() + "' from " + source);
+    lines.add("Imported " + config.className() + (config.name().isEmpty() ? "" : " '" + config.name() + "'") + " from "
+        + source);
     architecture.summary().lines().forEach(l -> lines.add("  " + l));
     architecture.weights().forEach(w -> lines.add("  " + w.path() + " <- " + tensorKeys.get(w.path())));
     notes.forEach(n -> lines.add("  note: " + n));

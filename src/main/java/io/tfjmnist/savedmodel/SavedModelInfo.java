@@ -1,6 +1,7 @@
 package io.tfjmnist.savedmodel;
 
 import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.keras.KerasModelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

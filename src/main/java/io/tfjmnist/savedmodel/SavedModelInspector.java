@@ -5,6 +5,8 @@ import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointReader;
 import io.tfjmnist.checkpoint.KerasObjectGraph;
 import io.tfjmnist.checkpoint.WeightsFormat;
+import io.tfjmnist.keras.KerasModelConfig;
+import io.tfjmnist.keras.KerasModelFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 /**
- * Interop with TensorFlow's SavedModel format, and parity checks against Python.
+ * TensorFlow's SavedModel format: export, inspection, and Keras models imported from SavedModels
+ * (Keras's own files, {@code .keras} and {@code .weights.h5}, are in {@code io.tfjmnist.keras}).
  *
  * <ul>
  *   <li>{@link io.tfjmnist.savedmodel.SavedModelExporter}: trained weights to a TF Serving-ready

@@ -81,8 +81,17 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
    *     {@link #fromWeights(String, long, ModelWeights, int, boolean)})
    */
   public static ServedModel fromCheckpoint(String name, long version, Path prefix, int tfThreads, boolean exact) {
+    return fromCheckpoint(name, version, prefix, null, tfThreads, exact);
+  }
+
+  /**
+   * As {@link #fromCheckpoint(String, long, Path, int, boolean)}, a weights-only file read as the
+   * model {@code architecture} (a {@code .keras} or Keras config JSON) describes; null for none.
+   */
+  public static ServedModel fromCheckpoint(String name, long version, Path prefix, Path architecture, int tfThreads,
+      boolean exact) {
     long t0 = System.nanoTime();
-    ModelWeights weights = ModelFiles.read(prefix).weights(); // checkpoint, .weights.h5, .h5 or .keras
+    ModelWeights weights = ModelFiles.read(prefix, architecture).weights(); // checkpoint, .weights.h5, .h5 or .keras
     return classifier(name, version, weights, tfThreads, exact, t0, describe(prefix));
   }
 

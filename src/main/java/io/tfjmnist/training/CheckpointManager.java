@@ -3,7 +3,7 @@ package io.tfjmnist.training;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.checkpoint.CheckpointState;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.files.AtomicFiles;
 import io.tfjmnist.files.FileErrors;

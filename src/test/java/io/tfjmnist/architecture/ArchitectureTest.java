@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies run one way: cli -> serving -> inference / training -> modelfiles -> savedmodel /
- * checkpoint -> model / optimizers / images / data -> tensors, with {@code files} (atomic writes)
+ * Dependencies run one way: cli -> serving -> inference / training -> modelfiles -> savedmodel ->
+ * keras -> checkpoint -> model / optimizers / images / data -> tensors, with {@code files} (atomic writes)
  * usable by every layer (the README's architecture map). Read from the product's bytecode with
  * ArchUnit, so fully-qualified names, static calls and field types count as much as imports; a
  * dependency that points upwards fails here with the class and the line named.
@@ -55,15 +55,16 @@ class ArchitectureTest {
       Map.entry("losses", Set.of("model", "tensors", "files")),
       Map.entry("metrics", Set.of("tensors", "files")),
       Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
-      Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
-      Map.entry("modelfiles", Set.of("savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
-      Map.entry("training", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
+      Map.entry("keras", Set.of("checkpoint", "model", "optimizers", "tensors", "files")),
+      Map.entry("savedmodel", Set.of("keras", "checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
+      Map.entry("modelfiles", Set.of("savedmodel", "keras", "checkpoint", "model", "optimizers", "tensors", "files")),
+      Map.entry("training", Set.of("modelfiles", "savedmodel", "keras", "checkpoint", "model", "optimizers", "losses", "metrics",
           "data", "images", "figures", "tensors", "files")),
-      Map.entry("inference", Set.of("modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses", "metrics",
+      Map.entry("inference", Set.of("modelfiles", "savedmodel", "keras", "checkpoint", "model", "optimizers", "losses", "metrics",
           "data", "images", "figures", "tensors", "files")),
-      Map.entry("serving", Set.of("inference", "modelfiles", "savedmodel", "checkpoint", "model", "optimizers", "losses",
+      Map.entry("serving", Set.of("inference", "modelfiles", "savedmodel", "keras", "checkpoint", "model", "optimizers", "losses",
           "metrics", "data", "images", "figures", "tensors", "files")),
-      Map.entry("cli", Set.of("serving", "inference", "training", "modelfiles", "savedmodel", "checkpoint", "model",
+      Map.entry("cli", Set.of("serving", "inference", "training", "modelfiles", "savedmodel", "keras", "checkpoint", "model",
           "optimizers", "losses", "metrics", "data", "images", "figures", "tensors", "files")));
 
   @Test
@@ -109,7 +110,8 @@ class ArchitectureTest {
   void modelsAreReadAndWrittenThroughTheModelFilesFacade() {
     DescribedPredicate<JavaCall<?>> formatEntryPoint = DescribedPredicate.describe("a format's load or save",
         call -> FORMAT_ENTRY_POINTS.contains(call.getTargetOwner().getSimpleName() + "." + call.getName()));
-    noClasses().that().resideOutsideOfPackages(ROOT + ".checkpoint..", ROOT + ".savedmodel..", ROOT + ".modelfiles..")
+    noClasses().that().resideOutsideOfPackages(ROOT + ".checkpoint..", ROOT + ".keras..", ROOT + ".savedmodel..",
+        ROOT + ".modelfiles..")
         .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager")
         .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager$Checkpoint")
         .should().callCodeUnitWhere(formatEntryPoint)

@@ -3,7 +3,7 @@ package io.tfjmnist.checkpoint;
 import java.nio.file.Path;
 
 /** Locates the Python-written fixtures (never copied into the repository; skipped when absent). */
-final class CheckpointFixtures {
+public final class CheckpointFixtures {
   private CheckpointFixtures() {}
 
   static Path dir() {
@@ -11,7 +11,7 @@ final class CheckpointFixtures {
   }
 
   /** keras-subclassed-mlp-tf2.0: subclassed MLP, RMSprop, 2 shards. */
-  static Path subclassedMlp() {
+  public static Path subclassedMlp() {
     return dir().resolve("checkpoints/keras-subclassed-mlp-tf2.0/path_to_my_weights");
   }
 

@@ -22,6 +22,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_StringGetSize;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorByteSize;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;

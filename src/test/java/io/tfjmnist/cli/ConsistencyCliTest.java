@@ -96,7 +96,8 @@ class ConsistencyCliTest {
         "--history", dir.resolve("h.csv").toString(), "--plot-history", dir.resolve("c.png").toString(),
         "--logdir", dir.resolve("logs").toString()));
     assertEquals(0, o.exitCode(), o.err());
-    assertTrue(o.out().contains("Saved weights to " + w + ".index and " + w + ".data-00000-of-00001"), o.out());
+    assertTrue(o.out().contains("Saved weights to " + w + ".index and " + w + ".data-00000-of-00001, and the state file "
+        + w.resolveSibling("checkpoint")), o.out());
     assertTrue(o.out().contains("Wrote the history to " + dir.resolve("h.csv")), o.out());
     assertTrue(o.out().contains("Wrote the training curves to " + dir.resolve("c.png")), o.out());
     assertTrue(o.out().contains("Wrote TensorBoard event files to " + dir.resolve("logs/train")), o.out());

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
-import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.keras.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.testing.Cli;
@@ -93,7 +93,7 @@ class KerasFilesCliTest {
       Files.copy(in, keras);
     }
     assertError(Cli.run("predict", "--saved-model", keras.toString(), keras.toString()), 1,
-        "is a Keras file, not a SavedModel folder: give it as --weights " + keras);
+        "is a Keras file, not a SavedModel folder: give it as --model " + keras);
     assertError(Cli.run("export", "--weights", keras.toString(), "--out", dir.resolve("x.h5").toString()), 2,
         "written as NAME.weights.h5 or NAME.keras");
     assertError(Cli.run("export", "--weights", keras.toString(), "--out", dir.resolve("x.keras").toString()), 1,

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointIndex;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.data.IdxReader;
 import io.tfjmnist.data.MnistData;

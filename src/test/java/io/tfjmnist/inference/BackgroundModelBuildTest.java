@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.testing.PhotoSynth;
 import io.tfjmnist.images.preprocessing.Preprocessing;

@@ -3,7 +3,7 @@ package io.tfjmnist.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.testing.PhotoSynth;
 import io.tfjmnist.images.preprocessing.Preprocessing;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
-import io.tfjmnist.checkpoint.WeightsFiles;
+import io.tfjmnist.keras.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.files.CrashPoints;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;

@@ -6,7 +6,7 @@ import static io.tfjmnist.serving.ServingFixtures.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.cli.ServeCommand;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -41,7 +41,8 @@ class ServeCommandTest {
   @Test
   void badFlagsAreUsageErrors() {
     for (String[] args : List.of(new String[] {"--port", "70000"}, new String[] {"--max-batch", "0"},
-        new String[] {"--weights", "a", "--saved-model", "b"}, new String[] {"--signature", "x"},
+        new String[] {"--weights", "a", "--saved-model", "b"}, new String[] {"--model", "a", "--weights", "b"},
+        new String[] {"--signature", "x"},
         new String[] {"--preprocess", "blur"}, new String[] {"--preprocessing", "blur"}, new String[] {"--model-name", "a/b"}, new String[] {"--nope"})) {
       StringWriter err = new StringWriter();
       assertEquals(2, run(err, args), String.join(" ", args) + ": " + err);

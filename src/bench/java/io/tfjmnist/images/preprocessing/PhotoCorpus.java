@@ -2,7 +2,7 @@ package io.tfjmnist.images.preprocessing;
 
 import io.tfjmnist.testing.PhotoSynth;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;

@@ -1,6 +1,6 @@
 package io.tfjmnist.serving.bench;
 
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.cli.ServeCommand;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;

@@ -1,6 +1,7 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.CheckpointSaver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

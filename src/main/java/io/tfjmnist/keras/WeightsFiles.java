@@ -1,5 +1,6 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
+import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;

@@ -1,4 +1,4 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.KerasArchive;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
-import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
@@ -25,6 +22,8 @@ import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.modelfiles.LoadedModel;
+import io.tfjmnist.savedmodel.SavedModelFiles;
+import io.tfjmnist.savedmodel.SavedModelInspector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

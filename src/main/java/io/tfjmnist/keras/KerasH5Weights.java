@@ -1,4 +1,4 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;

@@ -1,4 +1,4 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.layers.ActivationLayer;

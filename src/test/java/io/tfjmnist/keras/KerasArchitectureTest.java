@@ -1,4 +1,4 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,7 @@ import io.tfjmnist.model.layers.Dropout;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.model.layers.MaxPooling2D;
 import io.tfjmnist.model.layers.Reshape;
+import io.tfjmnist.savedmodel.Fixtures;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,21 +1,16 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.KerasArchive;
-import io.tfjmnist.checkpoint.KerasH5Writer;
-import io.tfjmnist.checkpoint.KerasH5Weights;
-import io.tfjmnist.checkpoint.KerasNames;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
-import io.tfjmnist.checkpoint.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -81,6 +76,70 @@ public final class KerasModelFiles {
       }
     }
     return new Read(WeightsFiles.loadWithOptimizer(path, whenFileHoldsNone), false);
+  }
+
+  /**
+   * The weights file {@code weights} (a {@code .weights.h5} or a TF checkpoint, which hold no
+   * architecture) read as the model whose Keras config {@code architecture} holds ({@link #config}).
+   * Keras 3 names a {@code .weights.h5}'s layer groups by the config's layer classes, so the groups
+   * come from that config rather than from the rebuilt layers.
+   */
+  public static Read read(Path weights, Path architecture) {
+    KerasModelConfig config = config(architecture);
+    if (!config.graphNetwork()) {
+      throw new TfjMnistException(architecture + " holds a subclassed Keras model (class " + config.className()
+          + ") whose layers are Python code, not config, so it gives no architecture to read " + weights + " as.");
+    }
+    Rebuilt rebuilt = rebuild(config, architecture.toString());
+    if (WeightsFormat.detect(weights) == WeightsFormat.HDF5) {
+      try (HdfFile file = KerasH5Weights.open(weights)) {
+        boolean keras3 = file.getChildren().containsKey("layers");
+        return new Read(KerasH5Weights.read(file, weights.toString(), rebuilt.architecture(),
+            keras3 ? rebuilt.groups() : null), true);
+      }
+    }
+    return new Read(WeightsFiles.loadWithOptimizer(weights, rebuilt.architecture()), true);
+  }
+
+  /** The architecture rebuilt from {@link #config}{@code (file)}: Sequential and functional models only. */
+  public static ModelArchitecture architecture(Path file) {
+    KerasModelConfig config = config(file);
+    if (!config.graphNetwork()) {
+      throw new TfjMnistException(file + " holds a subclassed Keras model (class " + config.className()
+          + ") whose layers are Python code, not config, so it gives no architecture.");
+    }
+    return rebuild(config, file.toString()).architecture();
+  }
+
+  /**
+   * The Keras model config an architecture file holds: a {@code .keras} archive's
+   * {@code config.json}, a JSON file of {@code model.to_json()} or {@code config.json} itself, or a
+   * Keras 2 whole-model {@code .h5}'s {@code model_config}.
+   */
+  public static KerasModelConfig config(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new TfjMnistException("Architecture file " + file + " does not exist (give a .keras file or a Keras"
+          + " config JSON).");
+    }
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".json")) {
+      try {
+        return KerasModelConfig.parse(Files.readString(file), file.toString());
+      } catch (java.io.IOException e) {
+        throw new TfjMnistException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+      }
+    }
+    WeightsFormat format = WeightsFormat.detect(file);
+    if (format == WeightsFormat.KERAS_ARCHIVE) {
+      return KerasModelConfig.parse(KerasArchive.read(file).configJson(), file + " (config.json)");
+    }
+    String modelConfig = format == WeightsFormat.HDF5 ? KerasH5Weights.modelConfig(file) : null;
+    if (modelConfig == null) {
+      throw new TfjMnistException(file + " is a " + format.description() + " that holds no Keras model config, so it"
+          + " gives no architecture: a .weights.h5 or a checkpoint holds weights only. The model's .keras file, or"
+          + " the config.json inside it, holds the architecture.");
+    }
+    return KerasModelConfig.parse(modelConfig, file + " (model_config)");
   }
 
   private static WeightsCheckpoint.Loaded subclassed(Path path, KerasModelConfig config, ModelArchitecture arch) {

@@ -1,4 +1,4 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,7 +75,7 @@ public record KerasModelConfig(String className, String name, String kerasVersio
     JsonNode model = root.has("model_config") && root.get("model_config").isObject() ? root.get("model_config") : root;
     String className = text(model, "class_name", text(root, "class_name", "?"));
     JsonNode config = model.path("config");
-    String name = text(config, "name", text(root, "name", "?"));
+    String name = text(config, "name", text(root, "name", "")); // a subclassed model's config may have none
     String version = text(root, "keras_version", "");
     long[] buildShape = batchShape(root.get("build_input_shape"));
     if (buildShape == null) {
@@ -171,7 +171,7 @@ public record KerasModelConfig(String className, String name, String kerasVersio
   /** One line per layer ({@link LayerConfig#summary()}), after a header naming the model. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
-    lines.add("Keras model: " + className + " '" + name + "'"
+    lines.add("Keras model: " + className + (name.isEmpty() ? "" : " '" + name + "'")
         + (kerasVersion.isEmpty() ? "" : " (Keras " + kerasVersion + ")")
         + (buildInputShape == null ? "" : ", input " + Arrays.toString(buildInputShape).replace("-1", "None")));
     if (!graphNetwork) {

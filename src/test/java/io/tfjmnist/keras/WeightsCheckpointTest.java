@@ -1,4 +1,4 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.CheckpointFixtures;
+import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.checkpoint.CheckpointReader;
+import io.tfjmnist.checkpoint.CheckpointSaver;
+import io.tfjmnist.checkpoint.KerasObjectGraph;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;

@@ -1,10 +1,11 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import io.jhdf.exceptions.HdfException;
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;

@@ -1,4 +1,4 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tfjmnist.TfjMnistException;
@@ -14,13 +14,13 @@ import java.util.List;
  * {@link ModelArchitecture}: the input shape, then each layer built on the shape the previous one
  * outputs. Layers keep their Keras names, so weight paths read {@code conv2d_1/kernel}.
  */
-final class KerasArchitecture {
+public final class KerasArchitecture {
   /**
    * @param architecture the rebuilt model
    * @param configIndex for each layer of the architecture, its index in the config's layer list
    * @param notes remarks for the user (layers that are the identity at inference)
    */
-  record Built(ModelArchitecture architecture, List<Integer> configIndex, List<String> notes) {}
+  public record Built(ModelArchitecture architecture, List<Integer> configIndex, List<String> notes) {}
 
   private KerasArchitecture() {}
 
@@ -29,7 +29,7 @@ final class KerasArchitecture {
    *     config does not record one; may be null
    * @param where the source, for messages
    */
-  static Built build(KerasModelConfig config, long[] signatureInputShape, String where) {
+  public static Built build(KerasModelConfig config, long[] signatureInputShape, String where) {
     if (!config.graphNetwork()) {
       throw new TfjMnistException(where + " holds a subclassed Keras model (class " + config.className()
           + ") whose layers are Python code, not config; build its ModelArchitecture in Java and read the weights"

@@ -1,4 +1,4 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tfjmnist.TfjMnistException;
