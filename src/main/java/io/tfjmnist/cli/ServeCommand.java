@@ -119,6 +119,28 @@ public final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int stopTimeout;
 
+  // ---- TF Serving's gRPC API ----
+
+  @Option(names = "--grpc-port", paramLabel = "PORT",
+      description = "Also serve TF Serving's gRPC API (PredictionService, ModelService) on this port of --host, as"
+          + " TF Serving does on 8500; 0 picks a free one (default: no gRPC).")
+  Integer grpcPort;
+
+  /** The gRPC options checked and put into the server's config. */
+  private ServeConfig withGrpc(ServeConfig config) {
+    require(grpcPort == null || (grpcPort >= 0 && grpcPort <= 65535), "--grpc-port must be 0..65535, got " + grpcPort);
+    return grpcPort == null ? config : config.withGrpcPort(grpcPort);
+  }
+
+  /** The gRPC line of the start-up banner, when gRPC is on. */
+  private static void printGrpc(PrintWriter out, ModelServer server) {
+    if (server.grpcPort() >= 0) {
+      String h = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+      out.printf(Locale.ROOT, "  gRPC           %s:%d  tensorflow.serving.PredictionService, ModelService%n", h,
+          server.grpcPort());
+    }
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -161,6 +183,7 @@ public final class ServeCommand implements Callable<Integer> {
         .withStopTimeoutMillis(stopTimeout * 1000L)
         .withBatching(maxBatch, batchRunners)
         .withPreprocessing(pre);
+    config = withGrpc(config);
 
     PrintWriter out = cl.getOut();
     ServedModel model = savedModel != null
@@ -189,6 +212,7 @@ public final class ServeCommand implements Callable<Integer> {
     out.printf("  metadata       GET  %sv1/models/%s/metadata%n", base, model.name());
     out.printf("  predict        POST %sv1/models/%s:predict%n", base, model.name());
     out.printf("  metrics        GET  %smetrics   health: GET %shealthz%n", base, base);
+    printGrpc(out, server);
     out.flush();
 
     server.join();
