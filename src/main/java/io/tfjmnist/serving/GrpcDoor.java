@@ -65,7 +65,7 @@ final class GrpcDoor {
       server.shutdownNow();
       calls.shutdownNow();
       throw new TfjMnistException("Cannot listen for gRPC on " + config.host() + ":" + config.grpcPort() + ": "
-          + e.getMessage() + " (is another server using this port? choose another --grpc-port).", e);
+          + e.getMessage() + " (is another server using this port? choose another gRPC port).", e);
     }
     return new GrpcDoor(server, calls);
   }

@@ -102,20 +102,19 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
 
   @Override
   public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> reply) {
-    answer(reply, () -> {
-      checkSpec(request.getModelSpec());
-      ServableCheck.checkSignature(model, request.getModelSpec().getSignatureName());
-      throw ServableCheck.wrongMethod(model, "classify");
-    });
+    answer(reply, () -> refuse(request.getModelSpec(), "classify"));
   }
 
   @Override
   public void regress(RegressionRequest request, StreamObserver<RegressionResponse> reply) {
-    answer(reply, () -> {
-      checkSpec(request.getModelSpec());
-      ServableCheck.checkSignature(model, request.getModelSpec().getSignatureName());
-      throw ServableCheck.wrongMethod(model, "regress");
-    });
+    answer(reply, () -> refuse(request.getModelSpec(), "regress"));
+  }
+
+  /** Classify and Regress: TF Serving's answer for a signature whose method is predict, once the spec is checked. */
+  private <T> T refuse(ModelSpec spec, String verb) {
+    checkSpec(spec);
+    ServableCheck.checkSignature(model, spec.getSignatureName());
+    throw ServableCheck.wrongMethod(model, verb);
   }
 
   @Override

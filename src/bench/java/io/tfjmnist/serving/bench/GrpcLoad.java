@@ -7,7 +7,6 @@ import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -70,16 +69,7 @@ public final class GrpcLoad {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     channels.forEach(ManagedChannel::shutdownNow);
-    int total = Arrays.stream(counts).sum();
-    long[] all = new long[total];
-    int at = 0;
-    for (int c = 0; c < clients; c++) {
-      System.arraycopy(perClient.get(c), 0, all, at, counts[c]);
-      at += counts[c];
-    }
-    Arrays.sort(all);
-    System.out.printf(Locale.ROOT, "requests=%d seconds=%.2f rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d%n", total, elapsed,
-        total / elapsed, pct(all, 0.50), pct(all, 0.99), errors.get());
+    ServeBench.print(elapsed, perClient, counts, errors.get());
   }
 
   /** MNIST test image #0 as REST's body rounds it (4 decimals), or the same synthetic stroke without data. */
@@ -104,9 +94,5 @@ public final class GrpcLoad {
     }
     return PredictRequest.newBuilder().setModelSpec(ModelSpec.newBuilder().setName("mnist")).putInputs("input", t.build())
         .build();
-  }
-
-  private static double pct(long[] sorted, double q) {
-    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
   }
 }
