@@ -5,6 +5,7 @@ import io.tfjmnist.serving.ModelServer;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.serving.ServeConfig;
 import io.tfjmnist.serving.ServedModel;
+import io.tfjmnist.serving.VersionFolders;
 import io.tfjmnist.tensors.Kernels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -119,7 +120,28 @@ public final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int stopTimeout;
 
-  // ---- TF Serving's gRPC API ----
+  // ---- TF Serving's gRPC API and model layout ----
+
+  @Option(names = "--model-base-path", paramLabel = "DIR",
+      description = "Serve the highest-numbered version folder of DIR (DIR/1, DIR/2, ...), as TF Serving does; each"
+          + " holds a SavedModel or one .keras, .weights.h5, .h5 file or checkpoint. The folder's number is the version.")
+  Path modelBasePath;
+
+  /** The version folder --model-base-path serves, checked against the options it replaces; null without it. */
+  private VersionFolders.Version baseVersion() {
+    if (modelBasePath == null) {
+      return null;
+    }
+    if (weights != null || savedModel != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "give either --model-base-path or --weights/--saved-model, not both");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--model-version")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--model-version does not go with --model-base-path: the version folder's number is the version");
+    }
+    return VersionFolders.latest(modelBasePath);
+  }
 
   @Option(names = "--grpc-port", paramLabel = "PORT",
       description = "Also serve TF Serving's gRPC API (PredictionService, ModelService) on this port of --host, as"
@@ -186,7 +208,9 @@ public final class ServeCommand implements Callable<Integer> {
     config = withGrpc(config);
 
     PrintWriter out = cl.getOut();
-    ServedModel model = savedModel != null
+    VersionFolders.Version version = baseVersion();
+    ServedModel model = version != null ? ServedModel.fromVersionFolder(modelName, version, tfThreads, exactBatching)
+        : savedModel != null
         ? ServedModel.fromSavedModel(modelName, modelVersion, savedModel, signature, exactBatching)
         : ServedModel.fromCheckpoint(modelName, modelVersion, weights != null ? weights : Path.of("mnist"), tfThreads,
             exactBatching);
@@ -202,7 +226,8 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
-    Path served = savedModel != null ? savedModel : weights != null ? weights : Path.of("mnist");
+    Path served = version != null ? (VersionFolders.isSavedModel(version.dir()) ? version.dir()
+        : VersionFolders.modelFile(version.dir())) : savedModel != null ? savedModel : weights != null ? weights : Path.of("mnist");
     ModelOrigin.print(served, ModelFiles.provenance(served), cl.getErr());
     out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s; %s kernels)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
