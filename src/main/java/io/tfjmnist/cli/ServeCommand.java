@@ -5,6 +5,7 @@ import io.tfjmnist.serving.ModelServer;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.serving.ServeConfig;
 import io.tfjmnist.serving.ServedModel;
+import io.tfjmnist.serving.VersionFolders;
 import io.tfjmnist.tensors.Kernels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -123,14 +124,58 @@ public final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int stopTimeout;
 
+  // ---- TF Serving's gRPC API and model layout ----
+
+  @Option(names = "--model-base-path", paramLabel = "DIR",
+      description = "Serve the highest-numbered version folder of DIR (DIR/1, DIR/2, ...), as TF Serving does; each"
+          + " holds a SavedModel or one .keras, .weights.h5, .h5 file or checkpoint. The folder's number is the version.")
+  Path modelBasePath;
+
+  /** The version folder --model-base-path serves, checked against the options it replaces; null without it. */
+  private VersionFolders.Version baseVersion() {
+    if (modelBasePath == null) {
+      return null;
+    }
+    if (weights != null || savedModel != null || modelOption.model != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "give either --model-base-path or --model (--weights/--saved-model), not both");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--model-version")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--model-version does not go with --model-base-path: the version folder's number is the version");
+    }
+    return VersionFolders.latest(modelBasePath);
+  }
+
+  @Option(names = "--grpc-port", paramLabel = "PORT",
+      description = "Also serve TF Serving's gRPC API (PredictionService, ModelService) on this port of --host, as"
+          + " TF Serving does on 8500; 0 picks a free one (default: no gRPC).")
+  Integer grpcPort;
+
+  /** The gRPC options checked and put into the server's config. */
+  private ServeConfig withGrpc(ServeConfig config) {
+    require(grpcPort == null || (grpcPort >= 0 && grpcPort <= 65535), "--grpc-port must be 0..65535, got " + grpcPort);
+    return grpcPort == null ? config : config.withGrpcPort(grpcPort);
+  }
+
+  /** The gRPC line of the start-up banner, when gRPC is on. */
+  private static void printGrpc(PrintWriter out, ModelServer server) {
+    if (server.grpcPort() >= 0) {
+      String h = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+      out.printf(Locale.ROOT, "  gRPC           %s:%d  tensorflow.serving.PredictionService, ModelService%n", h,
+          server.grpcPort());
+    }
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     CommandLine cl = spec.commandLine();
-    ModelOption.Chosen chosen = modelOption.choose(Path.of("mnist"), weights, savedModel);
-    if (signature != null && !chosen.isSavedModel()) {
+    VersionFolders.Version version = baseVersion();
+    ModelOption.Chosen chosen = version != null ? null : modelOption.choose(Path.of("mnist"), weights, savedModel);
+    if (signature != null && chosen != null && !chosen.isSavedModel()) {
       throw new CommandLine.ParameterException(cl, "--signature applies to a SavedModel only; " + chosen.path()
           + " is a " + chosen.kind().description());
     }
@@ -163,10 +208,13 @@ public final class ServeCommand implements Callable<Integer> {
         .withStopTimeoutMillis(stopTimeout * 1000L)
         .withBatching(maxBatch, batchRunners)
         .withPreprocessing(pre);
+    config = withGrpc(config);
 
     PrintWriter out = cl.getOut();
-    boolean ownGraph = chosen.isSavedModel() && ModelOption.javaRebuild(chosen, signature != null).isEmpty();
-    ServedModel model = ownGraph
+    boolean ownGraph = chosen != null && chosen.isSavedModel()
+        && ModelOption.javaRebuild(chosen, signature != null).isEmpty();
+    ServedModel model = version != null ? ServedModel.fromVersionFolder(modelName, version, tfThreads, exactBatching)
+        : ownGraph
         ? ServedModel.fromSavedModel(modelName, modelVersion, chosen.path(), signature, exactBatching)
         : ModelOption.withHint(chosen, () -> ServedModel.fromCheckpoint(modelName, modelVersion, chosen.path(),
             chosen.architecture(), tfThreads, exactBatching));
@@ -182,7 +230,9 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
-    ModelOrigin.print(chosen.path(), ModelFiles.provenance(chosen.path()), cl.getErr());
+    Path served = version == null ? chosen.path()
+        : VersionFolders.isSavedModel(version.dir()) ? version.dir() : VersionFolders.modelFile(version.dir());
+    ModelOrigin.print(served, ModelFiles.provenance(served), cl.getErr());
     out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s; %s kernels)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
         model.policy().describe(), Kernels.active());
@@ -191,6 +241,7 @@ public final class ServeCommand implements Callable<Integer> {
     out.printf("  metadata       GET  %sv1/models/%s/metadata%n", base, model.name());
     out.printf("  predict        POST %sv1/models/%s:predict%n", base, model.name());
     out.printf("  metrics        GET  %smetrics   health: GET %shealthz%n", base, base);
+    printGrpc(out, server);
     out.flush();
 
     server.join();

@@ -1,6 +1,5 @@
 package io.tfjmnist.serving;
 
-import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.serving.ServingMetrics.Endpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,6 +66,11 @@ final class ApiHandler extends Handler.Abstract {
   /** From now on every new request is answered 503 (and its connection closed). */
   void shuttingDown() {
     shuttingDown = true;
+  }
+
+  /** Whether the stop timeout has passed: requests still unfinished were answered 503 and stop before their next image. */
+  boolean cutOff() {
+    return cutOff;
   }
 
   /** Waits until no request is in flight, at most {@code millis}; whether none is left. */
@@ -213,9 +217,7 @@ final class ApiHandler extends Handler.Abstract {
         checkModel(m, true);
         String verb = m.group(4).toLowerCase(Locale.ROOT);
         if (!verb.equals("predict")) {
-          // TF Serving's answer when a signature is called with another method than its own
-          throw ApiException.badRequest("Expected " + (verb.equals("classify") ? "classification" : "regression")
-              + " signature method_name to be tensorflow/serving/" + verb + ". Was: " + model.signature().methodName());
+          throw ServableCheck.wrongMethod(model, verb);
         }
         predict(request, ex);
       }
@@ -238,29 +240,15 @@ final class ApiHandler extends Handler.Abstract {
 
   /** 404 unless the URL names the served model (and, if given, its version); labels are not configured. */
   private void checkModel(Matcher m, boolean servableWording) {
-    String name = ApiException.quote(m.group(1));
-    String version = m.group(2) == null ? null : ApiException.quote(m.group(2));
-    String label = m.group(3) == null ? null : ApiException.quote(m.group(3));
-    if (!m.group(1).equals(model.name())) {
-      throw ApiException.notFound(servableWording
-          ? "Servable not found for request: " + (version == null ? "Latest(" + name + ")" : "Specific(" + name + ", " + version + ")")
-          : "Could not find any versions of model " + name);
-    }
-    if (label != null) {
-      throw ApiException.notFound("Unrecognized servable version label: " + label);
-    }
-    if (version != null) {
-      long v;
+    Long version = null;
+    if (m.group(2) != null) {
       try {
-        v = Long.parseLong(m.group(2));
+        version = Long.parseLong(m.group(2));
       } catch (NumberFormatException e) {
-        throw ApiException.badRequest("Failed to convert version: " + version + " to numeric.");
-      }
-      if (v != model.version()) {
-        throw ApiException.notFound(servableWording ? "Servable not found for request: Specific(" + name + ", " + v + ")"
-            : "Could not find version " + v + " of model " + name);
+        throw ApiException.badRequest("Failed to convert version: " + ApiException.quote(m.group(2)) + " to numeric.");
       }
     }
+    ServableCheck.check(model, m.group(1), version, m.group(3), servableWording);
   }
 
   private void sendBody(Request request, Exchange ex, int status, String type, byte[] body) {
@@ -360,23 +348,8 @@ final class ApiHandler extends Handler.Abstract {
     PredictParser parser = new PredictParser(model.inputSize(), model.inputKey(),
         decoding.forRequest(Request.getRemoteAddr(request), ex::clientGone, () -> cutOff));
     PredictInput in = parser.parse(body);
-    String sig = in.signatureName();
-    if (sig != null && !sig.isEmpty() && !sig.equals(model.signature().key())) {
-      throw ApiException.badRequest("Serving signature name: \"" + ApiException.quote(sig) + "\" not found in signature def");
-    }
-    float[] probs;
-    try {
-      probs = batcher.run(in.flat(), in.count(), config.inferenceTimeoutMillis());
-    } catch (TfjMnistException e) {
-      throw new ApiException(500, "The model failed: " + e.getMessage());
-    }
-    for (int i = 0; i < probs.length; i++) {
-      if (!Float.isFinite(probs[i])) {
-        int image = i / (probs.length / in.count());
-        throw ApiException.badRequest("The model's output for image " + image + " is not a number: its pixel values are"
-            + " probably far outside MNIST's 0..1.");
-      }
-    }
+    ServableCheck.checkSignature(model, in.signatureName());
+    float[] probs = Predictions.run(batcher, in.flat(), in.count(), config.inferenceTimeoutMillis());
     reply(ex, 200, Replies.JSON, Replies.predictions(in.columnar(), probs, in.count()));
   }
 

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model server: TF Serving's REST API, the drawing page, {@code /metrics} and
- * {@code /healthz} for one {@link ServedModel}, on Jetty 12's core HTTP server (no servlet layer).
+ * {@code /healthz} for one {@link ServedModel}, on Jetty 12's core HTTP server (no servlet layer),
+ * and, on its own port when configured, TF Serving's gRPC API ({@link GrpcDoor}) sharing the same
+ * micro-batcher and decode budget.
  *
  * <p>One model (one TF session) serves every request thread; concurrent requests are merged into
  * shared session runs by a {@link MicroBatcher}. Request bodies are read asynchronously, so slow
@@ -52,6 +54,8 @@ public final class ModelServer implements AutoCloseable {
   private final ApiHandler api;
   private final GuardedModel guarded;
   private final ConnectionGuard connections;
+  private final DecodeBudget decoding;
+  private GrpcDoor grpc;
   private boolean closed;
 
   private ModelServer(ServedModel model, ServeConfig config) {
@@ -79,7 +83,7 @@ public final class ModelServer implements AutoCloseable {
     connector.addBean(connections);
 
     Preprocessing pre = config.preprocessing();
-    DecodeBudget decoding = new DecodeBudget((bytes, name) -> pre.apply(ImageDecoder.decode(bytes, name)).input(),
+    decoding = new DecodeBudget((bytes, name) -> pre.apply(ImageDecoder.decode(bytes, name)).input(),
         config.maxImagePixels(), config.maxRequestPixels(), Runtime.getRuntime().maxMemory(),
         Runtime.getRuntime().availableProcessors(), config.inferenceTimeoutMillis(), metrics::decoded);
     if (decoding.effectiveImagePixels() < config.maxImagePixels()) {
@@ -108,6 +112,13 @@ public final class ModelServer implements AutoCloseable {
     }
     try {
       s.server.start();
+      if (config.grpcPort() >= 0) {
+        s.grpc = GrpcDoor.start(config, new PredictionGrpcService(model, config, s.batcher, s.decoding, s.api::cutOff),
+            new ModelStatusGrpcService(model));
+      }
+    } catch (TfjMnistException e) {
+      s.close();
+      throw e;
     } catch (Exception e) {
       s.close();
       boolean inUse = false;
@@ -124,6 +135,11 @@ public final class ModelServer implements AutoCloseable {
   /** The port listened on (the chosen one when the config said 0). */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The gRPC port listened on (the chosen one when the config said 0); -1 when gRPC is off. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.port();
   }
 
   public String host() {
@@ -173,10 +189,18 @@ public final class ModelServer implements AutoCloseable {
     }
     closed = true;
     api.shuttingDown();
+    if (grpc != null) {
+      grpc.shutdown();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.stopTimeoutMillis());
     try {
       if (server.isStarted() && !api.awaitIdle(config.stopTimeoutMillis())) {
         int cut = api.answerRemaining();
         LOG.warn("{} request(s) did not finish within the stop timeout of {} ms; they were answered 503.", cut,
+            config.stopTimeoutMillis());
+      }
+      if (grpc != null && !grpc.awaitCalls(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+        LOG.warn("gRPC calls did not finish within the stop timeout of {} ms; they were cancelled.",
             config.stopTimeoutMillis());
       }
     } catch (InterruptedException e) {

@@ -26,15 +26,20 @@ import java.util.Objects;
  *     header) is refused before it is decoded
  * @param maxRequestPixels the most pixels all {@code b64} images of one request may declare together
  * @param preprocessing what turns {@code {"b64": ...}} images into model input
+ * @param grpcPort the TCP port of TF Serving's gRPC API on the same host; 0 picks a free one, -1 (the
+ *     default) opens none
  *
  * <p>Whether answers must not depend on batching is the served model's own {@link BatchPolicy},
  * measured when it is loaded ({@link ServedModel}), not a server setting.
  */
 public record ServeConfig(String host, int port, long maxBodyBytes, int maxThreads, long idleTimeoutMillis,
     long requestTimeoutMillis, long stopTimeoutMillis, int maxConnections, int maxBatch, int batchRunners,
-    long inferenceTimeoutMillis, long maxImagePixels, long maxRequestPixels, Preprocessing preprocessing) {
+    long inferenceTimeoutMillis, long maxImagePixels, long maxRequestPixels, Preprocessing preprocessing,
+    int grpcPort) {
 
   public static final int DEFAULT_PORT = 8501;
+  /** TF Serving's gRPC port. */
+  public static final int DEFAULT_GRPC_PORT = 8500;
   public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
   /**
    * 12 megapixels: a 4000x3000 phone photo of a digit. Posters and scans are refused before decoding
@@ -49,6 +54,9 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
     Objects.requireNonNull(preprocessing, "preprocessing");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
+    }
+    if (grpcPort < -1 || grpcPort > 65535) {
+      throw new IllegalArgumentException("grpcPort must be -1 (none) or 0..65535: " + grpcPort);
     }
     if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("maxBodyBytes out of range: " + maxBodyBytes);
@@ -90,6 +98,7 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
     b.maxImagePixels = maxImagePixels;
     b.maxRequestPixels = maxRequestPixels;
     b.preprocessing = preprocessing;
+    b.grpcPort = grpcPort;
     return b;
   }
 
@@ -158,6 +167,7 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
     private long maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
     private long maxRequestPixels = DEFAULT_MAX_REQUEST_PIXELS;
     private Preprocessing preprocessing = Preprocessing.DEFAULT;
+    private int grpcPort = -1;
 
     private Builder() {}
 
@@ -231,11 +241,20 @@ public record ServeConfig(String host, int port, long maxBodyBytes, int maxThrea
       return this;
     }
 
+    public Builder grpcPort(int value) {
+      this.grpcPort = value;
+      return this;
+    }
+
     public ServeConfig build() {
       return new ServeConfig(host, port, maxBodyBytes, maxThreads, idleTimeoutMillis, requestTimeoutMillis,
           stopTimeoutMillis, maxConnections, maxBatch, batchRunners, inferenceTimeoutMillis, maxImagePixels,
-          maxRequestPixels, preprocessing);
+          maxRequestPixels, preprocessing, grpcPort);
     }
+  }
+
+  public ServeConfig withGrpcPort(int p) {
+    return toBuilder().grpcPort(p).build();
   }
 
   /** Whether requests are merged into shared session runs. */

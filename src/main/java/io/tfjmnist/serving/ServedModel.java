@@ -135,6 +135,16 @@ public record ServedModel(String name, long version, SignatureInfo signature, Pr
         chosen.policy());
   }
 
+  /**
+   * Loads version folder {@code v} of a TF Serving base path (see {@link VersionFolders}): its
+   * SavedModel (signature {@code serving_default} or the only one), else its model file, served as
+   * version {@code v.number()}.
+   */
+  public static ServedModel fromVersionFolder(String name, VersionFolders.Version v, int tfThreads, boolean exact) {
+    return VersionFolders.isSavedModel(v.dir()) ? fromSavedModel(name, v.number(), v.dir(), null, exact)
+        : fromCheckpoint(name, v.number(), VersionFolders.modelFile(v.dir()), tfThreads, exact);
+  }
+
   /** A SavedModel served with exact batching: see {@link #fromSavedModel(String, long, Path, String, boolean)}. */
   public static ServedModel fromSavedModel(String name, long version, Path dir, String signatureKey) {
     return fromSavedModel(name, version, dir, signatureKey, true);

@@ -38,9 +38,12 @@ class ArchitectureTest {
   /**
    * The product's classes, read from Maven's output folder: tests and benchmarks (compiled into
    * target/test-classes) are not the product, and scanning the class path's jars would take half a
-   * minute for nothing.
+   * minute for nothing. TF Serving's API classes, generated from its protos into its own package
+   * ({@code tensorflow.serving}), are no layer of the project: see {@link #onlyServingUsesTfServingsApi()}.
    */
-  private static final JavaClasses PRODUCT = new ClassFileImporter().importPath(Path.of("target/classes"));
+  private static final JavaClasses PRODUCT = new ClassFileImporter()
+      .withImportOption(location -> !location.contains("/tensorflow/serving/"))
+      .importPath(Path.of("target/classes"));
 
   /** Each layer and the layers it may use (besides itself, its sub-packages and io.tfjmnist). */
   private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
@@ -66,6 +69,14 @@ class ArchitectureTest {
           "metrics", "data", "images", "figures", "tensors", "files")),
       Map.entry("cli", Set.of("serving", "inference", "training", "modelfiles", "savedmodel", "keras", "checkpoint", "model",
           "optimizers", "losses", "metrics", "data", "images", "figures", "tensors", "files")));
+
+  /** The gRPC door (io.tfjmnist.serving) is the one user of the classes generated from TF Serving's protos. */
+  @Test
+  void onlyServingUsesTfServingsApi() {
+    noClasses().that().resideOutsideOfPackage(ROOT + ".serving..")
+        .should().dependOnClassesThat().resideInAPackage("tensorflow.serving..")
+        .check(PRODUCT);
+  }
 
   @Test
   void everyPackageIsInALayer() {

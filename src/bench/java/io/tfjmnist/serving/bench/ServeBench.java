@@ -145,17 +145,21 @@ public final class ServeBench {
     for (Thread t : threads) {
       t.join();
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    print((System.nanoTime() - start) / 1e9, perClient, counts, errors.get());
+  }
+
+  /** The line both load generators print: requests, seconds, requests/s, p50 and p99 latency, errors. */
+  static void print(double elapsed, List<long[]> perClient, int[] counts, long errors) {
     int total = Arrays.stream(counts).sum();
     long[] all = new long[total];
     int at = 0;
-    for (int c = 0; c < clients; c++) {
+    for (int c = 0; c < counts.length; c++) {
       System.arraycopy(perClient.get(c), 0, all, at, counts[c]);
       at += counts[c];
     }
     Arrays.sort(all);
     System.out.printf(Locale.ROOT, "requests=%d seconds=%.2f rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d%n", total, elapsed,
-        total / elapsed, pct(all, 0.50), pct(all, 0.99), errors.get());
+        total / elapsed, pct(all, 0.50), pct(all, 0.99), errors);
   }
 
   private static double pct(long[] sorted, double q) {

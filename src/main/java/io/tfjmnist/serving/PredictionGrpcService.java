@@ -1,0 +1,187 @@
+package io.tfjmnist.serving;
+
+import com.google.protobuf.Any;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tensorflow.serving.Classification.ClassificationRequest;
+import tensorflow.serving.Classification.ClassificationResponse;
+import tensorflow.serving.GetModelMetadata.GetModelMetadataRequest;
+import tensorflow.serving.GetModelMetadata.GetModelMetadataResponse;
+import tensorflow.serving.GetModelMetadata.SignatureDefMap;
+import tensorflow.serving.Inference.InferenceTask;
+import tensorflow.serving.Inference.MultiInferenceRequest;
+import tensorflow.serving.Inference.MultiInferenceResponse;
+import tensorflow.serving.Model.ModelSpec;
+import tensorflow.serving.Predict.PredictRequest;
+import tensorflow.serving.Predict.PredictResponse;
+import tensorflow.serving.PredictionServiceGrpc;
+import tensorflow.serving.RegressionOuterClass.RegressionRequest;
+import tensorflow.serving.RegressionOuterClass.RegressionResponse;
+
+/**
+ * TF Serving's {@code tensorflow.serving.PredictionService} for the served model. A predict takes
+ * the REST door's path from decoded input on: the same {@link DecodeBudget}, the same
+ * {@link MicroBatcher} and so the same exact batch policy, so an image gets the same bits from
+ * either door. Classify, Regress and MultiInference answer as TF Serving does for a model whose
+ * only signature is a predict one.
+ */
+final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServiceImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PredictionGrpcService.class);
+  static final String SIGNATURE_DEF_FIELD = "signature_def";
+
+  private final ServedModel model;
+  private final ServeConfig config;
+  private final MicroBatcher batcher;
+  private final DecodeBudget decoding;
+  private final BooleanSupplier cutOff;
+
+  PredictionGrpcService(ServedModel model, ServeConfig config, MicroBatcher batcher, DecodeBudget decoding,
+      BooleanSupplier cutOff) {
+    this.model = model;
+    this.config = config;
+    this.batcher = batcher;
+    this.decoding = decoding;
+    this.cutOff = cutOff;
+  }
+
+  @Override
+  public void predict(PredictRequest request, StreamObserver<PredictResponse> reply) {
+    answer(reply, () -> {
+      ModelSpec spec = request.getModelSpec();
+      checkSpec(spec);
+      ServableCheck.checkSignature(model, spec.getSignatureName());
+      String outputKey = model.signature().outputs().get(0).key();
+      for (String f : request.getOutputFilterList()) {
+        if (model.signature().outputs().stream().noneMatch(o -> o.key().equals(f))) {
+          throw ApiException.badRequest("output_filter names '" + ApiException.quote(f) + "', which is not an output of"
+              + " the signature; its outputs are " + model.signature().outputs().stream().map(o -> "'" + o.key() + "'").toList()
+              + ".");
+        }
+      }
+      Context call = Context.current();
+      TensorInput reader = new TensorInput(model.inputSize(), model.inputKey(),
+          decoding.forRequest(GrpcDoor.clientOf(call), call::isCancelled, cutOff));
+      PredictInput in = reader.read(request.getInputsMap(), spec.getSignatureName());
+      float[] probs = Predictions.run(batcher, in.flat(), in.count(), timeoutMillis(call));
+      PredictResponse.Builder out = PredictResponse.newBuilder().setModelSpec(answeredSpec(spec));
+      if (request.getOutputFilterCount() == 0 || request.getOutputFilterList().contains(outputKey)) {
+        out.putOutputs(outputKey, GrpcReplies.probabilities(probs, in.count()));
+      }
+      return out.build();
+    });
+  }
+
+  @Override
+  public void getModelMetadata(GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> reply) {
+    answer(reply, () -> {
+      checkSpec(request.getModelSpec());
+      if (request.getMetadataFieldCount() == 0) {
+        throw ApiException.badRequest("GetModelMetadataRequest must name at least one metadata_field (\""
+            + SIGNATURE_DEF_FIELD + "\").");
+      }
+      for (String field : request.getMetadataFieldList()) {
+        if (!field.equals(SIGNATURE_DEF_FIELD)) {
+          throw ApiException.badRequest("Metadata field '" + ApiException.quote(field) + "' is not supported; the one"
+              + " field is \"" + SIGNATURE_DEF_FIELD + "\".");
+        }
+      }
+      SignatureDefMap defs = SignatureDefMap.newBuilder()
+          .putSignatureDef(model.signature().key(), GrpcReplies.signatureDef(model.signature())).build();
+      return GetModelMetadataResponse.newBuilder()
+          .setModelSpec(ModelSpec.newBuilder().setName(model.name())
+              .setVersion(com.google.protobuf.Int64Value.of(model.version())))
+          .putMetadata(SIGNATURE_DEF_FIELD, Any.pack(defs)).build();
+    });
+  }
+
+  @Override
+  public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> reply) {
+    answer(reply, () -> refuse(request.getModelSpec(), "classify"));
+  }
+
+  @Override
+  public void regress(RegressionRequest request, StreamObserver<RegressionResponse> reply) {
+    answer(reply, () -> refuse(request.getModelSpec(), "regress"));
+  }
+
+  /** Classify and Regress: TF Serving's answer for a signature whose method is predict, once the spec is checked. */
+  private <T> T refuse(ModelSpec spec, String verb) {
+    checkSpec(spec);
+    ServableCheck.checkSignature(model, spec.getSignatureName());
+    throw ServableCheck.wrongMethod(model, verb);
+  }
+
+  @Override
+  public void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> reply) {
+    answer(reply, () -> {
+      if (request.getTasksCount() == 0) {
+        throw ApiException.badRequest("MultiInferenceRequest has no tasks.");
+      }
+      for (InferenceTask task : request.getTasksList()) {
+        checkSpec(task.getModelSpec());
+        ServableCheck.checkSignature(model, task.getModelSpec().getSignatureName());
+        switch (task.getMethodName()) {
+          case "tensorflow/serving/classify" -> throw ServableCheck.wrongMethod(model, "classify");
+          case "tensorflow/serving/regress" -> throw ServableCheck.wrongMethod(model, "regress");
+          default -> throw new ApiException(501, "Unsupported signature method_name: '"
+              + ApiException.quote(task.getMethodName()) + "'; MultiInference runs classify and regress signatures only.");
+        }
+      }
+      throw new IllegalStateException("unreachable");
+    });
+  }
+
+  /** The model spec's name, version and label checked as REST checks its URL. */
+  private void checkSpec(ModelSpec spec) {
+    if (spec.getName().isEmpty()) {
+      throw ApiException.badRequest("The request's model_spec has no name; this server serves '" + model.name() + "'.");
+    }
+    Long version = spec.hasVersion() ? spec.getVersion().getValue() : null;
+    String label = spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL ? spec.getVersionLabel() : null;
+    ServableCheck.check(model, spec.getName(), version, label, true);
+  }
+
+  /** TF Serving answers with the spec it served: name, the version that ran, the signature's key. */
+  private ModelSpec answeredSpec(ModelSpec asked) {
+    return ModelSpec.newBuilder().setName(model.name()).setVersion(com.google.protobuf.Int64Value.of(model.version()))
+        .setSignatureName(asked.getSignatureName().isEmpty() ? model.signature().key() : asked.getSignatureName()).build();
+  }
+
+  /** The server's inference timeout, or the client's deadline when that comes first. */
+  private long timeoutMillis(Context call) {
+    Deadline d = call.getDeadline();
+    long limit = config.inferenceTimeoutMillis();
+    if (d == null) {
+      return limit;
+    }
+    long left = d.timeRemaining(TimeUnit.MILLISECONDS);
+    if (left <= 0) {
+      throw new ApiException(504, "The call's deadline passed before the model ran.");
+    }
+    return Math.min(limit, left);
+  }
+
+  /** Runs one call and sends its answer, or its failure as TF Serving's status with this project's words. */
+  static <T> void answer(StreamObserver<T> reply, Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (ApiException e) {
+      reply.onError(GrpcReplies.status(e));
+      return;
+    } catch (RuntimeException | Error e) {
+      LOG.error("Internal error while answering a gRPC call", e);
+      reply.onError(io.grpc.Status.INTERNAL.withDescription("Internal server error; the server's log has the details.")
+          .asRuntimeException());
+      return;
+    }
+    reply.onNext(result);
+    reply.onCompleted();
+  }
+}
