@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsCheckpoint;
+import io.tfjmnist.keras.WeightsCheckpoint;
 import io.tfjmnist.cli.ServeCommand;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
