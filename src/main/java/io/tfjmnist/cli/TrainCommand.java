@@ -112,8 +112,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Adam's float32 arithmetic: keras2 (TF's fused ApplyAdam) or keras3 (Keras 3's separate ops) (default: ${DEFAULT-VALUE}).")
   String adamArithmetic;
 
-  @Option(names = "--initial-weights", paramLabel = "FILE",
-      description = "Start from these weights (TF checkpoint, .weights.h5, .h5 or .keras) instead of the Glorot draw from --seed.")
+  @Option(names = {"--model", "--initial-weights"}, paramLabel = "FILE",
+      description = "Start from this model instead of the quickstart's Glorot draw from --seed: a .keras (its own "
+          + "architecture, weights and compiled optimizer and loss, which replace --learning-rate), or a TF checkpoint, "
+          + ".weights.h5 or .h5 of the quickstart.")
   Path initialWeights;
 
   @Option(names = "--step-log", paramLabel = "CSV", description = "Every step's loss as CSV: step,epoch,step_in_epoch,loss.")
@@ -158,7 +160,16 @@ final class TrainCommand implements Callable<Integer> {
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
     validateFlags(prefix);
     TrainingJob.Options options = options(prefix);
-    TrainingJob training = new TrainingJob(config, options).withReplay(replay);
+    TrainingJob training;
+    try {
+      training = new TrainingJob(config, options).withReplay(replay);
+    } catch (TfjMnistException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + e.getMessage());
+    }
+    if (training.config().optimizer() != config.optimizer() || training.config().fromLogits()) {
+      main.err.println("Compiled in " + initialWeights + ": " + training.config().optimizer().describe()
+          + (training.config().fromLogits() ? ", SparseCategoricalCrossentropy(from_logits=True)" : "") + ".");
+    }
     // Another run on these folders, or a read-only or full one, is refused before the data is read.
     try (TrainingOutputs claim = training.claimOutputs()) {
       return train(training, data.load());

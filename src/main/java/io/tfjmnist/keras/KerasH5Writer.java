@@ -82,7 +82,7 @@ public final class KerasH5Writer {
     if (a.iterations() != b.iterations()) {
       return false;
     }
-    for (WeightSpec s : arch.weights()) {
+    for (WeightSpec s : arch.trainableWeights()) {
       if (!java.util.Arrays.equals(a.m(s.path()), b.m(s.path())) || !java.util.Arrays.equals(a.v(s.path()), b.v(s.path()))) {
         return false;
       }
@@ -121,7 +121,7 @@ public final class KerasH5Writer {
         vars.putDataset("0", Long.valueOf(state.iterations()));
         vars.putDataset("1", Float.valueOf(adam.learningRate()));
         int k = 2;
-        for (WeightSpec spec : arch.weights()) {
+        for (WeightSpec spec : arch.trainableWeights()) { // slot i belongs to trainable variable i
           float[] m = state.m(spec.path());
           float[] v = state.v(spec.path());
           if (m == null || v == null) {

@@ -15,6 +15,7 @@ import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.CompileConfig;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Whole models in Keras's files: a {@code .keras} archive or a legacy whole-model {@code .h5}
@@ -81,6 +83,14 @@ public final class KerasModelFiles {
       }
     }
     return new Read(WeightsFiles.loadWithOptimizer(path, whenFileHoldsNone), false);
+  }
+
+  /** The compile config of a {@code .keras} archive; empty for other files and for uncompiled models. */
+  public static Optional<CompileConfig> compileConfig(Path path) {
+    if (!java.nio.file.Files.isRegularFile(path) || WeightsFormat.detect(path) != WeightsFormat.KERAS_ARCHIVE) {
+      return Optional.empty();
+    }
+    return KerasCompileConfig.parse(KerasArchive.read(path).configJson(), path + " (config.json)");
   }
 
   private static WeightsCheckpoint.Loaded subclassed(Path path, KerasModelConfig config, ModelArchitecture arch) {

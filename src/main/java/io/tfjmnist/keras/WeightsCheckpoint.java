@@ -143,7 +143,7 @@ public final class WeightsCheckpoint {
     }
     Map<String, float[]> m = new LinkedHashMap<>();
     Map<String, float[]> v = new LinkedHashMap<>();
-    for (WeightSpec spec : arch.weights()) {
+    for (WeightSpec spec : arch.trainableWeights()) {
       String mKey = KerasObjectGraph.slotKey(spec.path(), "m");
       String vKey = KerasObjectGraph.slotKey(spec.path(), "v");
       if (!reader.contains(mKey) || !reader.contains(vKey)) {

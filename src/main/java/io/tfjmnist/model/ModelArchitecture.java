@@ -59,13 +59,21 @@ public final class ModelArchitecture {
     return (int) out[out.length - 1];
   }
 
-  /** All trainable weights, in the order Keras lists {@code model.trainable_variables}. */
+  /**
+   * Every weight, layer by layer in each layer's Keras order (what {@code model.weights} lists and
+   * what the weights files hold): the trainable ones and BatchNormalization's moving statistics.
+   */
   public List<WeightSpec> weights() {
     List<WeightSpec> all = new ArrayList<>();
     for (Layer layer : layers) {
       all.addAll(layer.weights());
     }
     return all;
+  }
+
+  /** The weights the optimizer updates, in the order Keras lists {@code model.trainable_variables}. */
+  public List<WeightSpec> trainableWeights() {
+    return weights().stream().filter(WeightSpec::trainable).toList();
   }
 
   public long parameterCount() {

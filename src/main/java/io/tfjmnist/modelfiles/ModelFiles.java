@@ -5,6 +5,7 @@ import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.CompileConfig;
 import io.tfjmnist.keras.KerasModelFiles;
 import io.tfjmnist.savedmodel.KerasModelImporter;
 import io.tfjmnist.savedmodel.SavedModelExporter;
@@ -61,6 +62,15 @@ public final class ModelFiles {
     return new LoadedModel(KerasCheckpointWeights.load(prefixOrSavedModel, arch).weights(), Optional.empty(),
         ProvenanceFiles.read(prefixOrSavedModel),
         LoadedModel.ArchitectureSource.DEFAULT);
+  }
+
+  /**
+   * What {@code model.compile} recorded in the Keras file at {@code path} (optimizer, loss); empty for
+   * a file saved uncompiled and for formats that keep no compile config (checkpoints, weights files,
+   * SavedModels).
+   */
+  public static Optional<CompileConfig> compileConfig(Path path) {
+    return KerasModelFiles.compileConfig(path);
   }
 
   /** Only the provenance kept with the model at {@code path}, without reading its weights; empty when none. */

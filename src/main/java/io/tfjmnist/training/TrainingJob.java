@@ -6,6 +6,7 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.modelfiles.LoadedModel;
 import io.tfjmnist.modelfiles.ModelFiles;
+import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.training.callbacks.CsvLogger;
@@ -70,9 +71,22 @@ public final class TrainingJob {
     }
   }
 
-  /** The same job with a replay's additions: initial weights, step log, step limit. */
+  /**
+   * The same job with a replay's additions: initial weights, step log, step limit. When the initial
+   * model's file was saved compiled (a {@code .keras}), its optimizer and loss replace the config's,
+   * as Keras's {@code load_model} restores them.
+   */
   public TrainingJob withReplay(Replay r) {
-    return new TrainingJob(config, options, r == null ? Replay.NONE : r);
+    Replay replayed = r == null ? Replay.NONE : r;
+    TrainingConfig compiled = replayed.initialWeights() == null ? config
+        : ModelFiles.compileConfig(replayed.initialWeights())
+            .map(c -> config.withCompile(c.optimizer(), c.fromLogits())).orElse(config);
+    return new TrainingJob(compiled, options, replayed);
+  }
+
+  /** The settings the job trains with (a model file's compiled optimizer and loss included). */
+  public TrainingConfig config() {
+    return config;
   }
 
   /**
@@ -435,7 +449,9 @@ public final class TrainingJob {
       }
       // NAME.weights.h5 is Keras 3's format (the only name its save_weights accepts); any other name a TF checkpoint.
       try {
-        ModelFiles.write(options.weights(), LoadedModel.of(saved, result.optimizerState(),
+        // Only Adam's slots have a layout in Keras's files; another optimizer's final weights are saved without.
+        OptimizerState kept = config.optimizer() instanceof Adam ? result.optimizerState() : null;
+        ModelFiles.write(options.weights(), LoadedModel.of(saved, kept,
             TrainingProvenance.of(config, options, replay, data, started, Instant.now(), epochLogs(result, savedEpoch),
                 validating() ? "val" : "test")), config.adam());
       } catch (TfjMnistException e) {
