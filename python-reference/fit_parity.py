@@ -15,6 +15,11 @@ batch(32) after each epoch. Written:
     DIR/NAME.fit.weights.h5   the weights after fit
 
 --train-size/--test-size take the first N examples of each set, as Java's options of the same name do.
+
+    python fit_parity.py --check-java FILE.keras [--test-size N] [--kernels eigen]
+
+loads a .keras that Java's train wrote, with keras.saving.load_model and no custom objects, and prints
+one JSON line: the model's class, its optimizer's class and iterations, and Keras's evaluate() on the test set.
 """
 
 import argparse
@@ -109,8 +114,9 @@ class RunningLoss(keras.callbacks.Callback):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", choices=sorted(ZOO), required=True)
-    ap.add_argument("--out", required=True, help="folder for NAME.keras, NAME.fit.json, NAME.fit.weights.h5")
+    ap.add_argument("--model", choices=sorted(ZOO))
+    ap.add_argument("--out", help="folder for NAME.keras, NAME.fit.json, NAME.fit.weights.h5")
+    ap.add_argument("--check-java", metavar="FILE.keras", help="load Java's .keras and evaluate it (see above)")
     ap.add_argument("--tf-shuffle", metavar="GLOBAL:OP", default="42:42")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--train-size", type=int, default=None)
@@ -118,6 +124,10 @@ def main(argv=None):
     ap.add_argument("--kernels", choices=kernels.CHOICES, default=None)
     ap.add_argument("--datasets", default=DEFAULT_DATASETS)
     args = ap.parse_args(argv)
+    if args.check_java:
+        return check_java(args)
+    if not args.model or not args.out:
+        ap.error("--model and --out are required (or --check-java)")
     global_seed, shuffle_seed = (int(s) for s in args.tf_shuffle.split(":"))
     keras.utils.set_random_seed(global_seed)
 
@@ -145,6 +155,17 @@ def main(argv=None):
                    "running_losses": running.losses}, f)
     os.replace(base + ".fit.json.tmp", base + ".fit.json")
     model.save_weights(base + ".fit.weights.h5")
+    return 0
+
+
+def check_java(args):
+    model = keras.saving.load_model(args.check_java)  # no custom_objects: a plain Sequential/Functional config
+    _, (x_test, y_test) = load_mnist(args.datasets)
+    x_test, y_test = preprocess(x_test[:args.test_size]), y_test[:args.test_size].astype("int64")
+    loss, accuracy = model.evaluate(x_test, y_test, batch_size=32, verbose=0)
+    print(json.dumps({"class": type(model).__name__, "optimizer": type(model.optimizer).__name__,
+                      "iterations": int(model.optimizer.iterations.numpy()), "test_loss": float(loss),
+                      "test_accuracy": float(accuracy)}))
     return 0
 
 

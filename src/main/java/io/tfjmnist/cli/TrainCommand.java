@@ -160,12 +160,7 @@ final class TrainCommand implements Callable<Integer> {
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
     validateFlags(prefix);
     TrainingJob.Options options = options(prefix);
-    TrainingJob training;
-    try {
-      training = new TrainingJob(config, options).withReplay(replay);
-    } catch (TfjMnistException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + e.getMessage());
-    }
+    TrainingJob training = new TrainingJob(config, options).withReplay(replay); // a bad file: exit 1, as when read
     if (training.config().optimizer() != config.optimizer() || training.config().fromLogits()) {
       main.err.println("Compiled in " + initialWeights + ": " + training.config().optimizer().describe()
           + (training.config().fromLogits() ? ", SparseCategoricalCrossentropy(from_logits=True)" : "") + ".");
@@ -228,19 +223,25 @@ final class TrainCommand implements Callable<Integer> {
       }
     });
     out.println("Finish training");
-    out.println(WeightsFiles.isKeras3WeightsName(done.savedWeights())
-        ? "Saved weights to " + done.savedWeights() + " (Keras 3 .weights.h5, with Adam's state)"
+    String optimizer = training.config().optimizer().kerasClassName();
+    out.println(isKerasArchiveName(done.savedWeights())
+        ? "Saved the model to " + done.savedWeights() + " (Keras 3 .keras, with " + optimizer + "'s state)"
+        : WeightsFiles.isKeras3WeightsName(done.savedWeights())
+        ? "Saved weights to " + done.savedWeights() + " (Keras 3 .weights.h5, with " + optimizer + "'s state)"
         : "Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001");
     announceFiles();
     return 0;
   }
 
+  private static boolean isKerasArchiveName(Path p) {
+    return p.getFileName() != null && p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".keras");
+  }
+
   /** Bad values are usage errors (exit 2), reported before the data is read or a graph built. */
   private void validateFlags(Path prefix) {
-    if (WeightsFormat.hasKerasSuffix(prefix) && !WeightsFiles.isKeras3WeightsName(prefix)) {
+    if (WeightsFormat.hasKerasSuffix(prefix) && !WeightsFiles.isKeras3WeightsName(prefix) && !isKerasArchiveName(prefix)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--weights " + prefix + ": Keras 3 weights files"
-          + " must end in .weights.h5 (a name without a suffix saves a TF checkpoint; export --out NAME.keras writes"
-          + " a whole model).");
+          + " must end in .weights.h5, a whole model in .keras (a name without a suffix saves a TF checkpoint).");
     }
     if (!(validationSplit >= 0 && validationSplit < 1)) {
       throw new CommandLine.ParameterException(spec.commandLine(),

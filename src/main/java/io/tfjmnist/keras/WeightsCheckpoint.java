@@ -53,7 +53,9 @@ public final class WeightsCheckpoint {
   public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
     ModelArchitecture arch = weights.architecture();
     // Keras 2 names the kernel `kernel`, Keras 3 `_kernel`: both edges lead to the same value.
-    KerasObjectGraphBuilder graph = KerasObjectGraph.builder().layers(objectLayers(arch)).keras3Aliases(true);
+    KerasObjectGraphBuilder graph = KerasObjectGraph.builder().layers(objectLayers(arch)).keras3Aliases(true)
+        .nonTrainable(arch.weights().stream().filter(w -> !w.trainable()).map(WeightSpec::path)
+            .collect(java.util.stream.Collectors.toSet()));
     if (state != null) {
       graph.optimizer(KerasObjectGraph.Optimizer.adam());
     }

@@ -6,7 +6,6 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.modelfiles.LoadedModel;
 import io.tfjmnist.modelfiles.ModelFiles;
-import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.training.callbacks.CsvLogger;
@@ -449,11 +448,9 @@ public final class TrainingJob {
       }
       // NAME.weights.h5 is Keras 3's format (the only name its save_weights accepts); any other name a TF checkpoint.
       try {
-        // Only Adam's slots have a layout in Keras's files; another optimizer's final weights are saved without.
-        OptimizerState kept = config.optimizer() instanceof Adam ? result.optimizerState() : null;
-        ModelFiles.write(options.weights(), LoadedModel.of(saved, kept,
+        ModelFiles.write(options.weights(), LoadedModel.of(saved, result.optimizerState(),
             TrainingProvenance.of(config, options, replay, data, started, Instant.now(), epochLogs(result, savedEpoch),
-                validating() ? "val" : "test")), config.adam());
+                validating() ? "val" : "test")), config.optimizer());
       } catch (TfjMnistException e) {
         throw savedElsewhere(e, result);
       }
