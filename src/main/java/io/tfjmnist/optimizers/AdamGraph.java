@@ -1,24 +1,14 @@
 package io.tfjmnist.optimizers;
 
 import io.tfjmnist.model.WeightSpec;
-import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.ReadVariableOp;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * Keras's Adam as TF ops: slots {@code m} and {@code v} per weight, an {@code iterations} counter,
@@ -27,10 +17,7 @@ import org.tensorflow.types.TInt64;
  * fused {@code ResourceApplyAdam} fed with {@code beta^(iterations+1)} computed in float32; or as
  * Keras 3's {@code Adam.update_step} runs it, separate element-wise ops in exactly its order.
  */
-public final class AdamGraph implements OptimizerGraph {
-  private final OptimizerSlots slots;
-  private final Placeholder<TFloat32> learningRate;
-  private final Op step;
+public final class AdamGraph extends SlottedOptimizerGraph {
 
   /**
    * @param weights the model's variables in the order of {@code specs}
@@ -42,11 +29,7 @@ public final class AdamGraph implements OptimizerGraph {
 
   public AdamGraph(Ops tf, Adam adam, AdamArithmetic arithmetic, List<WeightSpec> specs, List<VarHandleOp> weights,
       List<Output<?>> gradients) {
-    Ops opt = tf.withSubScope("optimizer");
-    slots = new OptimizerSlots(tf, opt, specs);
-    // The learning rate is fed each step so that a schedule or a resumed run can change it
-    // without rebuilding the graph; Keras also keeps it as a variable.
-    learningRate = opt.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    super(tf, specs);
 
     // OptimizerV2._prepare_local: local_step = cast(iterations + 1); beta_1_power = beta_1 ** local_step.
     Operand<TFloat32> localStep = opt.dtypes.cast(opt.math.add(slots.iterationsRead, opt.constant(1L)), TFloat32.class);
@@ -75,8 +58,7 @@ public final class AdamGraph implements OptimizerGraph {
         updates.add(keras3Update(u, adam, weights.get(i), slots.m.get(path), slots.v.get(path), grad, alpha, epsilon));
       }
     }
-    step = opt.withControlDependencies(updates).withName("increment_iter")
-        .assignAddVariableOp(slots.iterations, opt.constant(1L));
+    setStep(updates);
   }
 
   /**
@@ -103,32 +85,5 @@ public final class AdamGraph implements OptimizerGraph {
    */
   public static float oneMinus(float beta) {
     return (float) (1.0 - Double.parseDouble(Float.toString(beta)));
-  }
-
-  /** The op that applies one update to every weight and advances {@code iterations}. */
-  @Override
-  public Op step() {
-    return step;
-  }
-
-  @Override
-  public Placeholder<TFloat32> learningRate() {
-    return learningRate;
-  }
-
-  /** Zero moments and iteration 0, as a fresh Keras optimizer starts. */
-  @Override
-  public void reset(Session session) {
-    slots.reset(session);
-  }
-
-  @Override
-  public void assign(Session session, OptimizerState state) {
-    slots.assign(session, state);
-  }
-
-  @Override
-  public OptimizerState read(Session session) {
-    return slots.read(session);
   }
 }

@@ -1,24 +1,14 @@
 package io.tfjmnist.optimizers;
 
 import io.tfjmnist.model.WeightSpec;
-import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.ReadVariableOp;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * Keras 3's {@link Sgd} and {@link RmsProp} as TF ops, each {@code update_step} written out op for op
@@ -27,16 +17,11 @@ import org.tensorflow.types.TInt64;
  * {@code momentums}) and {@code v} (RMSprop's {@code velocities}); a slot the optimizer does not use
  * stays zero.
  */
-final class SlotUpdateGraph implements OptimizerGraph {
-  private final OptimizerSlots slots;
-  private final Placeholder<TFloat32> learningRate;
-  private final Op step;
+final class SlotUpdateGraph extends SlottedOptimizerGraph {
 
   SlotUpdateGraph(Ops tf, Optimizer optimizer, List<WeightSpec> specs, List<VarHandleOp> weights,
       List<Output<?>> gradients) {
-    Ops opt = tf.withSubScope("optimizer");
-    slots = new OptimizerSlots(tf, opt, specs);
-    learningRate = opt.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    super(tf, specs);
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       WeightSpec spec = specs.get(i);
@@ -49,8 +34,7 @@ final class SlotUpdateGraph implements OptimizerGraph {
           ? sgdUpdate(u, sgd, weights.get(i), m, grad)
           : rmsPropUpdate(u, (RmsProp) optimizer, weights.get(i), m, v, grad));
     }
-    step = opt.withControlDependencies(updates).withName("increment_iter")
-        .assignAddVariableOp(slots.iterations, opt.constant(1L));
+    setStep(updates);
   }
 
   /**
@@ -90,30 +74,5 @@ final class SlotUpdateGraph implements OptimizerGraph {
         u.math.mul(u.constant(rms.momentum()), u.readVariableOp(m, TFloat32.class)), increment));
     Operand<TFloat32> mNew = u.withControlDependencies(List.of(mAssign)).withName("m_new").readVariableOp(m, TFloat32.class);
     return u.withName("var_sub").assignSubVariableOp(weight, mNew);
-  }
-
-  @Override
-  public Op step() {
-    return step;
-  }
-
-  @Override
-  public Placeholder<TFloat32> learningRate() {
-    return learningRate;
-  }
-
-  @Override
-  public void reset(Session session) {
-    slots.reset(session);
-  }
-
-  @Override
-  public void assign(Session session, OptimizerState state) {
-    slots.assign(session, state);
-  }
-
-  @Override
-  public OptimizerState read(Session session) {
-    return slots.read(session);
   }
 }
