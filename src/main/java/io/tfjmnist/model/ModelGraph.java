@@ -213,8 +213,13 @@ public final class ModelGraph {
     return softmaxOutput;
   }
 
-  /** Reads of the trainable variables in {@link ModelArchitecture#trainableWeights()} order: what gradients are taken against. */
+  /** Variable reads in {@link ModelArchitecture#weights()} order: every weight, moving statistics included. */
   public List<ReadVariableOp<TFloat32>> weightReads() {
+    return new ArrayList<>(reads.values());
+  }
+
+  /** Reads of the trainable variables in {@link ModelArchitecture#trainableWeights()} order: what gradients are taken against. */
+  public List<ReadVariableOp<TFloat32>> trainableWeightReads() {
     return architecture.trainableWeights().stream().map(s -> reads.get(s.path())).toList();
   }
 

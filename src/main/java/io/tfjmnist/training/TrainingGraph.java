@@ -105,7 +105,7 @@ public final class TrainingGraph implements AutoCloseable {
           tf.dtypes.cast(tf.math.equal(predicted, labels), TFloat32.class), tf.constant(0));
 
       List<Output<?>> reads = new ArrayList<>();
-      model.weightReads().forEach(r -> reads.add(r.asOutput()));
+      model.trainableWeightReads().forEach(r -> reads.add(r.asOutput()));
       Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits().asOutput()},
           reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits().asOutput()});
       List<VarHandleOp> vars = model.trainableVariables();
