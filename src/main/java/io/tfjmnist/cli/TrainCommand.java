@@ -2,6 +2,7 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.keras.WeightsFiles;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
@@ -161,10 +162,6 @@ final class TrainCommand implements Callable<Integer> {
     validateFlags(prefix);
     TrainingJob.Options options = options(prefix);
     TrainingJob training = new TrainingJob(config, options).withReplay(replay); // a bad file: exit 1, as when read
-    if (training.config().optimizer() != config.optimizer() || training.config().fromLogits()) {
-      main.err.println("Compiled in " + initialWeights + ": " + training.config().optimizer().describe()
-          + (training.config().fromLogits() ? ", SparseCategoricalCrossentropy(from_logits=True)" : "") + ".");
-    }
     // Another run on these folders, or a read-only or full one, is refused before the data is read.
     try (TrainingOutputs claim = training.claimOutputs()) {
       return train(training, data.load());
@@ -174,7 +171,11 @@ final class TrainCommand implements Callable<Integer> {
   private int train(TrainingJob training, MnistData mnist) {
     PrintStream out = main.out;
     PrintStream err = main.err;
-    TrainingJob.Prepared job = training.prepare(mnist);
+    TrainingJob.Prepared job = training.prepare(mnist); // the model file is read here: its errors come first
+    if (initialWeights != null && ModelFiles.compileConfig(initialWeights).isPresent()) {
+      err.println("Compiled in " + initialWeights + ": " + training.config().optimizer().describe()
+          + (training.config().fromLogits() ? ", SparseCategoricalCrossentropy(from_logits=True)" : "") + ".");
+    }
     String label = job.evaluationName();
     if (resume && job.resumed().isEmpty()) {
       err.println("No checkpoint in " + checkpointDir + " yet: starting from the beginning.");
