@@ -3,8 +3,8 @@ package io.tfjmnist.optimizers;
 /**
  * Keras's {@code RMSprop(learning_rate, rho, momentum, epsilon)}, uncentered (Keras's default;
  * {@code centered=True} is refused where configs are read). Defaults are Keras 3's: 0.001, rho 0.9,
- * momentum 0, epsilon 1e-7. Its slots per weight: Keras's {@code velocities} in
- * {@link OptimizerState#v}, and {@code momentums} (only when momentum is above 0) in
+ * momentum 0, epsilon 1e-7. Its slots per weight: the velocity (mean square) in
+ * {@link OptimizerState#v}, and the momentum buffer (only when momentum is above 0) in
  * {@link OptimizerState#m}.
  */
 public record RmsProp(float learningRate, float rho, float momentum, float epsilon) implements Optimizer {

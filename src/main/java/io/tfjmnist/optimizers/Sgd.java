@@ -2,7 +2,7 @@ package io.tfjmnist.optimizers;
 
 /**
  * Keras's {@code SGD(learning_rate, momentum, nesterov)}. Defaults are Keras 3's: learning rate
- * 0.01, no momentum. Its one slot per weight (Keras's {@code momentums}, only when momentum is not
+ * 0.01, no momentum. Its one slot per weight (the momentum buffer Keras keeps, only when momentum is not
  * 0) is kept in {@link OptimizerState#m}.
  */
 public record Sgd(float learningRate, float momentum, boolean nesterov) implements Optimizer {
