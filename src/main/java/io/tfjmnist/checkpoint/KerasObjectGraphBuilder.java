@@ -37,8 +37,18 @@ public final class KerasObjectGraphBuilder {
   private Optimizer optimizer;
   private boolean hasCheckpointValues;
   private boolean keras3Aliases;
+  private java.util.Set<String> nonTrainable = java.util.Set.of();
 
   KerasObjectGraphBuilder() {}
+
+  /**
+   * Weights (by path, {@code layer/name}) the optimizer has no slots for: BatchNormalization's
+   * moving statistics, which training updates without the optimizer.
+   */
+  public KerasObjectGraphBuilder nonTrainable(java.util.Set<String> paths) {
+    this.nonTrainable = java.util.Set.copyOf(paths);
+    return this;
+  }
 
   public KerasObjectGraphBuilder layer(Layer layer) {
     layers.add(Objects.requireNonNull(layer));
@@ -50,7 +60,7 @@ public final class KerasObjectGraphBuilder {
     return this;
   }
 
-  /** Tracks the optimizer as the root's {@code optimizer} child, with slots for every weight. */
+  /** Tracks the optimizer as the root's {@code optimizer} child, with slots for every trainable weight. */
   public KerasObjectGraphBuilder optimizer(Optimizer opt) {
     this.optimizer = opt;
     return this;
@@ -202,7 +212,7 @@ public final class KerasObjectGraphBuilder {
       }
       List<Variable> modelVars = new ArrayList<>();
       for (Variable v : vars) {
-        if (v.kind() == Kind.MODEL_WEIGHT) {
+        if (v.kind() == Kind.MODEL_WEIGHT && !nonTrainable.contains(v.path())) {
           modelVars.add(v);
         }
       }

@@ -75,7 +75,8 @@ final class ExportCommand implements Callable<Integer> {
       if (!name.endsWith(".keras") || loaded.architectureSource() != LoadedModel.ArchitectureSource.FILE) {
         throw e;
       }
-      // The .keras writer knows the quickstart only; its weights still go to Keras through .weights.h5.
+      // A model the .keras writer cannot describe (one whose config was not Sequential or Functional):
+      // its weights still go to Keras through .weights.h5.
       throw new TfjMnistException(e.getMessage() + " (Keras's load_weights reads a NAME.weights.h5 into the model"
           + " built from its own .keras file, and this program reads it back with --model NAME.weights.h5"
           + " --architecture FILE.keras.)", e);

@@ -2,6 +2,7 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.keras.WeightsFiles;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
@@ -72,8 +73,9 @@ final class TrainCommand implements Callable<Integer> {
   boolean deterministic;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Where to save: a TF checkpoint prefix, like Keras 2's save_weights('mnist'), or NAME.weights.h5 "
-          + "for Keras 3's format (default: the data set's name, mnist or fashion_mnist).")
+      description = "Where to save: a TF checkpoint prefix, like Keras 2's save_weights('mnist'), NAME.weights.h5 "
+          + "for Keras 3's format, or NAME.keras for the whole model with its optimizer, as model.save writes it "
+          + "(default: the data set's name, mnist or fashion_mnist).")
   Path weights;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -112,8 +114,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Adam's float32 arithmetic: keras2 (TF's fused ApplyAdam) or keras3 (Keras 3's separate ops) (default: ${DEFAULT-VALUE}).")
   String adamArithmetic;
 
-  @Option(names = "--initial-weights", paramLabel = "FILE",
-      description = "Start from these weights (TF checkpoint, .weights.h5, .h5 or .keras) instead of the Glorot draw from --seed.")
+  @Option(names = {"--model", "--initial-weights"}, paramLabel = "FILE",
+      description = "Start from this model instead of the quickstart's Glorot draw from --seed: a .keras (its own "
+          + "architecture, weights and compiled optimizer and loss, which replace --learning-rate), or a TF checkpoint, "
+          + ".weights.h5 or .h5 of the quickstart.")
   Path initialWeights;
 
   @Option(names = "--step-log", paramLabel = "CSV", description = "Every step's loss as CSV: step,epoch,step_in_epoch,loss.")
@@ -158,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
     validateFlags(prefix);
     TrainingJob.Options options = options(prefix);
-    TrainingJob training = new TrainingJob(config, options).withReplay(replay);
+    TrainingJob training = new TrainingJob(config, options).withReplay(replay); // a bad file: exit 1, as when read
     // Another run on these folders, or a read-only or full one, is refused before the data is read.
     try (TrainingOutputs claim = training.claimOutputs()) {
       return train(training, data.load());
@@ -168,7 +172,11 @@ final class TrainCommand implements Callable<Integer> {
   private int train(TrainingJob training, MnistData mnist) {
     PrintStream out = main.out;
     PrintStream err = main.err;
-    TrainingJob.Prepared job = training.prepare(mnist);
+    TrainingJob.Prepared job = training.prepare(mnist); // the model file is read here: its errors come first
+    if (initialWeights != null && ModelFiles.compileConfig(initialWeights).isPresent()) {
+      err.println("Compiled in " + initialWeights + ": " + training.config().optimizer().describe()
+          + (training.config().fromLogits() ? ", SparseCategoricalCrossentropy(from_logits=True)" : "") + ".");
+    }
     String label = job.evaluationName();
     if (resume && job.resumed().isEmpty()) {
       err.println("No checkpoint in " + checkpointDir + " yet: starting from the beginning.");
@@ -217,8 +225,11 @@ final class TrainCommand implements Callable<Integer> {
       }
     });
     out.println("Finish training");
-    out.println(WeightsFiles.isKeras3WeightsName(done.savedWeights())
-        ? "Saved weights to " + done.savedWeights() + " (Keras 3 .weights.h5, with Adam's state)"
+    String optimizer = training.config().optimizer().kerasClassName();
+    out.println(isKerasArchiveName(done.savedWeights())
+        ? "Saved the model to " + done.savedWeights() + " (Keras 3 .keras, with " + optimizer + "'s state)"
+        : WeightsFiles.isKeras3WeightsName(done.savedWeights())
+        ? "Saved weights to " + done.savedWeights() + " (Keras 3 .weights.h5, with " + optimizer + "'s state)"
         : "Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001, and"
             + " the state file " + done.savedWeights().resolveSibling("checkpoint")
             + " that tf.train.latest_checkpoint reads");
@@ -226,12 +237,15 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static boolean isKerasArchiveName(Path p) {
+    return p.getFileName() != null && p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".keras");
+  }
+
   /** Bad values are usage errors (exit 2), reported before the data is read or a graph built. */
   private void validateFlags(Path prefix) {
-    if (WeightsFormat.hasKerasSuffix(prefix) && !WeightsFiles.isKeras3WeightsName(prefix)) {
+    if (WeightsFormat.hasKerasSuffix(prefix) && !WeightsFiles.isKeras3WeightsName(prefix) && !isKerasArchiveName(prefix)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--weights " + prefix + ": Keras 3 weights files"
-          + " must end in .weights.h5 (a name without a suffix saves a TF checkpoint; export --out NAME.keras writes"
-          + " a whole model).");
+          + " must end in .weights.h5, a whole model in .keras (a name without a suffix saves a TF checkpoint).");
     }
     if (!(validationSplit >= 0 && validationSplit < 1)) {
       throw new CommandLine.ParameterException(spec.commandLine(),

@@ -161,7 +161,7 @@ public final class KerasH5Weights {
       return Optional.empty();
     }
     Group vars = (Group) node(h5, "optimizer/vars");
-    List<WeightSpec> specs = arch.weights();
+    List<WeightSpec> specs = arch.trainableWeights();
     if (vars.getChildren().size() != 2 + 2 * specs.size() || !(vars.getChild("0") instanceof Dataset it)
         || !it.isScalar()) {
       return Optional.empty(); // another optimizer (SGD, AdamW with amsgrad, ...): the weights still load

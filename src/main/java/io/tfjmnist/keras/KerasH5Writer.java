@@ -11,6 +11,9 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.Optimizer;
+import io.tfjmnist.optimizers.RmsProp;
+import io.tfjmnist.optimizers.Sgd;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
@@ -35,7 +38,7 @@ public final class KerasH5Writer {
   private KerasH5Writer() {}
 
   /** Writes atomically (temporary name, then rename); {@code state} may be null (no optimizer). */
-  public static void write(Path file, ModelWeights weights, OptimizerState state, Adam adam) {
+  public static void write(Path file, ModelWeights weights, OptimizerState state, Optimizer adam) {
     long bytes = 4 * weights.architecture().parameterCount() * (state == null ? 1 : 3) + (64L << 10);
     try {
       CheckpointSaver.writeAtomically(file, tmp -> {
@@ -51,24 +54,26 @@ public final class KerasH5Writer {
   }
 
   /** The file's bytes, for a {@code .keras} archive's {@code model.weights.h5}. */
-  public static byte[] bytes(ModelWeights weights, OptimizerState state, Adam adam) {
+  public static byte[] bytes(ModelWeights weights, OptimizerState state, Optimizer adam) {
     return CheckpointSaver.bytesOf(tmp -> writeTo(tmp, weights, state, adam));
   }
 
-  private static void writeTo(Path tmp, ModelWeights weights, OptimizerState state, Adam adam) {
+  private static void writeTo(Path tmp, ModelWeights weights, OptimizerState state, Optimizer adam) {
     writeLayout(tmp, weights, state, adam);
-    verify(tmp, weights, state);
+    verify(tmp, weights, state, adam);
   }
 
   /** Reads the file back and compares every value, so a faulty write never replaces a good file. */
-  private static void verify(Path tmp, ModelWeights weights, OptimizerState state) {
+  private static void verify(Path tmp, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
     ModelArchitecture arch = weights.architecture();
     try (HdfFile back = new HdfFile(tmp)) {
       KerasH5Weights.listing(back); // touches every group and dataset header
       WeightsCheckpoint.Loaded read = KerasH5Weights.read(back, tmp.toString(), arch,
           isContainer(arch) ? KerasNames.containerGroups(arch) : null);
+      // The reader knows Adam's layout only; another optimizer's slots are checked by Keras's own load.
       boolean same = read.weights().maxAbsDifference(weights) == 0
-          && (state == null || read.optimizerState().map(s -> sameState(s, state, arch)).orElse(false));
+          && (state == null || !(optimizer instanceof Adam)
+              || read.optimizerState().map(s -> sameState(s, state, arch)).orElse(false));
       if (!same) {
         throw new TfjMnistException("the values read back differ from those written");
       }
@@ -82,7 +87,7 @@ public final class KerasH5Writer {
     if (a.iterations() != b.iterations()) {
       return false;
     }
-    for (WeightSpec s : arch.weights()) {
+    for (WeightSpec s : arch.trainableWeights()) {
       if (!java.util.Arrays.equals(a.m(s.path()), b.m(s.path())) || !java.util.Arrays.equals(a.v(s.path()), b.v(s.path()))) {
         return false;
       }
@@ -94,7 +99,7 @@ public final class KerasH5Writer {
     return "Sequential".equals(arch.className()) || "Functional".equals(arch.className());
   }
 
-  private static void writeLayout(Path tmp, ModelWeights weights, OptimizerState state, Adam adam) {
+  private static void writeLayout(Path tmp, ModelWeights weights, OptimizerState state, Optimizer adam) {
     ModelArchitecture arch = weights.architecture();
     boolean container = isContainer(arch);
     Map<String, String> containerGroups = KerasNames.containerGroups(arch);
@@ -117,23 +122,50 @@ public final class KerasH5Writer {
       }
       if (state != null) {
         WritableGroup vars = h5.putGroup("optimizer").putGroup("vars");
-        vars.putAttribute("name", "adam");
+        vars.putAttribute("name", adam.kerasClassName().toLowerCase(java.util.Locale.ROOT));
         vars.putDataset("0", Long.valueOf(state.iterations()));
         vars.putDataset("1", Float.valueOf(adam.learningRate()));
         int k = 2;
-        for (WeightSpec spec : arch.weights()) {
-          float[] m = state.m(spec.path());
-          float[] v = state.v(spec.path());
-          if (m == null || v == null) {
-            throw new TfjMnistException("The optimizer state has no m/v for weight '" + spec.path() + "'.");
+        for (Slot slot : slots(adam, arch)) {
+          float[] value = slot.m() ? state.m(slot.spec().path()) : state.v(slot.spec().path());
+          if (value == null) {
+            throw new TfjMnistException("The optimizer state has no slot for weight '" + slot.spec().path() + "'.");
           }
-          vars.putDataset(Integer.toString(k++), shaped(m, spec.shape()));
-          vars.putDataset(Integer.toString(k++), shaped(v, spec.shape()));
+          vars.putDataset(Integer.toString(k++), shaped(value, slot.spec().shape()));
         }
       }
     } catch (HdfException e) {
       throw new TfjMnistException("Cannot write HDF5 weights: " + e.getMessage(), e);
     }
+  }
+
+  /** One optimizer variable after {@code iterations} and {@code learning_rate}: a weight's m or v slot. */
+  private record Slot(WeightSpec spec, boolean m) {}
+
+  /**
+   * Keras 3's optimizer variables in their order (slot i of a list belongs to trainable variable i):
+   * Adam's momentum and velocity per weight, interleaved; SGD's momentums (only with momentum);
+   * RMSprop's velocities, then its momentums (only with momentum).
+   */
+  private static List<Slot> slots(Optimizer optimizer, ModelArchitecture arch) {
+    List<WeightSpec> trainable = arch.trainableWeights();
+    List<Slot> out = new java.util.ArrayList<>();
+    if (optimizer instanceof Adam) {
+      trainable.forEach(w -> {
+        out.add(new Slot(w, true));
+        out.add(new Slot(w, false));
+      });
+    } else if (optimizer instanceof Sgd sgd) {
+      if (sgd.momentum() != 0) {
+        trainable.forEach(w -> out.add(new Slot(w, true)));
+      }
+    } else if (optimizer instanceof RmsProp rms) {
+      trainable.forEach(w -> out.add(new Slot(w, false)));
+      if (rms.momentum() > 0) {
+        trainable.forEach(w -> out.add(new Slot(w, true)));
+      }
+    }
+    return out;
   }
 
   /** A row-major flat array as the nested Java array of {@code shape} that jHDF writes with that shape. */

@@ -5,6 +5,7 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.model.layers.Activation;
 import io.tfjmnist.model.layers.ActivationLayer;
 import io.tfjmnist.model.layers.AveragePooling2D;
+import io.tfjmnist.model.layers.BatchNormalization;
 import io.tfjmnist.model.layers.Conv2D;
 import io.tfjmnist.model.layers.Dense;
 import io.tfjmnist.model.layers.Dropout;
@@ -12,6 +13,7 @@ import io.tfjmnist.model.layers.Flatten;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.model.layers.MaxPooling2D;
 import io.tfjmnist.model.layers.Reshape;
+import io.tfjmnist.model.layers.Rescaling;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -20,13 +22,13 @@ import java.util.Set;
 /**
  * Turns one Keras layer config into the project's {@link Layer}, given the per-example shape that
  * reaches it. Every setting that would change the computation and that the project's layers do not
- * implement (channels_first, dilation, no bias, ...) is refused with a sentence naming the layer,
+ * implement (channels_first, dilation, ...) is refused with a sentence naming the layer,
  * rather than silently giving different numbers.
  */
 final class KerasLayerFactory {
   /** Keras classes this factory rebuilds (InputLayer is consumed by the importer as the input shape). */
   static final List<String> SUPPORTED = List.of("InputLayer", "Conv2D", "Dense", "Flatten", "MaxPooling2D",
-      "AveragePooling2D", "Dropout", "Reshape", "Activation", "ReLU", "Softmax");
+      "AveragePooling2D", "Dropout", "Reshape", "Activation", "ReLU", "Softmax", "Rescaling", "BatchNormalization");
   /** Layers that are the identity at inference (training=False). */
   private static final Set<String> INFERENCE_IDENTITY = Set.of("Dropout", "SpatialDropout1D", "SpatialDropout2D",
       "GaussianDropout", "GaussianNoise", "AlphaDropout", "ActivityRegularization");
@@ -46,7 +48,6 @@ final class KerasLayerFactory {
         case "Conv2D", "Convolution2D" -> {
           requireChannelsLast(c, where);
           requireOnes(c, "dilation_rate", where);
-          requireBias(c, where);
           if (cfg.path("groups").asInt(1) != 1) {
             throw unsupportedSetting(c, "groups=" + cfg.get("groups"), where);
           }
@@ -56,15 +57,14 @@ final class KerasLayerFactory {
           String padding = padding(c, where);
           Activation act = activation(c, where);
           int filters = cfg.path("filters").asInt();
-          return new Conv2D(name, filters, k[0], k[1], s[0], s[1], padding, act, inputShape);
+          return new Conv2D(name, filters, k[0], k[1], s[0], s[1], padding, act, inputShape, useBias(c));
         }
         case "Dense" -> {
-          requireBias(c, where);
           if (inputShape.length != 1) {
             throw new TfjMnistException("Keras layer '" + name + "' (Dense) in " + where + " receives a "
                 + Arrays.toString(inputShape) + " input per example; only flat inputs are supported (add a Flatten).");
           }
-          return new Dense(name, cfg.path("units").asInt(), activation(c, where), inputShape[0]);
+          return new Dense(name, cfg.path("units").asInt(), activation(c, where), inputShape[0], useBias(c));
         }
         case "Flatten" -> {
           if (inputShape.length > 1) {
@@ -93,6 +93,27 @@ final class KerasLayerFactory {
             target[i] = items.get(i).asLong();
           }
           return new Reshape(name, target, inputShape);
+        }
+        case "Rescaling" -> {
+          JsonNode scale = cfg.get("scale");
+          JsonNode offset = cfg.get("offset");
+          if (scale == null || !scale.isNumber() || (offset != null && !offset.isNull() && !offset.isNumber())) {
+            throw unsupportedSetting(c, "a per-channel scale or offset", where);
+          }
+          return new Rescaling(name, scale.asDouble(), offset == null ? 0 : offset.asDouble(), inputShape);
+        }
+        case "BatchNormalization" -> {
+          JsonNode axis = cfg.get("axis");
+          JsonNode axes = KerasModelConfig.tupleItems(axis);
+          int a = axes != null && axes.size() == 1 ? axes.get(0).asInt() : axis == null || axis.isNull() ? -1 : axis.asInt(Integer.MIN_VALUE);
+          if (a != -1 && a != inputShape.length) {
+            throw unsupportedSetting(c, "axis=" + axis + " (only the last axis is supported)", where);
+          }
+          if (cfg.path("renorm").asBoolean(false)) {
+            throw unsupportedSetting(c, "renorm=True", where);
+          }
+          return new BatchNormalization(name, cfg.path("momentum").asDouble(0.99), cfg.path("epsilon").asDouble(1e-3),
+              cfg.path("center").asBoolean(true), cfg.path("scale").asBoolean(true), inputShape);
         }
         case "Activation" -> {
           return new ActivationLayer(name, activation(c, where), inputShape);
@@ -158,10 +179,8 @@ final class KerasLayerFactory {
     }
   }
 
-  private static void requireBias(KerasModelConfig.LayerConfig c, String where) {
-    if (!c.config().path("use_bias").asBoolean(true)) {
-      throw unsupportedSetting(c, "use_bias=False", where);
-    }
+  private static boolean useBias(KerasModelConfig.LayerConfig c) {
+    return c.config().path("use_bias").asBoolean(true);
   }
 
   private static void requireOnes(KerasModelConfig.LayerConfig c, String field, String where) {

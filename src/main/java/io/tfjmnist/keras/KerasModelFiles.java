@@ -1,5 +1,6 @@
 package io.tfjmnist.keras;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,8 @@ import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.Optimizer;
+import io.tfjmnist.optimizers.CompileConfig;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Whole models in Keras's files: a {@code .keras} archive or a legacy whole-model {@code .h5}
@@ -62,8 +66,9 @@ public final class KerasModelFiles {
       String where = path + " (model.weights.h5)";
       byte[] h5 = archive.requireWeights(path);
       Rebuilt rebuilt = rebuild(config, path.toString());
+      ModelArchitecture arch = rebuilt.architecture().withKerasConfig(archive.configJson()); // written back as is
       try (HdfFile file = KerasH5Weights.open(h5, where)) {
-        return new Read(KerasH5Weights.read(file, where, rebuilt.architecture(), rebuilt.groups()), true);
+        return new Read(KerasH5Weights.read(file, where, arch, rebuilt.groups()), true);
       }
     }
     if (format == WeightsFormat.HDF5) {
@@ -140,6 +145,14 @@ public final class KerasModelFiles {
           + " the config.json inside it, holds the architecture.");
     }
     return KerasModelConfig.parse(modelConfig, file + " (model_config)");
+  }
+
+  /** The compile config of a {@code .keras} archive; empty for other files and for uncompiled models. */
+  public static Optional<CompileConfig> compileConfig(Path path) {
+    if (!java.nio.file.Files.isRegularFile(path) || WeightsFormat.detect(path) != WeightsFormat.KERAS_ARCHIVE) {
+      return Optional.empty();
+    }
+    return KerasCompileConfig.parse(KerasArchive.read(path).configJson(), path + " (config.json)");
   }
 
   private static WeightsCheckpoint.Loaded subclassed(Path path, KerasModelConfig config, ModelArchitecture arch) {
@@ -219,22 +232,52 @@ public final class KerasModelFiles {
   // ------------------------------------------------------------------------------------ write
 
   /**
-   * Writes the quickstart model as Keras 3 writes {@code model.save('mnist.keras')} for the
-   * registered subclassed {@code MyModel}: {@code config.json} naming the class
-   * {@value #REGISTERED_NAME}, {@code metadata.json}, and {@code model.weights.h5} with Adam's state
-   * when {@code state} is given (then the config compiles the model with {@code Adam} and the
-   * quickstart's loss, so that {@code load_model} restores {@code optimizer.iterations}). Atomic.
+   * Writes a model as Keras 3 writes {@code model.save('NAME.keras')}: {@code config.json},
+   * {@code metadata.json} and {@code model.weights.h5}, with the optimizer's state when {@code state}
+   * is given, so that {@code load_model} restores it and {@code fit} continues it. A Sequential or
+   * Functional model rebuilt from a {@code .keras} gets that file's own {@code config.json} back (its
+   * layers' configs, so Keras needs no custom objects), compiled with {@code optimizer} when it was
+   * saved uncompiled; the quickstart's subclassed {@code MyModel} gets the config naming the registered
+   * class {@value #REGISTERED_NAME}. Atomic.
    */
-  public static void writeKeras(Path file, ModelWeights weights, OptimizerState state, Adam adam) {
+  public static void writeKeras(Path file, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
     ModelArchitecture arch = weights.architecture();
-    if (!isQuickstart(arch)) {
-      throw new TfjMnistException("Only the quickstart's MyModel can be written as a .keras file (this model is "
-          + arch.className() + "); save its weights as NAME.weights.h5 instead.");
+    String config;
+    if (arch.kerasConfig().isPresent()) {
+      config = containerConfig(arch.kerasConfig().get(), state == null ? null : optimizer);
+    } else if (isQuickstart(arch)) {
+      if (state != null && !(optimizer instanceof Adam)) {
+        throw new TfjMnistException("The quickstart's MyModel is written as a .keras file with Adam's state only.");
+      }
+      config = quickstartConfig(state == null ? null : (Adam) optimizer);
+    } else {
+      throw new TfjMnistException("Only the quickstart's MyModel and models read from a .keras file can be written as"
+          + " a .keras file (this model is " + arch.className() + ", built without a Keras config); save its weights"
+          + " as NAME.weights.h5 instead.");
     }
-    byte[] h5 = KerasH5Writer.bytes(weights, state, adam);
-    new KerasArchive(quickstartConfig(state == null ? null : adam), metadata(), h5).write(file);
+    byte[] h5 = KerasH5Writer.bytes(weights, state, optimizer);
+    new KerasArchive(config, metadata(), h5).write(file);
   }
 
+  /**
+   * A Sequential or Functional model's own config.json; when it has no compile config and an
+   * optimizer's state is saved with it, the quickstart's compile config with {@code compiledWith}
+   * (Adam and the quickstart's loss: what Java trains such a model with), so Keras rebuilds the
+   * optimizer that the state belongs to.
+   */
+  static String containerConfig(String configJson, Optimizer compiledWith) {
+    ObjectNode root;
+    try {
+      root = (ObjectNode) JSON.readTree(configJson);
+    } catch (java.io.IOException | ClassCastException e) {
+      throw new TfjMnistException("The model's Keras config is not a JSON object: " + e.getMessage(), e);
+    }
+    JsonNode compile = root.get("compile_config");
+    if (compiledWith instanceof Adam adam && (compile == null || compile.isNull() || compile.isEmpty())) {
+      root.set("compile_config", compileConfig(adam));
+    }
+    return root.toString();
+  }
   static boolean isQuickstart(ModelArchitecture arch) {
     return arch.className().equals("MyModel") && arch.weights().equals(ModelArchitecture.quickstartCnn().weights());
   }
@@ -255,44 +298,48 @@ public final class KerasModelFiles {
     root.put("registered_name", REGISTERED_NAME);
     ArrayNode shape = root.putObject("build_config").putArray("input_shape");
     shape.addNull().add(28).add(28).add(1);
-    ObjectNode compile = root.putObject("compile_config");
-    if (compiledWith != null) {
-      ObjectNode optimizer = compile.putObject("optimizer");
-      optimizer.put("module", "keras.optimizers");
-      optimizer.put("class_name", "Adam");
-      ObjectNode oc = optimizer.putObject("config");
-      oc.put("name", "adam");
-      oc.put("learning_rate", (double) compiledWith.learningRate());
-      for (String k : List.of("weight_decay", "clipnorm", "global_clipnorm", "clipvalue")) {
-        oc.putNull(k);
-      }
-      oc.put("use_ema", false);
-      oc.put("ema_momentum", 0.99);
-      oc.putNull("ema_overwrite_frequency");
-      oc.putNull("loss_scale_factor");
-      oc.putNull("gradient_accumulation_steps");
-      oc.put("beta_1", (double) compiledWith.beta1());
-      oc.put("beta_2", (double) compiledWith.beta2());
-      oc.put("epsilon", (double) compiledWith.epsilon());
-      oc.put("amsgrad", false);
-      optimizer.putNull("registered_name");
-      ObjectNode loss = compile.putObject("loss");
-      loss.put("module", "keras.losses");
-      loss.put("class_name", "SparseCategoricalCrossentropy");
-      ObjectNode lc = loss.putObject("config");
-      lc.put("name", "sparse_categorical_crossentropy");
-      lc.put("reduction", "sum_over_batch_size");
-      lc.put("from_logits", false);
-      lc.putNull("ignore_class");
-      loss.putNull("registered_name");
-      compile.putNull("loss_weights");
-      compile.putArray("metrics").add("accuracy");
-      compile.putNull("weighted_metrics");
-      compile.put("run_eagerly", false);
-      compile.put("steps_per_execution", 1);
-      compile.put("jit_compile", false);
-    }
+    root.set("compile_config", compiledWith == null ? JSON.createObjectNode() : compileConfig(compiledWith));
     return root.toString();
+  }
+
+  /** {@code model.compile(optimizer=Adam(...), loss=SparseCategoricalCrossentropy(), metrics=['accuracy'])} as Keras 3.15 records it. */
+  private static ObjectNode compileConfig(Adam compiledWith) {
+    ObjectNode compile = JSON.createObjectNode();
+    ObjectNode optimizer = compile.putObject("optimizer");
+    optimizer.put("module", "keras.optimizers");
+    optimizer.put("class_name", "Adam");
+    ObjectNode oc = optimizer.putObject("config");
+    oc.put("name", "adam");
+    oc.put("learning_rate", (double) compiledWith.learningRate());
+    for (String k : List.of("weight_decay", "clipnorm", "global_clipnorm", "clipvalue")) {
+      oc.putNull(k);
+    }
+    oc.put("use_ema", false);
+    oc.put("ema_momentum", 0.99);
+    oc.putNull("ema_overwrite_frequency");
+    oc.putNull("loss_scale_factor");
+    oc.putNull("gradient_accumulation_steps");
+    oc.put("beta_1", (double) compiledWith.beta1());
+    oc.put("beta_2", (double) compiledWith.beta2());
+    oc.put("epsilon", (double) compiledWith.epsilon());
+    oc.put("amsgrad", false);
+    optimizer.putNull("registered_name");
+    ObjectNode loss = compile.putObject("loss");
+    loss.put("module", "keras.losses");
+    loss.put("class_name", "SparseCategoricalCrossentropy");
+    ObjectNode lc = loss.putObject("config");
+    lc.put("name", "sparse_categorical_crossentropy");
+    lc.put("reduction", "sum_over_batch_size");
+    lc.put("from_logits", false);
+    lc.putNull("ignore_class");
+    loss.putNull("registered_name");
+    compile.putNull("loss_weights");
+    compile.putArray("metrics").add("accuracy");
+    compile.putNull("weighted_metrics");
+    compile.put("run_eagerly", false);
+    compile.put("steps_per_execution", 1);
+    compile.put("jit_compile", false);
+    return compile;
   }
 
   private static String metadata() {

@@ -53,7 +53,9 @@ public final class WeightsCheckpoint {
   public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
     ModelArchitecture arch = weights.architecture();
     // Keras 2 names the kernel `kernel`, Keras 3 `_kernel`: both edges lead to the same value.
-    KerasObjectGraphBuilder graph = KerasObjectGraph.builder().layers(objectLayers(arch)).keras3Aliases(true);
+    KerasObjectGraphBuilder graph = KerasObjectGraph.builder().layers(objectLayers(arch)).keras3Aliases(true)
+        .nonTrainable(arch.weights().stream().filter(w -> !w.trainable()).map(WeightSpec::path)
+            .collect(java.util.stream.Collectors.toSet()));
     if (state != null) {
       graph.optimizer(KerasObjectGraph.Optimizer.adam());
     }
@@ -143,7 +145,7 @@ public final class WeightsCheckpoint {
     }
     Map<String, float[]> m = new LinkedHashMap<>();
     Map<String, float[]> v = new LinkedHashMap<>();
-    for (WeightSpec spec : arch.weights()) {
+    for (WeightSpec spec : arch.trainableWeights()) {
       String mKey = KerasObjectGraph.slotKey(spec.path(), "m");
       String vKey = KerasObjectGraph.slotKey(spec.path(), "v");
       if (!reader.contains(mKey) || !reader.contains(vKey)) {

@@ -4,6 +4,7 @@ import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
 import io.jhdf.HdfFile;
@@ -42,11 +43,12 @@ public final class WeightsFiles {
   /**
    * Saves like Keras: a name ending in {@code .weights.h5} gets Keras 3's HDF5 layout (the only name
    * Keras 3's {@code save_weights} accepts), any other a TF checkpoint with that prefix, as Keras 2's
-   * {@code save_weights('mnist')}. {@code state} may be null.
+   * {@code save_weights('mnist')}. {@code state} may be null. A TF checkpoint keeps the state of Adam
+   * only (its object graph is Adam's); another optimizer's checkpoint holds the weights alone.
    */
-  public static void save(Path path, ModelWeights weights, OptimizerState state, Adam adam) {
+  public static void save(Path path, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
     if (isKeras3WeightsName(path)) {
-      KerasH5Writer.write(path, weights, state, adam);
+      KerasH5Writer.write(path, weights, state, optimizer);
       return;
     }
     if (WeightsFormat.hasKerasSuffix(path)) {
@@ -54,7 +56,11 @@ public final class WeightsFiles {
           + " (a name without a suffix saves a TF checkpoint; a whole model is written to NAME.keras by"
           + " KerasModelFiles.writeKeras).");
     }
-    WeightsCheckpoint.save(path, weights, state, adam);
+    if (optimizer instanceof Adam adam) {
+      WeightsCheckpoint.save(path, weights, state, adam);
+    } else {
+      WeightsCheckpoint.save(path, weights, null, Adam.kerasDefaults());
+    }
   }
 
   /** {@code NAME.weights.h5}: what Keras 3's {@code save_weights} insists on. */

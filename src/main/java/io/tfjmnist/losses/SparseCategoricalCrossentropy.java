@@ -33,8 +33,18 @@ public final class SparseCategoricalCrossentropy {
   private final Operand<TFloat32> dLogits;
 
   public SparseCategoricalCrossentropy(Ops tf, ModelGraph model, Operand<TInt64> labels) {
+    this(tf, model, labels, false);
+  }
+
+  /**
+   * @param fromLogits Keras's {@code from_logits=True}: the model's output itself is the softmax's
+   *     input, whatever layer produced it
+   */
+  public SparseCategoricalCrossentropy(Ops tf, ModelGraph model, Operand<TInt64> labels, boolean fromLogits) {
     Ops scope = tf.withSubScope("loss");
-    if (model.hasSoftmaxOutput()) {
+    if (fromLogits) {
+      logits = model.probabilities();
+    } else if (model.hasSoftmaxOutput()) {
       logits = model.logits();
     } else {
       Operand<TFloat32> clipped = scope.clipByValue(model.probabilities(),

@@ -17,11 +17,31 @@ public final class ModelArchitecture {
   private final String className;
   private final long[] inputShape;
   private final List<Layer> layers;
+  /** The Keras 3 {@code config.json} the architecture was rebuilt from; null when built in Java. */
+  private final String kerasConfig;
 
   public ModelArchitecture(String className, long[] inputShape, List<Layer> layers) {
+    this(className, inputShape, layers, null);
+  }
+
+  private ModelArchitecture(String className, long[] inputShape, List<Layer> layers, String kerasConfig) {
     this.className = className;
     this.inputShape = inputShape.clone();
     this.layers = List.copyOf(layers);
+    this.kerasConfig = kerasConfig;
+  }
+
+  /**
+   * The same architecture, remembering the Keras 3 {@code config.json} (JSON text) it was rebuilt
+   * from, so that a {@code .keras} written for it carries the layers' own configs back to Keras.
+   */
+  public ModelArchitecture withKerasConfig(String configJson) {
+    return new ModelArchitecture(className, inputShape, layers, configJson);
+  }
+
+  /** The Keras 3 {@code config.json} this architecture was rebuilt from, if it was. */
+  public java.util.Optional<String> kerasConfig() {
+    return java.util.Optional.ofNullable(kerasConfig);
   }
 
   /**
@@ -59,13 +79,21 @@ public final class ModelArchitecture {
     return (int) out[out.length - 1];
   }
 
-  /** All trainable weights, in the order Keras lists {@code model.trainable_variables}. */
+  /**
+   * Every weight, layer by layer in each layer's Keras order (what {@code model.weights} lists and
+   * what the weights files hold): the trainable ones and BatchNormalization's moving statistics.
+   */
   public List<WeightSpec> weights() {
     List<WeightSpec> all = new ArrayList<>();
     for (Layer layer : layers) {
       all.addAll(layer.weights());
     }
     return all;
+  }
+
+  /** The weights the optimizer updates, in the order Keras lists {@code model.trainable_variables}. */
+  public List<WeightSpec> trainableWeights() {
+    return weights().stream().filter(WeightSpec::trainable).toList();
   }
 
   public long parameterCount() {

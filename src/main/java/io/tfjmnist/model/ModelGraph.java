@@ -1,6 +1,7 @@
 package io.tfjmnist.model;
 
 import io.tfjmnist.model.layers.Activation;
+import io.tfjmnist.model.layers.ActivationLayer;
 import io.tfjmnist.model.layers.Dense;
 import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.tensors.Tensors;
@@ -33,6 +34,8 @@ public final class ModelGraph {
   public static final String INPUT = "input";
   /** Name of the output: float32 {@code [batch, classes]} probabilities. */
   public static final String PROBABILITIES = "probabilities";
+  /** Name of the training flag of {@link #buildForTraining}: float32 scalar, 1 in training steps. */
+  public static final String TRAINING = "training";
 
   private final ModelArchitecture architecture;
   private final Placeholder<TFloat32> input;
@@ -43,11 +46,13 @@ public final class ModelGraph {
   private final Operand<TFloat32> logits;
   private final Operand<TFloat32> probabilities;
   private final boolean softmaxOutput;
+  private final Operand<TFloat32> training;
+  private final List<Op> trainingUpdates;
 
   private ModelGraph(ModelArchitecture architecture, Placeholder<TFloat32> input,
       Map<String, VarHandleOp> variables, Map<String, ReadVariableOp<TFloat32>> reads,
       Map<String, Placeholder<TFloat32>> assignFeeds, Op assignAll, Operand<TFloat32> logits,
-      Operand<TFloat32> probabilities, boolean softmaxOutput) {
+      Operand<TFloat32> probabilities, boolean softmaxOutput, Operand<TFloat32> training, List<Op> trainingUpdates) {
     this.architecture = architecture;
     this.input = input;
     this.variables = variables;
@@ -57,11 +62,25 @@ public final class ModelGraph {
     this.logits = logits;
     this.probabilities = probabilities;
     this.softmaxOutput = softmaxOutput;
+    this.training = training;
+    this.trainingUpdates = List.copyOf(trainingUpdates);
   }
 
   /** Adds the architecture's variables and forward pass to {@code tf}'s graph. */
   public static ModelGraph build(Ops tf, ModelArchitecture architecture) {
-    return build(tf, architecture, 0);
+    return build(tf, architecture, 0, null, 0);
+  }
+
+  /**
+   * A graph for {@code fit} and {@code evaluate} alike: layers that behave differently in training
+   * (Dropout) read the scalar {@link #training()} flag, 1 in a training step and 0 (its default)
+   * otherwise, so evaluation runs them as inference does.
+   *
+   * @param seed the op-level seed of the layers' random draws (Dropout's masks)
+   */
+  public static ModelGraph buildForTraining(Ops tf, ModelArchitecture architecture, long seed) {
+    Operand<TFloat32> training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(0f), Shape.scalar());
+    return build(tf, architecture, 0, training, seed);
   }
 
   /**
@@ -80,10 +99,11 @@ public final class ModelGraph {
     if (runSize < 1) {
       throw new IllegalArgumentException("runSize must be at least 1, got " + runSize);
     }
-    return build(tf, architecture, runSize);
+    return build(tf, architecture, runSize, null, 0);
   }
 
-  private static ModelGraph build(Ops tf, ModelArchitecture architecture, int runSize) {
+  private static ModelGraph build(Ops tf, ModelArchitecture architecture, int runSize, Operand<TFloat32> training,
+      long seed) {
     long[] inputShape = new long[architecture.inputShape().length + 1];
     inputShape[0] = -1;
     System.arraycopy(architecture.inputShape(), 0, inputShape, 1, inputShape.length - 1);
@@ -112,6 +132,7 @@ public final class ModelGraph {
     List<Layer> layers = architecture.layers();
     boolean softmaxOutput = false;
     Operand<TInt32> images = null; // with runSize: the real rows, once the padding is added
+    List<Op> updates = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
       Map<String, Operand<TFloat32>> w = weightsOf(layer, reads);
@@ -121,11 +142,19 @@ public final class ModelGraph {
         x = tf.pad(x, tf.reshape(tf.concat(List.of(tf.constant(new int[] {0}), blank, tf.constant(new int[] {0, 0})),
             tf.constant(0)), tf.constant(new int[] {2, 2})), tf.constant(0f));
       }
-      if (i == layers.size() - 1 && layer instanceof Dense dense && dense.activation() == Activation.SOFTMAX) {
+      boolean last = i == layers.size() - 1;
+      if (last && layer instanceof Dense dense && dense.activation() == Activation.SOFTMAX) {
         // Keep the softmax's input: Keras's cross-entropy on a softmax output uses these logits.
         logits = dense.preActivation(tf, x, w);
         x = images != null ? tf.nn.softmax(logits) : tf.withName(PROBABILITIES).nn.softmax(logits);
         softmaxOutput = true;
+      } else if (last && layer instanceof ActivationLayer act && act.activation() == Activation.SOFTMAX) {
+        logits = x; // Keras's softmax op records its input as the logits, whichever layer calls it
+        x = images != null ? tf.nn.softmax(logits) : tf.withName(PROBABILITIES).nn.softmax(logits);
+        softmaxOutput = true;
+      } else if (training != null) {
+        updates.addAll(layer.trainingUpdates(tf, x, w, handlesOf(layer, variables)));
+        x = layer.callInTraining(tf, x, w, training, seed);
       } else {
         x = runSize > 0 && images == null ? layer.callPerImage(tf, x, w) : layer.call(tf, x, w);
       }
@@ -139,7 +168,7 @@ public final class ModelGraph {
     }
     Operand<TFloat32> probabilities = softmaxOutput || images != null ? x : tf.withName(PROBABILITIES).identity(x);
     return new ModelGraph(architecture, input, variables, reads, feeds, assignAll,
-        softmaxOutput ? logits : null, probabilities, softmaxOutput);
+        softmaxOutput ? logits : null, probabilities, softmaxOutput, training, updates);
   }
 
   private static Map<String, Operand<TFloat32>> weightsOf(Layer layer, Map<String, ReadVariableOp<TFloat32>> reads) {
@@ -148,6 +177,14 @@ public final class ModelGraph {
       w.put(spec.name(), reads.get(spec.path()));
     }
     return w;
+  }
+
+  private static Map<String, VarHandleOp> handlesOf(Layer layer, Map<String, VarHandleOp> variables) {
+    Map<String, VarHandleOp> h = new LinkedHashMap<>();
+    for (WeightSpec spec : layer.weights()) {
+      h.put(spec.name(), variables.get(spec.path()));
+    }
+    return h;
   }
 
   public ModelArchitecture architecture() {
@@ -167,13 +204,36 @@ public final class ModelGraph {
     return logits;
   }
 
+  /** The training flag of {@link #buildForTraining}; null in other graphs. */
+  public Operand<TFloat32> training() {
+    return training;
+  }
+
   public boolean hasSoftmaxOutput() {
     return softmaxOutput;
   }
 
-  /** Variable reads in {@link ModelArchitecture#weights()} order: what gradients are taken against. */
+  /** Variable reads in {@link ModelArchitecture#weights()} order: every weight, moving statistics included. */
   public List<ReadVariableOp<TFloat32>> weightReads() {
     return new ArrayList<>(reads.values());
+  }
+
+  /** Reads of the trainable variables in {@link ModelArchitecture#trainableWeights()} order: what gradients are taken against. */
+  public List<ReadVariableOp<TFloat32>> trainableWeightReads() {
+    return architecture.trainableWeights().stream().map(s -> reads.get(s.path())).toList();
+  }
+
+  /** The trainable variables, in {@link ModelArchitecture#trainableWeights()} order: what the optimizer updates. */
+  public List<VarHandleOp> trainableVariables() {
+    return architecture.trainableWeights().stream().map(s -> variables.get(s.path())).toList();
+  }
+
+  /**
+   * What a training step runs besides the optimizer's update: BatchNormalization's moving
+   * statistics (empty outside {@link #buildForTraining} and for models without it).
+   */
+  public List<Op> trainingUpdates() {
+    return trainingUpdates;
   }
 
   public Map<String, VarHandleOp> variables() {

@@ -43,7 +43,8 @@ public final class ModelWeights {
   }
 
   /**
-   * Keras's defaults: {@code glorot_uniform} kernels ({@link GlorotUniform}) and zero biases, each
+   * Keras's defaults: {@code glorot_uniform} kernels ({@link GlorotUniform}), zero biases (and
+   * BatchNormalization's ones and zeros), each
    * weight drawn from its own split of one generator seeded with {@code seed}.
    */
   public static ModelWeights glorotUniform(ModelArchitecture architecture, long seed) {
@@ -51,8 +52,12 @@ public final class ModelWeights {
     Map<String, float[]> values = new LinkedHashMap<>();
     for (WeightSpec spec : architecture.weights()) {
       SplittableRandom rng = root.split();
-      values.put(spec.path(), spec.initializer() == WeightSpec.Initializer.GLOROT_UNIFORM
-          ? GlorotUniform.sample(spec.shape(), rng) : new float[Math.toIntExact(spec.size())]);
+      float[] v = spec.initializer() == WeightSpec.Initializer.GLOROT_UNIFORM
+          ? GlorotUniform.sample(spec.shape(), rng) : new float[Math.toIntExact(spec.size())];
+      if (spec.initializer() == WeightSpec.Initializer.ONES) {
+        Arrays.fill(v, 1f);
+      }
+      values.put(spec.path(), v);
     }
     return new ModelWeights(architecture, Collections.unmodifiableMap(values));
   }

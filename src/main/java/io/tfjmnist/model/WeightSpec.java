@@ -3,12 +3,18 @@ package io.tfjmnist.model;
 import java.util.Arrays;
 
 /**
- * One trainable weight of a layer: its owner, its Keras name ({@code kernel} or {@code bias}),
- * its shape and how Keras initialises it.
+ * One weight of a layer: its owner, its Keras name ({@code kernel}, {@code bias},
+ * {@code moving_mean}...), its shape, how Keras initialises it, and whether it is trainable
+ * (BatchNormalization's moving statistics are not: training updates them, the optimizer does not).
  */
-public record WeightSpec(String layer, String name, long[] shape, Initializer initializer) {
+public record WeightSpec(String layer, String name, long[] shape, Initializer initializer, boolean trainable) {
 
-  public enum Initializer { GLOROT_UNIFORM, ZEROS }
+  public enum Initializer { GLOROT_UNIFORM, ZEROS, ONES }
+
+  /** A trainable weight. */
+  public WeightSpec(String layer, String name, long[] shape, Initializer initializer) {
+    this(layer, name, shape, initializer, true);
+  }
 
   /** {@code conv1/kernel}: the object path Keras uses for a subclassed model's attribute. */
   public String path() {
@@ -31,7 +37,7 @@ public record WeightSpec(String layer, String name, long[] shape, Initializer in
   @Override
   public boolean equals(Object o) {
     return o instanceof WeightSpec w && layer.equals(w.layer) && name.equals(w.name)
-        && Arrays.equals(shape, w.shape) && initializer == w.initializer;
+        && Arrays.equals(shape, w.shape) && initializer == w.initializer && trainable == w.trainable;
   }
 
   @Override

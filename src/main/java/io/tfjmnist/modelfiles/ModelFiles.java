@@ -5,6 +5,8 @@ import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.CompileConfig;
+import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.keras.KerasModelFiles;
 import io.tfjmnist.savedmodel.KerasModelImporter;
 import io.tfjmnist.savedmodel.SavedModelExporter;
@@ -108,6 +110,15 @@ public final class ModelFiles {
         LoadedModel.ArchitectureSource.DEFAULT);
   }
 
+  /**
+   * What {@code model.compile} recorded in the Keras file at {@code path} (optimizer, loss); empty for
+   * a file saved uncompiled and for formats that keep no compile config (checkpoints, weights files,
+   * SavedModels).
+   */
+  public static Optional<CompileConfig> compileConfig(Path path) {
+    return KerasModelFiles.compileConfig(path);
+  }
+
   /** Only the provenance kept with the model at {@code path}, without reading its weights; empty when none. */
   public static Optional<Provenance> provenance(Path path) {
     return ProvenanceFiles.read(path);
@@ -117,15 +128,15 @@ public final class ModelFiles {
    * Writes {@code model} as Keras would, the format chosen by the name: {@code NAME.keras} a Keras 3
    * archive that {@code keras.saving.load_model} opens, {@code NAME.weights.h5} Keras 3's weights
    * file, any other name a TF checkpoint with that prefix (Keras 2's {@code save_weights('mnist')}).
-   * Adam's state is kept when the model has it, with {@code adam}'s hyperparameters; the provenance
-   * beside it. Each file is replaced atomically.
+   * The optimizer's state is kept when the model has it, as {@code optimizer}'s (Adam, SGD, RMSprop;
+   * a TF checkpoint keeps Adam's only); the provenance beside it. Each file is replaced atomically.
    */
-  public static void write(Path path, LoadedModel model, Adam adam) {
+  public static void write(Path path, LoadedModel model, Optimizer optimizer) {
     String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".keras")) {
-      KerasModelFiles.writeKeras(path, model.weights(), model.optimizerState().orElse(null), adam);
+      KerasModelFiles.writeKeras(path, model.weights(), model.optimizerState().orElse(null), optimizer);
     } else {
-      WeightsFiles.save(path, model.weights(), model.optimizerState().orElse(null), adam);
+      WeightsFiles.save(path, model.weights(), model.optimizerState().orElse(null), optimizer);
     }
     ProvenanceFiles.write(path, model.provenance().orElse(null));
   }

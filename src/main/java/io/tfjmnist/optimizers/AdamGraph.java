@@ -1,24 +1,14 @@
 package io.tfjmnist.optimizers;
 
 import io.tfjmnist.model.WeightSpec;
-import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.ReadVariableOp;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * Keras's Adam as TF ops: slots {@code m} and {@code v} per weight, an {@code iterations} counter,
@@ -27,20 +17,7 @@ import org.tensorflow.types.TInt64;
  * fused {@code ResourceApplyAdam} fed with {@code beta^(iterations+1)} computed in float32; or as
  * Keras 3's {@code Adam.update_step} runs it, separate element-wise ops in exactly its order.
  */
-public final class AdamGraph {
-  private final List<WeightSpec> specs;
-  private final VarHandleOp iterations;
-  private final Map<String, VarHandleOp> m = new LinkedHashMap<>();
-  private final Map<String, VarHandleOp> v = new LinkedHashMap<>();
-  private final Map<String, ReadVariableOp<TFloat32>> mRead = new LinkedHashMap<>();
-  private final Map<String, ReadVariableOp<TFloat32>> vRead = new LinkedHashMap<>();
-  private final ReadVariableOp<TInt64> iterationsRead;
-  private final Map<String, Placeholder<TFloat32>> mFeed = new LinkedHashMap<>();
-  private final Map<String, Placeholder<TFloat32>> vFeed = new LinkedHashMap<>();
-  private final Placeholder<TInt64> iterationsFeed;
-  private final Placeholder<TFloat32> learningRate;
-  private final Op assignState;
-  private final Op step;
+public final class AdamGraph extends SlottedOptimizerGraph {
 
   /**
    * @param weights the model's variables in the order of {@code specs}
@@ -52,35 +29,10 @@ public final class AdamGraph {
 
   public AdamGraph(Ops tf, Adam adam, AdamArithmetic arithmetic, List<WeightSpec> specs, List<VarHandleOp> weights,
       List<Output<?>> gradients) {
-    this.specs = List.copyOf(specs);
-    Ops opt = tf.withSubScope("optimizer");
-    iterations = opt.withName("iter").varHandleOp(TInt64.class, Shape.scalar(), VarHandleOp.sharedName("optimizer/iter"));
-    iterationsRead = opt.withName("iter_read").readVariableOp(iterations, TInt64.class);
-    iterationsFeed = opt.withName("iter_value").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-    // The learning rate is fed each step so that a schedule or a resumed run can change it
-    // without rebuilding the graph; Keras also keeps it as a variable.
-    learningRate = opt.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-
-    List<Op> assigns = new ArrayList<>();
-    assigns.add(opt.assignVariableOp(iterations, iterationsFeed));
-    for (WeightSpec spec : specs) {
-      Ops slot = opt.withSubScope(spec.layer()).withSubScope(spec.name());
-      for (String name : List.of("m", "v")) {
-        VarHandleOp h = slot.withName(name).varHandleOp(TFloat32.class, Shape.of(spec.shape()),
-            VarHandleOp.sharedName(spec.path() + "/" + name));
-        Placeholder<TFloat32> feed = slot.withName(name + "_value")
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec.shape())));
-        ReadVariableOp<TFloat32> read = slot.withName(name + "_read").readVariableOp(h, TFloat32.class);
-        assigns.add(slot.assignVariableOp(h, feed));
-        (name.equals("m") ? m : v).put(spec.path(), h);
-        (name.equals("m") ? mFeed : vFeed).put(spec.path(), feed);
-        (name.equals("m") ? mRead : vRead).put(spec.path(), read);
-      }
-    }
-    assignState = tf.withControlDependencies(assigns).withName("assign_optimizer_state").noOp();
+    super(tf, specs);
 
     // OptimizerV2._prepare_local: local_step = cast(iterations + 1); beta_1_power = beta_1 ** local_step.
-    Operand<TFloat32> localStep = opt.dtypes.cast(opt.math.add(iterationsRead, opt.constant(1L)), TFloat32.class);
+    Operand<TFloat32> localStep = opt.dtypes.cast(opt.math.add(slots.iterationsRead, opt.constant(1L)), TFloat32.class);
     Operand<TFloat32> beta1 = opt.constant(adam.beta1());
     Operand<TFloat32> beta2 = opt.constant(adam.beta2());
     Operand<TFloat32> beta1Power = opt.math.pow(beta1, localStep);
@@ -100,14 +52,13 @@ public final class AdamGraph {
       Operand<TFloat32> grad = (Operand<TFloat32>) gradients.get(i);
       Ops u = opt.withSubScope("update_" + path.replace('/', '_'));
       if (arithmetic == AdamArithmetic.KERAS2) {
-        updates.add(u.train.resourceApplyAdam(weights.get(i), m.get(path), v.get(path), beta1Power, beta2Power,
+        updates.add(u.train.resourceApplyAdam(weights.get(i), slots.m.get(path), slots.v.get(path), beta1Power, beta2Power,
             learningRate, beta1, beta2, epsilon, grad));
       } else {
-        updates.add(keras3Update(u, adam, weights.get(i), m.get(path), v.get(path), grad, alpha, epsilon));
+        updates.add(keras3Update(u, adam, weights.get(i), slots.m.get(path), slots.v.get(path), grad, alpha, epsilon));
       }
     }
-    step = opt.withControlDependencies(updates).withName("increment_iter")
-        .assignAddVariableOp(iterations, opt.constant(1L));
+    setStep(updates);
   }
 
   /**
@@ -134,60 +85,5 @@ public final class AdamGraph {
    */
   public static float oneMinus(float beta) {
     return (float) (1.0 - Double.parseDouble(Float.toString(beta)));
-  }
-
-  /** The op that applies one update to every weight and advances {@code iterations}. */
-  public Op step() {
-    return step;
-  }
-
-  public Placeholder<TFloat32> learningRate() {
-    return learningRate;
-  }
-
-  /** Zero moments and iteration 0, as a fresh Keras optimizer starts. */
-  public void reset(Session session) {
-    Map<String, float[]> zeros = new LinkedHashMap<>();
-    for (WeightSpec spec : specs) {
-      zeros.put(spec.path(), new float[Math.toIntExact(spec.size())]);
-    }
-    assign(session, new OptimizerState(0, zeros, zeros));
-  }
-
-  public void assign(Session session, OptimizerState state) {
-    List<Tensor> fed = new ArrayList<>();
-    try {
-      Session.Runner runner = session.runner();
-      TInt64 it = TInt64.scalarOf(state.iterations());
-      fed.add(it);
-      runner.feed(iterationsFeed, it);
-      for (WeightSpec spec : specs) {
-        TFloat32 mt = Tensors.floats(spec.shape(), state.m(spec.path()));
-        fed.add(mt);
-        TFloat32 vt = Tensors.floats(spec.shape(), state.v(spec.path()));
-        fed.add(vt);
-        runner.feed(mFeed.get(spec.path()), mt).feed(vFeed.get(spec.path()), vt);
-      }
-      runner.addTarget(assignState).run().close();
-    } finally {
-      fed.forEach(Tensor::close);
-    }
-  }
-
-  public OptimizerState read(Session session) {
-    Session.Runner runner = session.runner().fetch(iterationsRead);
-    for (WeightSpec spec : specs) {
-      runner.fetch(mRead.get(spec.path())).fetch(vRead.get(spec.path()));
-    }
-    Map<String, float[]> ms = new LinkedHashMap<>();
-    Map<String, float[]> vs = new LinkedHashMap<>();
-    try (Result r = runner.run()) {
-      long iter = Tensors.scalarLong(r.get(0));
-      for (int i = 0; i < specs.size(); i++) {
-        ms.put(specs.get(i).path(), Tensors.toFloats(r.get(1 + 2 * i)));
-        vs.put(specs.get(i).path(), Tensors.toFloats(r.get(2 + 2 * i)));
-      }
-      return new OptimizerState(iter, ms, vs);
-    }
   }
 }

@@ -67,11 +67,11 @@ public final class Trainer {
     }
     List<EpochLogs> history = new ArrayList<>();
     TrainingPosition where = position;
-    try (TrainingGraph graph = new TrainingGraph(architecture, config.adam(), config.adamArithmetic(),
-            Device.sessionConfig(config.threads(), config.device()), config.device());
+    try (TrainingGraph graph = new TrainingGraph(architecture, config.optimizer(), config.adamArithmetic(),
+            config.fromLogits(), config.seed(), Device.sessionConfig(config.threads(), config.device()), config.device());
         TfShuffle tfShuffle = config.tfShuffle() == null ? null
             : new TfShuffle(train.size(), config.shuffleBuffer(), config.tfShuffle(), position.completedEpochs());
-        TFloat32 learningRate = TFloat32.scalarOf(config.adam().learningRate())) {
+        TFloat32 learningRate = TFloat32.scalarOf(config.optimizer().learningRate())) {
       graph.load(initial, state);
       GraphDef graphDef = graph.graphDef(); // ~16 KB (weights are fed, not constants): cheap once per fit
       listeners.forEach(l -> l.onGraphBuilt(graphDef));

@@ -2,6 +2,7 @@ package io.tfjmnist.training;
 
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.AdamArithmetic;
+import io.tfjmnist.optimizers.Optimizer;
 
 /**
  * The quickstart's recipe as settings: {@code shuffle(10000).batch(32)}, {@code Adam()}, 5 epochs.
@@ -12,9 +13,13 @@ import io.tfjmnist.optimizers.AdamArithmetic;
  * @param tfShuffle Python's shuffle seeds: the batch order then comes from TF's own shuffle kernel
  *     ({@link TfShuffle}) instead of Java's {@code ShuffleBuffer} drawn from {@code seed}; null for Java's
  * @param adamArithmetic how Adam's update is computed in float32 (null: Keras 2's fused kernel)
+ * @param optimizer the optimizer trained with: a model file's compiled one (Adam, SGD, RMSprop); null
+ *     for {@code adam}
+ * @param fromLogits whether the loss reads the model's output as logits (Keras's
+ *     {@code SparseCategoricalCrossentropy(from_logits=True)}) rather than as probabilities
  */
 public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads,
-    String device, TfShuffle.Seeds tfShuffle, AdamArithmetic adamArithmetic) {
+    String device, TfShuffle.Seeds tfShuffle, AdamArithmetic adamArithmetic, Optimizer optimizer, boolean fromLogits) {
 
   public TrainingConfig {
     if (epochs < 1) {
@@ -31,6 +36,12 @@ public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam 
     }
     device = Device.parse(device);
     adamArithmetic = adamArithmetic == null ? AdamArithmetic.KERAS2 : adamArithmetic;
+    optimizer = optimizer == null ? adam : optimizer;
+  }
+
+  public TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads,
+      String device, TfShuffle.Seeds tfShuffle, AdamArithmetic adamArithmetic) {
+    this(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, tfShuffle, adamArithmetic, null, false);
   }
 
   public TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam adam, long seed, int threads,
@@ -48,39 +59,49 @@ public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam 
   }
 
   public TrainingConfig withEpochs(int e) {
-    return new TrainingConfig(e, batchSize, shuffleBuffer, adam, seed, threads, device, tfShuffle, adamArithmetic);
+    return new TrainingConfig(e, batchSize, shuffleBuffer, adam, seed, threads, device, tfShuffle, adamArithmetic, optimizer, fromLogits);
   }
 
   public TrainingConfig withBatchSize(int b) {
-    return new TrainingConfig(epochs, b, shuffleBuffer, adam, seed, threads, device, tfShuffle, adamArithmetic);
+    return new TrainingConfig(epochs, b, shuffleBuffer, adam, seed, threads, device, tfShuffle, adamArithmetic, optimizer, fromLogits);
   }
 
   public TrainingConfig withShuffleBuffer(int s) {
-    return new TrainingConfig(epochs, batchSize, s, adam, seed, threads, device, tfShuffle, adamArithmetic);
+    return new TrainingConfig(epochs, batchSize, s, adam, seed, threads, device, tfShuffle, adamArithmetic, optimizer, fromLogits);
   }
 
+  /** Adam with {@code a}'s hyperparameters, replacing the optimizer. */
   public TrainingConfig withAdam(Adam a) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads, device, tfShuffle, adamArithmetic);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads, device, tfShuffle, adamArithmetic, a, fromLogits);
   }
 
   public TrainingConfig withSeed(long s) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, s, threads, device, tfShuffle, adamArithmetic);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, s, threads, device, tfShuffle, adamArithmetic, optimizer, fromLogits);
   }
 
   public TrainingConfig withDevice(String d) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, d, tfShuffle, adamArithmetic);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, d, tfShuffle, adamArithmetic, optimizer, fromLogits);
   }
 
   /** Python's batch order from TF's shuffle kernel with these seeds; null returns to Java's own order. */
   public TrainingConfig withTfShuffle(TfShuffle.Seeds seeds) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, seeds, adamArithmetic);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, seeds, adamArithmetic, optimizer, fromLogits);
   }
 
   public TrainingConfig withAdamArithmetic(AdamArithmetic a) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, tfShuffle, a);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, tfShuffle, a, optimizer, fromLogits);
   }
 
   public TrainingConfig withThreads(int t) {
-    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, t, device, tfShuffle, adamArithmetic);
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, t, device, tfShuffle, adamArithmetic, optimizer, fromLogits);
+  }
+
+  /**
+   * A model file's compiled optimizer and loss: the run trains with {@code o} (an Adam also becomes
+   * {@link #adam()}), and its loss reads the output as logits when {@code logits}.
+   */
+  public TrainingConfig withCompile(Optimizer o, boolean logits) {
+    Adam a = o instanceof Adam given ? given : adam;
+    return new TrainingConfig(epochs, batchSize, shuffleBuffer, a, seed, threads, device, tfShuffle, adamArithmetic, o, logits);
   }
 }

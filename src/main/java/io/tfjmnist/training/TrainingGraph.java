@@ -6,7 +6,8 @@ import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.losses.SparseCategoricalCrossentropy;
 import io.tfjmnist.model.ModelGraph;
-import io.tfjmnist.optimizers.AdamGraph;
+import io.tfjmnist.optimizers.Optimizer;
+import io.tfjmnist.optimizers.OptimizerGraph;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ public final class TrainingGraph implements AutoCloseable {
   private final Graph graph;
   private final Session session;
   private final ModelGraph model;
-  private final AdamGraph adam;
+  private final OptimizerGraph adam;
+  private final TFloat32 trainingOn;
   private final Placeholder<TInt64> labels;
   private final Operand<TFloat32> loss;
   private final Placeholder<TInt32> evalBatch;
@@ -62,13 +64,23 @@ public final class TrainingGraph implements AutoCloseable {
   /** @param arithmetic how Adam's update is computed: Keras 2's fused kernel or Keras 3's separate ops */
   public TrainingGraph(ModelArchitecture architecture, Adam optimizer, AdamArithmetic arithmetic, ConfigProto config,
       String device) {
+    this(architecture, optimizer, arithmetic, false, 0, config, device);
+  }
+
+  /**
+   * @param optimizer Adam, SGD or RMSprop ({@link OptimizerGraph#build})
+   * @param fromLogits whether the loss reads the model's output as logits
+   * @param seed the seed of the layers' random draws in training (Dropout's masks)
+   */
+  public TrainingGraph(ModelArchitecture architecture, Optimizer optimizer, AdamArithmetic arithmetic, boolean fromLogits,
+      long seed, ConfigProto config, String device) {
     this.device = device;
     graph = new Graph();
     try {
       Ops tf = Device.place(Ops.create(graph), device);
-      model = ModelGraph.build(tf, architecture);
+      model = ModelGraph.buildForTraining(tf, architecture, seed);
       labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-      SparseCategoricalCrossentropy xent = new SparseCategoricalCrossentropy(tf, model, labels);
+      SparseCategoricalCrossentropy xent = new SparseCategoricalCrossentropy(tf, model, labels, fromLogits);
       loss = xent.loss();
       // Evaluation runs large chunks and forms the quickstart's batch means from them. Keras's batch
       // loss is TF's Sum over the batch's [b] losses, divided by b; a float32 sum in another order
@@ -93,16 +105,17 @@ public final class TrainingGraph implements AutoCloseable {
           tf.dtypes.cast(tf.math.equal(predicted, labels), TFloat32.class), tf.constant(0));
 
       List<Output<?>> reads = new ArrayList<>();
-      model.weightReads().forEach(r -> reads.add(r.asOutput()));
+      model.trainableWeightReads().forEach(r -> reads.add(r.asOutput()));
       Output<?>[] grads = graph.addGradients("gradients", new Output<?>[] {xent.logits().asOutput()},
           reads.toArray(new Output<?>[0]), new Output<?>[] {xent.dLogits().asOutput()});
-      List<VarHandleOp> vars = new ArrayList<>(model.variables().values());
-      adam = new AdamGraph(tf, optimizer, arithmetic, architecture.weights(), vars, Arrays.asList(grads));
+      List<VarHandleOp> vars = model.trainableVariables();
+      adam = OptimizerGraph.build(tf, optimizer, arithmetic, architecture.trainableWeights(), vars, Arrays.asList(grads));
       session = config == null ? new Session(graph) : new Session(graph, config);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
     }
+    trainingOn = TFloat32.scalarOf(1f);
   }
 
   /** Loads weights and optimizer state (a fresh optimizer when {@code state} is null). */
@@ -141,11 +154,14 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** A runner that feeds one batch and runs the Adam update. */
   private Session.Runner stepRunner(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate) {
-    return session.runner()
+    Session.Runner runner = session.runner()
         .feed(model.input(), images)
         .feed(labels, batchLabels)
         .feed(adam.learningRate(), learningRate)
+        .feed(model.training(), trainingOn)
         .addTarget(adam.step());
+    model.trainingUpdates().forEach(runner::addTarget);
+    return runner;
   }
 
   /** Loss and correct count without updating anything; {@code predictions} receives argmax per image if non-null. */
@@ -211,7 +227,7 @@ public final class TrainingGraph implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
+    try (trainingOn) {
       session.close();
     } finally {
       graph.close();

@@ -70,9 +70,22 @@ public final class TrainingJob {
     }
   }
 
-  /** The same job with a replay's additions: initial weights, step log, step limit. */
+  /**
+   * The same job with a replay's additions: initial weights, step log, step limit. When the initial
+   * model's file was saved compiled (a {@code .keras}), its optimizer and loss replace the config's,
+   * as Keras's {@code load_model} restores them.
+   */
   public TrainingJob withReplay(Replay r) {
-    return new TrainingJob(config, options, r == null ? Replay.NONE : r);
+    Replay replayed = r == null ? Replay.NONE : r;
+    TrainingConfig compiled = replayed.initialWeights() == null ? config
+        : ModelFiles.compileConfig(replayed.initialWeights())
+            .map(c -> config.withCompile(c.optimizer(), c.fromLogits())).orElse(config);
+    return new TrainingJob(compiled, options, replayed);
+  }
+
+  /** The settings the job trains with (a model file's compiled optimizer and loss included). */
+  public TrainingConfig config() {
+    return config;
   }
 
   /**
@@ -437,7 +450,7 @@ public final class TrainingJob {
       try {
         ModelFiles.write(options.weights(), LoadedModel.of(saved, result.optimizerState(),
             TrainingProvenance.of(config, options, replay, data, started, Instant.now(), epochLogs(result, savedEpoch),
-                validating() ? "val" : "test")), config.adam());
+                validating() ? "val" : "test")), config.optimizer());
       } catch (TfjMnistException e) {
         throw savedElsewhere(e, result);
       }

@@ -37,8 +37,10 @@ final class TrainingProvenance {
     c.put("seed", String.valueOf(config.seed()));
     c.put("shuffle", config.tfShuffle() == null ? "java (seed)"
         : "tf (global seed " + config.tfShuffle().global() + ", op seed " + config.tfShuffle().op() + ")");
-    c.put("optimizer", "Adam(learning_rate=" + config.adam().learningRate() + ", beta_1=" + config.adam().beta1()
-        + ", beta_2=" + config.adam().beta2() + ", epsilon=" + config.adam().epsilon() + ")");
+    c.put("optimizer", config.optimizer().describe());
+    if (config.fromLogits()) {
+      c.put("loss", "SparseCategoricalCrossentropy(from_logits=True)");
+    }
     c.put("adam_arithmetic", config.adamArithmetic().name().toLowerCase(java.util.Locale.ROOT));
     c.put("kernels", BuildInfo.kernels());
     c.put("threads", String.valueOf(config.threads()));

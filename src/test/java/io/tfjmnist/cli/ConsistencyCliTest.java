@@ -43,7 +43,7 @@ class ConsistencyCliTest {
     assertUsageError(Cli.run("show", "--dataset", "cifar10"), "cifar10");
     assertUsageError(Cli.run("predict", "x.png", "--preprocess", "foo"), "Unknown preprocessing 'foo'");
     assertUsageError(Cli.run("train", "--validation-split", "-0.1"), "--validation-split must be at least 0 and below 1, got -0.1.");
-    assertUsageError(Cli.run("train", "--weights", "w.keras"), "Keras 3 weights files must end in .weights.h5");
+    assertUsageError(Cli.run("train", "--weights", "w.h5"), "Keras 3 weights files must end in .weights.h5, a whole model in .keras");
     assertUsageError(Cli.run("train", "--validation-split", "1"), "--validation-split");
     assertUsageError(Cli.run("train", "--early-stopping", "x:y"), "--early-stopping");
     assertUsageError(Cli.run("train", "--restore-best-weights"), "--restore-best-weights needs --early-stopping");

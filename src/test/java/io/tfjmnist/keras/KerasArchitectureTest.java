@@ -101,9 +101,10 @@ class KerasArchitectureTest {
   @Test
   void unsupportedThingsAreNamed() {
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> build(INPUT + ","
-        + "{\"class_name\": \"BatchNormalization\", \"config\": {\"name\": \"bn\"}}"));
-    assertTrue(e.getMessage().contains("'bn'") && e.getMessage().contains("BatchNormalization")
-        && e.getMessage().contains("not supported") && e.getMessage().contains("test.json"), e.getMessage());
+        + "{\"class_name\": \"LayerNormalization\", \"config\": {\"name\": \"ln\"}}"));
+    assertTrue(e.getMessage().contains("'ln'") && e.getMessage().contains("LayerNormalization")
+        && e.getMessage().contains("not supported") && e.getMessage().contains("test.json")
+        && e.getMessage().contains("supported: InputLayer") && e.getMessage().contains("BatchNormalization"), e.getMessage());
 
     e = assertThrows(TfjMnistException.class, () -> build(INPUT + ","
         + "{\"class_name\": \"Flatten\", \"config\": {\"name\": \"f\"}},"

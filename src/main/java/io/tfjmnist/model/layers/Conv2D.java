@@ -23,6 +23,7 @@ public final class Conv2D implements Layer {
   private final String padding;
   private final Activation activation;
   private final long[] inputShape;
+  private final boolean useBias;
 
   /** Stride 1, as the quickstart's {@code Conv2D(32, 3, activation='relu')}. */
   public Conv2D(String name, int filters, int kernelHeight, int kernelWidth, String padding,
@@ -36,6 +37,12 @@ public final class Conv2D implements Layer {
    */
   public Conv2D(String name, int filters, int kernelHeight, int kernelWidth, int strideHeight,
       int strideWidth, String padding, Activation activation, long[] inputShape) {
+    this(name, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, activation, inputShape, true);
+  }
+
+  /** @param useBias Keras's {@code use_bias}: without it the layer has no {@code bias} weight */
+  public Conv2D(String name, int filters, int kernelHeight, int kernelWidth, int strideHeight,
+      int strideWidth, String padding, Activation activation, long[] inputShape, boolean useBias) {
     Pooling.requireImage("Conv2D", inputShape);
     this.name = name;
     this.filters = filters;
@@ -46,6 +53,7 @@ public final class Conv2D implements Layer {
     this.padding = Pooling.padding(padding);
     this.activation = activation;
     this.inputShape = inputShape.clone();
+    this.useBias = useBias;
   }
 
   @Override
@@ -55,9 +63,9 @@ public final class Conv2D implements Layer {
 
   @Override
   public List<WeightSpec> weights() {
-    return List.of(
-        new WeightSpec(name, "kernel", new long[] {kernelHeight, kernelWidth, inputShape[2], filters}, Initializer.GLOROT_UNIFORM),
-        new WeightSpec(name, "bias", new long[] {filters}, Initializer.ZEROS));
+    WeightSpec kernel = new WeightSpec(name, "kernel", new long[] {kernelHeight, kernelWidth, inputShape[2], filters},
+        Initializer.GLOROT_UNIFORM);
+    return useBias ? List.of(kernel, new WeightSpec(name, "bias", new long[] {filters}, Initializer.ZEROS)) : List.of(kernel);
   }
 
   @Override
@@ -73,7 +81,7 @@ public final class Conv2D implements Layer {
     Ops scope = tf.withSubScope(name);
     Operand<TFloat32> conv = scope.nn.conv2d(input, w.get("kernel"),
         List.of(1L, (long) strideHeight, (long) strideWidth, 1L), padding);
-    return activation.apply(scope, scope.nn.biasAdd(conv, w.get("bias")));
+    return activation.apply(scope, useBias ? scope.nn.biasAdd(conv, w.get("bias")) : conv);
   }
 
   /**
@@ -105,6 +113,6 @@ public final class Conv2D implements Layer {
         ? scope.reshape(perChannel, scope.constant(new long[] {out[0], out[1], -1, filters}))
         : scope.sum(perChannel, scope.constant(3));
     Operand<TFloat32> conv = scope.linalg.transpose(summed, scope.constant(new int[] {2, 0, 1, 3}));
-    return activation.apply(scope, scope.nn.biasAdd(conv, w.get("bias")));
+    return activation.apply(scope, useBias ? scope.nn.biasAdd(conv, w.get("bias")) : conv);
   }
 }

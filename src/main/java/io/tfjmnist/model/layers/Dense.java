@@ -14,8 +14,15 @@ public final class Dense implements Layer {
   private final int units;
   private final long inputUnits;
   private final Activation activation;
+  private final boolean useBias;
 
   public Dense(String name, int units, Activation activation, long inputUnits) {
+    this(name, units, activation, inputUnits, true);
+  }
+
+  /** @param useBias Keras's {@code use_bias}: without it the layer has no {@code bias} weight */
+  public Dense(String name, int units, Activation activation, long inputUnits, boolean useBias) {
+    this.useBias = useBias;
     this.name = name;
     this.units = units;
     this.activation = activation;
@@ -33,9 +40,8 @@ public final class Dense implements Layer {
 
   @Override
   public List<WeightSpec> weights() {
-    return List.of(
-        new WeightSpec(name, "kernel", new long[] {inputUnits, units}, Initializer.GLOROT_UNIFORM),
-        new WeightSpec(name, "bias", new long[] {units}, Initializer.ZEROS));
+    WeightSpec kernel = new WeightSpec(name, "kernel", new long[] {inputUnits, units}, Initializer.GLOROT_UNIFORM);
+    return useBias ? List.of(kernel, new WeightSpec(name, "bias", new long[] {units}, Initializer.ZEROS)) : List.of(kernel);
   }
 
   @Override
@@ -54,6 +60,7 @@ public final class Dense implements Layer {
    */
   public Operand<TFloat32> preActivation(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w) {
     Ops scope = tf.withSubScope(name);
-    return scope.nn.biasAdd(scope.linalg.matMul(input, w.get("kernel")), w.get("bias"));
+    Operand<TFloat32> product = scope.linalg.matMul(input, w.get("kernel"));
+    return useBias ? scope.nn.biasAdd(product, w.get("bias")) : product;
   }
 }

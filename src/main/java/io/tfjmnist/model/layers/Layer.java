@@ -4,7 +4,9 @@ import io.tfjmnist.model.WeightSpec;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -38,5 +40,25 @@ public interface Layer {
    */
   default Operand<TFloat32> callPerImage(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights) {
     return call(tf, input, weights);
+  }
+
+  /**
+   * The layer as {@code fit} calls it. {@code training} is a float32 scalar, 1 in a training step and
+   * 0 when the same graph evaluates; only layers that behave differently in training (Dropout)
+   * read it. {@code seed} is the op-level seed for the layer's random draws.
+   */
+  default Operand<TFloat32> callInTraining(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights,
+      Operand<TFloat32> training, long seed) {
+    return call(tf, input, weights);
+  }
+
+  /**
+   * Ops a training step runs besides the forward pass and the optimizer, given the layer's input in
+   * that step: BatchNormalization's moving-statistics updates. {@code variables} maps each of
+   * {@link #weights()}'s names to its variable.
+   */
+  default List<Op> trainingUpdates(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights,
+      Map<String, VarHandleOp> variables) {
+    return List.of();
   }
 }

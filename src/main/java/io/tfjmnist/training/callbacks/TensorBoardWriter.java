@@ -181,7 +181,7 @@ public final class TensorBoardWriter implements TrainingListener, AutoCloseable 
 
   @Override
   public void onTrainBegin(TrainingConfig config, int trainSize, int stepsPerEpoch) {
-    this.learningRate = config.adam().learningRate();
+    this.learningRate = config.optimizer().learningRate();
   }
 
   @Override

@@ -1,0 +1,133 @@
+package io.tfjmnist.model.layers;
+
+import io.tfjmnist.model.WeightSpec;
+import io.tfjmnist.model.WeightSpec.Initializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras 3 {@code BatchNormalization(axis=-1, momentum, epsilon, center, scale)} over the last
+ * axis. Weights in Keras's order: {@code gamma} (when scale), {@code beta} (when center), then the
+ * non-trainable {@code moving_mean} and {@code moving_variance}. At inference it normalises with the
+ * moving statistics; in a training step with the batch's {@code tf.nn.moments} (mean, then the mean
+ * squared difference from the mean, the mean held constant for the gradient), and the step also
+ * sets {@code moving = moving * momentum + batch * (1 - momentum)}, each as Keras 3 writes it. Both
+ * normalise as {@code tf.nn.batch_normalization} does:
+ * {@code inv = rsqrt(variance + epsilon) * gamma; x * inv + (beta - mean * inv)}.
+ */
+public final class BatchNormalization implements Layer {
+  private final String name;
+  private final long[] shape;
+  private final double momentum;
+  private final double epsilon;
+  private final boolean center;
+  private final boolean scale;
+
+  public BatchNormalization(String name, double momentum, double epsilon, boolean center, boolean scale,
+      long[] inputShape) {
+    this.name = name;
+    this.shape = inputShape.clone();
+    this.momentum = momentum;
+    this.epsilon = epsilon;
+    this.center = center;
+    this.scale = scale;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public long[] outputShape() {
+    return shape.clone();
+  }
+
+  private long channels() {
+    return shape[shape.length - 1];
+  }
+
+  @Override
+  public List<WeightSpec> weights() {
+    long[] c = {channels()};
+    List<WeightSpec> w = new ArrayList<>();
+    if (scale) {
+      w.add(new WeightSpec(name(), "gamma", c, Initializer.ONES));
+    }
+    if (center) {
+      w.add(new WeightSpec(name(), "beta", c, Initializer.ZEROS));
+    }
+    w.add(new WeightSpec(name(), "moving_mean", c, Initializer.ZEROS, false));
+    w.add(new WeightSpec(name(), "moving_variance", c, Initializer.ONES, false));
+    return w;
+  }
+
+  @Override
+  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w) {
+    Ops scope = tf.withSubScope(name());
+    return normalize(scope, input, w.get("moving_mean"), w.get("moving_variance"), w);
+  }
+
+  /**
+   * The batch's statistics where {@code training} is 1, the moving ones where it is 0: a blend
+   * {@code t * batch + (1 - t) * moving} that is exactly one or the other for t in {0, 1}.
+   */
+  @Override
+  public Operand<TFloat32> callInTraining(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w,
+      Operand<TFloat32> training, long seed) {
+    Ops scope = tf.withSubScope(name());
+    Operand<TFloat32>[] moments = moments(scope, input);
+    Operand<TFloat32> notTraining = scope.math.sub(scope.constant(1f), training);
+    Operand<TFloat32> mean = scope.math.add(scope.math.mul(training, moments[0]),
+        scope.math.mul(notTraining, w.get("moving_mean")));
+    Operand<TFloat32> variance = scope.math.add(scope.math.mul(training, moments[1]),
+        scope.math.mul(notTraining, w.get("moving_variance")));
+    return normalize(scope, input, mean, variance, w);
+  }
+
+  @Override
+  public List<Op> trainingUpdates(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w,
+      Map<String, VarHandleOp> variables) {
+    Ops scope = tf.withSubScope(name() + "_update");
+    Operand<TFloat32>[] moments = moments(scope, input);
+    Operand<TFloat32> m = scope.constant((float) momentum);
+    Operand<TFloat32> oneMinus = scope.constant((float) (1.0 - momentum)); // a Python float, then float32
+    return List.of(
+        scope.assignVariableOp(variables.get("moving_mean"),
+            scope.math.add(scope.math.mul(w.get("moving_mean"), m), scope.math.mul(moments[0], oneMinus))),
+        scope.assignVariableOp(variables.get("moving_variance"),
+            scope.math.add(scope.math.mul(w.get("moving_variance"), m), scope.math.mul(moments[1], oneMinus))));
+  }
+
+  /** {@code tf.nn.moments} over every axis but the last: {mean, variance}. */
+  @SuppressWarnings("unchecked")
+  private Operand<TFloat32>[] moments(Ops scope, Operand<TFloat32> input) {
+    int rank = shape.length + 1;
+    int[] axes = new int[rank - 1];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = i;
+    }
+    Operand<TFloat32> mean = scope.math.mean(input, scope.constant(axes), org.tensorflow.op.math.Mean.keepDims(true));
+    Operand<TFloat32> variance = scope.math.mean(scope.math.squaredDifference(input, scope.stopGradient(mean)),
+        scope.constant(axes), org.tensorflow.op.math.Mean.keepDims(true));
+    long[] flat = {channels()};
+    return new Operand[] {scope.reshape(mean, scope.constant(flat)), scope.reshape(variance, scope.constant(flat))};
+  }
+
+  private Operand<TFloat32> normalize(Ops scope, Operand<TFloat32> x, Operand<TFloat32> mean, Operand<TFloat32> variance,
+      Map<String, Operand<TFloat32>> w) {
+    Operand<TFloat32> inv = scope.math.rsqrt(scope.math.add(variance, scope.constant((float) epsilon)));
+    if (scale) {
+      inv = scope.math.mul(inv, w.get("gamma"));
+    }
+    Operand<TFloat32> shift = center ? scope.math.sub(w.get("beta"), scope.math.mul(mean, inv))
+        : scope.math.neg(scope.math.mul(mean, inv));
+    return scope.math.add(scope.math.mul(x, inv), shift);
+  }
+}
