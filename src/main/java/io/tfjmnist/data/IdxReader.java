@@ -205,7 +205,13 @@ public final class IdxReader {
         // A count pinned by a known data set is the real size: allocate it once, not by doubling.
         boolean exact = !gzip || (expected != null && expected.count() != ANY_COUNT);
         byte[] payload = readPayload(in, payloadBytes, exact);
-        long extra = drain(in);
+        long extra;
+        try {
+          extra = drain(in);
+        } catch (OutOfMemoryError e) {
+          // the payload fitted, but only just: the heap is as short as if it had not
+          throw HeapLimit.tooLarge(payloadBytes, "Reading " + file + " (" + declared + ")");
+        }
         if (extra > DRAIN_LIMIT) {
           throw fail("is longer than its header says: its header declares " + declared + ", so it should hold "
               + expectedBytes + " bytes" + uncompressed() + ", but it holds more than " + bytesRead);
