@@ -1,5 +1,6 @@
 package io.tfjmnist.cli;
 
+import io.tfjmnist.training.TrainingOptions;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.modelfiles.ModelFiles;
@@ -161,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path prefix = weights != null ? weights : Path.of(data.dataset.kerasName());
     validateFlags(prefix);
-    TrainingJob.Options options = options(prefix);
+    TrainingOptions options = options(prefix);
     TrainingJob training = new TrainingJob(config, options).withReplay(replay); // a bad file: exit 1, as when read
     // Another run on these folders, or a read-only or full one, is refused before the data is read.
     try (TrainingOutputs claim = training.claimOutputs()) {
@@ -265,7 +266,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--resume needs --checkpoint-dir: the folder the interrupted run saved its checkpoints in.");
     }
-    if (checkpointDir != null && TrainingJob.Options.sharesStateFile(checkpointDir, prefix)) {
+    if (checkpointDir != null && TrainingOptions.sharesStateFile(checkpointDir, prefix)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-dir must not be the folder of"
           + " --weights (" + checkpointDir + "): both keep a 'checkpoint' state file there.");
     }
@@ -287,8 +288,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** The callbacks' flags as job options (already checked by {@link #validateFlags}). */
-  private TrainingJob.Options options(Path prefix) {
-    TrainingJob.Options.Builder b = TrainingJob.Options.saveTo(prefix)
+  private TrainingOptions options(Path prefix) {
+    TrainingOptions.Builder b = TrainingOptions.saveTo(prefix)
         .checkpointDir(checkpointDir)
         .resume(resume)
         .logdir(logdir)

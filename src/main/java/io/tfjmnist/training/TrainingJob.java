@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The {@code train} command's work as a library call: the quickstart's training run plus what Keras
@@ -32,22 +31,22 @@ import java.util.function.Consumer;
  * service can run the same job and the CLI decides what the user sees:
  *
  * <pre>{@code
- * TrainingJob.Prepared job = new TrainingJob(config, TrainingJob.Options.saveTo(Path.of("mnist"))
+ * TrainingJob.Prepared job = new TrainingJob(config, TrainingOptions.saveTo(Path.of("mnist"))
  *     .checkpointDir(Path.of("ckpts")).resume(true).build()).prepare(data);  // restores, trains nothing yet
  * TrainingJob.Outcome outcome = job.run(List.of(myProgressListener));
  * }</pre>
  */
 public final class TrainingJob {
   private final TrainingConfig config;
-  private final Options options;
+  private final TrainingOptions options;
   private final Replay replay;
   private TrainingOutputs claimed; // taken early by claimOutputs(), else by run()
 
-  public TrainingJob(TrainingConfig config, Options options) {
+  public TrainingJob(TrainingConfig config, TrainingOptions options) {
     this(config, options, Replay.NONE);
   }
 
-  private TrainingJob(TrainingConfig config, Options options, Replay replay) {
+  private TrainingJob(TrainingConfig config, TrainingOptions options, Replay replay) {
     this.config = Objects.requireNonNull(config, "config");
     this.options = Objects.requireNonNull(options, "options");
     this.replay = Objects.requireNonNull(replay, "replay");
@@ -97,148 +96,6 @@ public final class TrainingJob {
     return ModelFiles.read(file); // a checkpoint's .index file is accepted as its prefix
   }
 
-  /**
-   * What the job keeps and writes besides training itself, as a value; built with {@link #saveTo}.
-   *
-   * @param weights where the final weights go ({@code save_weights} prefix, or {@code NAME.weights.h5})
-   * @param checkpointDir where per-epoch checkpoints are kept; null for none
-   * @param resume whether to continue from the newest checkpoint in {@code checkpointDir}
-   * @param logdir TensorBoard's folder; null for none
-   * @param history the per-epoch CSV; null for none
-   * @param plotHistory the curves' PNG; null for none
-   * @param earlyStopping Keras's {@code EarlyStopping} settings; each run makes its own callback from
-   *     them, and its outcome comes back in {@link Completed#earlyStopping()}
-   * @param validationSplit the fraction of the training set held out for evaluation; 0 for none
-   * @param onFirstSignal what the first SIGINT or SIGTERM also does, told which came first ("INT" or
-   *     "TERM"), e.g. tell the user; null keeps both signals' default meaning
-   */
-  public record Options(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history, Path plotHistory,
-      Optional<EarlyStopping.Settings> earlyStopping, double validationSplit, Consumer<String> onFirstSignal) {
-
-    public Options {
-      Objects.requireNonNull(weights, "weights");
-      earlyStopping = earlyStopping == null ? Optional.empty() : earlyStopping;
-      if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
-        throw new IllegalArgumentException("the validation split must be 0 (none) or in (0, 1), got " + validationSplit);
-      }
-      if (resume && checkpointDir == null) {
-        throw new IllegalArgumentException("resuming needs the checkpoint folder the interrupted run saved its checkpoints in");
-      }
-      if (checkpointDir != null && sharesStateFile(checkpointDir, weights)) {
-        throw new IllegalArgumentException("the checkpoint folder " + checkpointDir
-            + " must not be the folder of the final weights: both keep a 'checkpoint' state file there");
-      }
-    }
-
-    /** Starts the options of a job that saves its final weights under {@code weights} ({@code save_weights} prefix). */
-    public static Builder saveTo(Path weights) {
-      return new Builder(weights);
-    }
-
-    /**
-     * Whether two folders would share a {@code checkpoint} state file: the checkpoint folder and
-     * the folder of the final weights must differ, since {@code save_weights} writes one there too.
-     */
-    public static boolean sharesStateFile(Path checkpointDir, Path weights) {
-      Path a = checkpointDir.toAbsolutePath().normalize();
-      Path b = weights.toAbsolutePath().normalize().getParent();
-      return a.equals(b);
-    }
-
-    /** Settings one at a time; {@link #build} checks that they fit together. */
-    public static final class Builder {
-      private final Path weights;
-      private Path checkpointDir;
-      private boolean resume;
-      private Path logdir;
-      private Path history;
-      private Path plotHistory;
-      private EarlyStopping.Settings earlyStopping;
-      private double validationSplit;
-      private Consumer<String> onFirstSignal;
-
-      private Builder(Path weights) {
-        this.weights = Objects.requireNonNull(weights, "weights");
-      }
-
-      /** Keeps a resumable checkpoint ({@link CheckpointManager}) in {@code dir} after every epoch. */
-      public Builder checkpointDir(Path dir) {
-        this.checkpointDir = dir;
-        return this;
-      }
-
-      /** Continues from the newest checkpoint in {@link #checkpointDir} (from the start when there is none yet). */
-      public Builder resume(boolean resume) {
-        this.resume = resume;
-        return this;
-      }
-
-      /** TensorBoard event files in {@code dir/train} and {@code dir/validation}. */
-      public Builder logdir(Path dir) {
-        this.logdir = dir;
-        return this;
-      }
-
-      /** Per-epoch metrics as CSV ({@link CsvLogger}). */
-      public Builder history(Path csv) {
-        this.history = csv;
-        return this;
-      }
-
-      /** Loss and accuracy curves as a PNG, redrawn every epoch ({@link HistoryPlot}). */
-      public Builder plotHistory(Path png) {
-        this.plotHistory = png;
-        return this;
-      }
-
-      /** Keras's {@code EarlyStopping} with these settings; the run makes its own callback. */
-      public Builder earlyStopping(EarlyStopping.Settings settings) {
-        this.earlyStopping = settings;
-        return this;
-      }
-
-      /** The settings of {@code callback} (only its settings: its counters are not shared with the run). */
-      public Builder earlyStopping(EarlyStopping callback) {
-        return earlyStopping(callback == null ? null : callback.settings());
-      }
-
-      /**
-       * Holds out the last {@code fraction} of the training set and evaluates on it instead of the
-       * test set (Keras's {@code validation_split}); 0 for none.
-       */
-      public Builder validationSplit(double fraction) {
-        if (fraction != 0 && !(fraction > 0 && fraction < 1)) {
-          throw new IllegalArgumentException("the validation split must be 0 (none) or in (0, 1), got " + fraction);
-        }
-        this.validationSplit = fraction;
-        return this;
-      }
-
-      /**
-       * Takes over SIGINT while training: the first Ctrl-C stops after the current step (the run then
-       * ends {@link Interrupted}) and calls {@code onFirstCtrlC}, e.g. to tell the user; a second one
-       * exits as usual. Without it, Ctrl-C keeps its default meaning.
-       */
-      public Builder handleCtrlC(Runnable onFirstCtrlC) {
-        Objects.requireNonNull(onFirstCtrlC, "onFirstCtrlC");
-        return handleStopSignals(signal -> onFirstCtrlC.run());
-      }
-
-      /**
-       * As {@link #handleCtrlC}, for SIGINT and SIGTERM alike (a container stop is a SIGTERM), telling
-       * {@code onFirstSignal} which one came first: "INT" or "TERM".
-       */
-      public Builder handleStopSignals(Consumer<String> onFirstSignal) {
-        this.onFirstSignal = Objects.requireNonNull(onFirstSignal, "onFirstSignal");
-        return this;
-      }
-
-      public Options build() {
-        return new Options(weights, checkpointDir, resume, logdir, history, plotHistory,
-            Optional.ofNullable(earlyStopping), validationSplit, onFirstSignal);
-      }
-    }
-  }
 
   /** The checkpoint a resumed job continues from. */
   public record Resumed(Path checkpoint, TrainingProgress progress) {}

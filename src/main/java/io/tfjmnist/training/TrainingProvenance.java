@@ -21,7 +21,7 @@ final class TrainingProvenance {
 
   private TrainingProvenance() {}
 
-  static Provenance of(TrainingConfig config, TrainingJob.Options options, TrainingJob.Replay replay, MnistData data,
+  static Provenance of(TrainingConfig config, TrainingOptions options, TrainingJob.Replay replay, MnistData data,
       Instant started, Instant ended, EpochLogs last, String evaluationPrefix) {
     Map<String, String> software = new LinkedHashMap<>();
     software.put("project_version", BuildInfo.projectVersion());

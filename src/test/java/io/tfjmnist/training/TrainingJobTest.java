@@ -64,7 +64,7 @@ class TrainingJobTest {
     try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
       System.setOut(capture);
       System.setErr(capture);
-      outcome = new TrainingJob(CONFIG, TrainingJob.Options.saveTo(weights).build()).run(small());
+      outcome = new TrainingJob(CONFIG, TrainingOptions.saveTo(weights).build()).run(small());
     } finally {
       System.setOut(realOut);
       System.setErr(realErr);
@@ -83,10 +83,10 @@ class TrainingJobTest {
   @Test
   void optionsAreValuesAndEachRunCountsEpochsWithItsOwnEarlyStopping() {
     EarlyStopping.Settings patience1 = new EarlyStopping.Settings("loss", 1, 0f, EarlyStopping.Mode.AUTO, false);
-    TrainingJob.Options a = TrainingJob.Options.saveTo(dir.resolve("w")).earlyStopping(patience1).build();
-    TrainingJob.Options b = TrainingJob.Options.saveTo(dir.resolve("w")).earlyStopping(new EarlyStopping("loss", 1)).build();
+    TrainingOptions a = TrainingOptions.saveTo(dir.resolve("w")).earlyStopping(patience1).build();
+    TrainingOptions b = TrainingOptions.saveTo(dir.resolve("w")).earlyStopping(new EarlyStopping("loss", 1)).build();
     assertEquals(a, b, "the same settings, given as a callback or as settings");
-    assertThrows(IllegalArgumentException.class, () -> TrainingJob.Options.saveTo(dir.resolve("w")).resume(true).build());
+    assertThrows(IllegalArgumentException.class, () -> TrainingOptions.saveTo(dir.resolve("w")).resume(true).build());
     TrainingJob.Completed first = assertInstanceOf(TrainingJob.Completed.class, new TrainingJob(CONFIG, a).run(small()));
     TrainingJob.Completed second = assertInstanceOf(TrainingJob.Completed.class, new TrainingJob(CONFIG, a).run(small()));
     EarlyStopping one = first.earlyStopping().orElseThrow();
@@ -122,7 +122,7 @@ class TrainingJobTest {
   @Test
   void aStopRequestSavesWhereItStoppedToResumeFrom() {
     Path weights = dir.resolve("mnist");
-    TrainingJob.Prepared job = new TrainingJob(CONFIG, TrainingJob.Options.saveTo(weights).build()).prepare(small());
+    TrainingJob.Prepared job = new TrainingJob(CONFIG, TrainingOptions.saveTo(weights).build()).prepare(small());
     assertTrue(job.resumed().isEmpty());
     assertEquals("Test", job.evaluationName());
     TrainingJob.Interrupted stopped = assertInstanceOf(TrainingJob.Interrupted.class, job.run(List.of(new StopAfter(7))));
@@ -133,7 +133,7 @@ class TrainingJobTest {
     assertFalse(Files.exists(CheckpointSaver.indexFile(weights)), "no final weights for an interrupted run");
     assertThrows(IllegalStateException.class, () -> job.run(List.of()), "a prepared job runs once");
 
-    TrainingJob.Prepared resumed = new TrainingJob(CONFIG, TrainingJob.Options.saveTo(weights)
+    TrainingJob.Prepared resumed = new TrainingJob(CONFIG, TrainingOptions.saveTo(weights)
         .checkpointDir(stopped.checkpointDir()).resume(true).build()).prepare(small());
     assertEquals(stopped.checkpoint(), resumed.resumed().orElseThrow().checkpoint());
     assertEquals(7, resumed.resumed().orElseThrow().progress().stepInEpoch());
@@ -144,12 +144,12 @@ class TrainingJobTest {
   void optionsThatCannotWorkAreRefusedInTheLibrarysWords() {
     Path weights = dir.resolve("mnist");
     IllegalArgumentException resume = assertThrows(IllegalArgumentException.class,
-        () -> TrainingJob.Options.saveTo(weights).resume(true).build());
+        () -> TrainingOptions.saveTo(weights).resume(true).build());
     assertTrue(resume.getMessage().contains("checkpoint folder"), resume.getMessage());
     IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
-        () -> TrainingJob.Options.saveTo(weights).checkpointDir(dir).build());
+        () -> TrainingOptions.saveTo(weights).checkpointDir(dir).build());
     assertTrue(same.getMessage().contains("must not be the folder of the final weights"), same.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> TrainingJob.Options.saveTo(weights).validationSplit(1.0));
+    assertThrows(IllegalArgumentException.class, () -> TrainingOptions.saveTo(weights).validationSplit(1.0));
     for (IllegalArgumentException e : List.of(resume, same)) {
       assertFalse(e.getMessage().contains("--"), "no flag names in the library: " + e.getMessage());
     }
