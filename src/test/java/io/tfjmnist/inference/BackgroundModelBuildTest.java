@@ -67,7 +67,10 @@ class BackgroundModelBuildTest {
     for (int i = 0; i < 3; i++) {
       ImageClassifier.Outcome o = streamed.get(3 - i);
       assertNull(o.result().image(), "no picture kept");
-      assertArrayEquals(upFront.get(i).result().prediction().probabilities(), o.result().prediction().probabilities());
+      // another place in the batch: the same function, not necessarily the same last bits (TF's
+      // Eigen matmul sums a row by its place in some batch sizes)
+      assertArrayEquals(upFront.get(i).result().prediction().probabilities(), o.result().prediction().probabilities(),
+          1e-6f);
     }
     assertEquals(4, background.size());
     for (int i = 0; i < 3; i++) {
