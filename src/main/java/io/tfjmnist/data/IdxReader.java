@@ -210,7 +210,7 @@ public final class IdxReader {
           extra = drain(in);
         } catch (OutOfMemoryError e) {
           // the payload fitted, but only just: the heap is as short as if it had not
-          throw HeapLimit.tooLarge(payloadBytes, "Reading " + file + " (" + declared + ")");
+          throw HeapLimit.tooLarge(payloadBytes, reading());
         }
         if (extra > DRAIN_LIMIT) {
           throw fail("is longer than its header says: its header declares " + declared + ", so it should hold "
@@ -308,8 +308,13 @@ public final class IdxReader {
       }
     }
 
+    /** What a heap refusal names: the file and what its header declares. */
+    private String reading() {
+      return "Reading " + file + " (" + declared + ")";
+    }
+
     private byte[] readPayload(InputStream in, int payloadBytes, boolean exact) throws IOException {
-      String what = "Reading " + file + " (" + declared + ")";
+      String what = reading();
       byte[] payload =
           HeapLimit.bytes(exact ? payloadBytes : Math.min(payloadBytes, INITIAL_GZIP_BUFFER), payloadBytes, what);
       int filled = 0;
