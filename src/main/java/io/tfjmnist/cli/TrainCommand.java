@@ -4,6 +4,7 @@ import io.tfjmnist.training.TrainingOptions;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.modelfiles.ModelFiles;
+import io.tfjmnist.modelfiles.ModelKind;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
@@ -111,8 +112,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Python's batch order: TF's own shuffle kernel seeded as tf.random.set_seed(GLOBAL) + shuffle(..., seed=OP).")
   String tfShuffle;
 
-  @Option(names = "--adam", defaultValue = "keras2", paramLabel = "keras2|keras3",
-      description = "Adam's float32 arithmetic: keras2 (TF's fused ApplyAdam) or keras3 (Keras 3's separate ops) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--adam", paramLabel = "keras2|keras3",
+      description = "Adam's float32 arithmetic: keras2 (TF's fused ApplyAdam) or keras3 (Keras 3's separate ops) (default: "
+          + "keras3 for a --model .keras, whose compiled Adam is Keras 3's; keras2 otherwise).")
   String adamArithmetic;
 
   @Option(names = {"--model", "--initial-weights"}, paramLabel = "FILE",
@@ -155,7 +157,8 @@ final class TrainCommand implements Callable<Integer> {
       config = new TrainingConfig(epochs, batchSize, shuffleBuffer,
           Adam.kerasDefaults().withLearningRate(learningRate), seed, deterministic ? 1 : threads, device)
           .withTfShuffle(tfShuffleSeeds)
-          .withAdamArithmetic(AdamArithmetic.parse(adamArithmetic));
+          .withAdamArithmetic(adamArithmetic != null ? AdamArithmetic.parse(adamArithmetic)
+              : isKerasModel(initialWeights) ? AdamArithmetic.KERAS3 : AdamArithmetic.KERAS2);
       replay = new TrainingJob.Replay(initialWeights, stepLog, maxSteps);
     } catch (IllegalArgumentException | TfjMnistException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -167,6 +170,15 @@ final class TrainCommand implements Callable<Integer> {
     // Another run on these folders, or a read-only or full one, is refused before the data is read.
     try (TrainingOutputs claim = training.claimOutputs()) {
       return train(training, data.load());
+    }
+  }
+
+  /** Whether {@code path} is a {@code .keras} file; a missing or unreadable one is reported when the job reads it. */
+  private static boolean isKerasModel(Path path) {
+    try {
+      return path != null && ModelFiles.kindOf(path) == ModelKind.KERAS_MODEL;
+    } catch (TfjMnistException e) {
+      return false;
     }
   }
 
