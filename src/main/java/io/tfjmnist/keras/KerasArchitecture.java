@@ -41,12 +41,15 @@ public final class KerasArchitecture {
     List<Integer> index = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     long[] shape = inputShape;
+    int defaultSeeds = 0; // Python random draws Keras made building the layers so far, in config order
     for (int i = 0; i < chain.size(); i++) {
       KerasModelConfig.LayerConfig c = chain.get(i);
+      int seedsBefore = defaultSeeds;
+      defaultSeeds += KerasLayerFactory.defaultSeedDraws(c);
       if (c.className().equals("InputLayer")) {
         continue;
       }
-      Layer layer = KerasLayerFactory.create(c, shape, where);
+      Layer layer = KerasLayerFactory.create(c, shape, where, seedsBefore);
       if (layer instanceof Dropout) {
         notes.add(c.className() + " '" + c.name() + "' is the identity at inference and is rebuilt as such.");
       }

@@ -36,11 +36,35 @@ final class KerasLayerFactory {
   private KerasLayerFactory() {}
 
   /**
+   * How many seeds Keras 3 draws from Python's {@code random} when it builds this layer
+   * ({@code make_default_seed}): one per random initializer whose config has {@code seed: null}, and
+   * one for the layer's own SeedGenerator when its {@code seed} is null (Dropout and kin with a rate
+   * above 0 own one).
+   */
+  static int defaultSeedDraws(KerasModelConfig.LayerConfig c) {
+    int draws = 0;
+    var fields = c.config().fields();
+    while (fields.hasNext()) {
+      JsonNode v = fields.next().getValue();
+      JsonNode inner = v.path("config");
+      if (v.has("class_name") && inner.has("seed") && inner.get("seed").isNull()) {
+        draws++;
+      }
+    }
+    JsonNode seed = c.config().get("seed");
+    if (seed != null && seed.isNull() && c.config().path("rate").asDouble(1) > 0) {
+      draws++;
+    }
+    return draws;
+  }
+
+  /**
    * @param c the layer's config
    * @param inputShape per-example input shape (no batch dimension)
    * @param where the file the config came from, for messages
+   * @param defaultSeedsBefore seeds Keras drew from Python's {@code random} for the layers built before this one
    */
-  static Layer create(KerasModelConfig.LayerConfig c, long[] inputShape, String where) {
+  static Layer create(KerasModelConfig.LayerConfig c, long[] inputShape, String where, int defaultSeedsBefore) {
     JsonNode cfg = c.config();
     String name = c.name();
     try {
@@ -134,7 +158,9 @@ final class KerasLayerFactory {
         }
         default -> {
           if (INFERENCE_IDENTITY.contains(c.className())) {
-            return new Dropout(name, cfg.path("rate").asDouble(0), inputShape);
+            JsonNode seed = cfg.get("seed");
+            Long fixed = seed == null || seed.isNull() ? null : seed.asLong();
+            return new Dropout(name, cfg.path("rate").asDouble(0), fixed, defaultSeedsBefore, inputShape);
           }
           throw new TfjMnistException("Keras layer '" + name + "' of class " + c.className() + " in " + where
               + " is not supported (supported: " + String.join(", ", SUPPORTED) + ").");

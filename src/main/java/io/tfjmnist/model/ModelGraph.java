@@ -4,6 +4,7 @@ import io.tfjmnist.model.layers.Activation;
 import io.tfjmnist.model.layers.ActivationLayer;
 import io.tfjmnist.model.layers.Dense;
 import io.tfjmnist.model.layers.Layer;
+import io.tfjmnist.model.layers.TrainingInputs;
 import io.tfjmnist.tensors.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import org.tensorflow.op.core.ReadVariableOp;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * A model's forward pass added to a TF graph with the Ops API. Each weight is a resource variable
@@ -36,6 +38,8 @@ public final class ModelGraph {
   public static final String PROBABILITIES = "probabilities";
   /** Name of the training flag of {@link #buildForTraining}: float32 scalar, 1 in training steps. */
   public static final String TRAINING = "training";
+  /** Name of the step counter of {@link #buildForTraining}: int64 scalar, the steps done before this one. */
+  public static final String STEP = "step";
 
   private final ModelArchitecture architecture;
   private final Placeholder<TFloat32> input;
@@ -46,13 +50,13 @@ public final class ModelGraph {
   private final Operand<TFloat32> logits;
   private final Operand<TFloat32> probabilities;
   private final boolean softmaxOutput;
-  private final Operand<TFloat32> training;
+  private final TrainingInputs trainingInputs;
   private final List<Op> trainingUpdates;
 
   private ModelGraph(ModelArchitecture architecture, Placeholder<TFloat32> input,
       Map<String, VarHandleOp> variables, Map<String, ReadVariableOp<TFloat32>> reads,
       Map<String, Placeholder<TFloat32>> assignFeeds, Op assignAll, Operand<TFloat32> logits,
-      Operand<TFloat32> probabilities, boolean softmaxOutput, Operand<TFloat32> training, List<Op> trainingUpdates) {
+      Operand<TFloat32> probabilities, boolean softmaxOutput, TrainingInputs trainingInputs, List<Op> trainingUpdates) {
     this.architecture = architecture;
     this.input = input;
     this.variables = variables;
@@ -62,25 +66,29 @@ public final class ModelGraph {
     this.logits = logits;
     this.probabilities = probabilities;
     this.softmaxOutput = softmaxOutput;
-    this.training = training;
+    this.trainingInputs = trainingInputs;
     this.trainingUpdates = List.copyOf(trainingUpdates);
   }
 
   /** Adds the architecture's variables and forward pass to {@code tf}'s graph. */
   public static ModelGraph build(Ops tf, ModelArchitecture architecture) {
-    return build(tf, architecture, 0, null, 0);
+    return build(tf, architecture, 0, null);
   }
 
   /**
    * A graph for {@code fit} and {@code evaluate} alike: layers that behave differently in training
-   * (Dropout) read the scalar {@link #training()} flag, 1 in a training step and 0 (its default)
+   * (Dropout, BatchNormalization) read the scalar {@link #training()} flag, 1 in a training step and 0 (its default)
    * otherwise, so evaluation runs them as inference does.
    *
-   * @param seed the op-level seed of the layers' random draws (Dropout's masks)
+   * Dropout's masks also read the {@link #step()} counter, fed with each step.
+   *
+   * @param globalSeed the seed Keras's {@code set_random_seed} had before the model was built:
+   *     Dropout draws Keras 3's masks from it
    */
-  public static ModelGraph buildForTraining(Ops tf, ModelArchitecture architecture, long seed) {
+  public static ModelGraph buildForTraining(Ops tf, ModelArchitecture architecture, long globalSeed) {
     Operand<TFloat32> training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(0f), Shape.scalar());
-    return build(tf, architecture, 0, training, seed);
+    Operand<TInt64> step = tf.withName(STEP).placeholderWithDefault(tf.constant(0L), Shape.scalar());
+    return build(tf, architecture, 0, new TrainingInputs(training, step, globalSeed));
   }
 
   /**
@@ -99,11 +107,10 @@ public final class ModelGraph {
     if (runSize < 1) {
       throw new IllegalArgumentException("runSize must be at least 1, got " + runSize);
     }
-    return build(tf, architecture, runSize, null, 0);
+    return build(tf, architecture, runSize, null);
   }
 
-  private static ModelGraph build(Ops tf, ModelArchitecture architecture, int runSize, Operand<TFloat32> training,
-      long seed) {
+  private static ModelGraph build(Ops tf, ModelArchitecture architecture, int runSize, TrainingInputs training) {
     long[] inputShape = new long[architecture.inputShape().length + 1];
     inputShape[0] = -1;
     System.arraycopy(architecture.inputShape(), 0, inputShape, 1, inputShape.length - 1);
@@ -154,7 +161,7 @@ public final class ModelGraph {
         softmaxOutput = true;
       } else if (training != null) {
         updates.addAll(layer.trainingUpdates(tf, x, w, handlesOf(layer, variables)));
-        x = layer.callInTraining(tf, x, w, training, seed);
+        x = layer.callInTraining(tf, x, w, training);
       } else {
         x = runSize > 0 && images == null ? layer.callPerImage(tf, x, w) : layer.call(tf, x, w);
       }
@@ -206,7 +213,12 @@ public final class ModelGraph {
 
   /** The training flag of {@link #buildForTraining}; null in other graphs. */
   public Operand<TFloat32> training() {
-    return training;
+    return trainingInputs == null ? null : trainingInputs.training();
+  }
+
+  /** The step counter of {@link #buildForTraining}; null in other graphs. */
+  public Operand<TInt64> step() {
+    return trainingInputs == null ? null : trainingInputs.step();
   }
 
   public boolean hasSoftmaxOutput() {

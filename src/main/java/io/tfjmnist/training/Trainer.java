@@ -68,7 +68,7 @@ public final class Trainer {
     List<EpochLogs> history = new ArrayList<>();
     TrainingPosition where = position;
     try (TrainingGraph graph = new TrainingGraph(architecture, config.optimizer(), config.adamArithmetic(),
-            config.fromLogits(), config.seed(), Device.sessionConfig(config.threads(), config.device()), config.device());
+            config.fromLogits(), config.kerasGlobalSeed(), Device.sessionConfig(config.threads(), config.device()), config.device());
         TfShuffle tfShuffle = config.tfShuffle() == null ? null
             : new TfShuffle(train.size(), config.shuffleBuffer(), config.tfShuffle(), position.completedEpochs());
         TFloat32 learningRate = TFloat32.scalarOf(config.optimizer().learningRate())) {
@@ -99,7 +99,8 @@ public final class Trainer {
           int size = Math.min(config.batchSize(), order.length - from);
           float batchLoss;
           try (BatchFeeder.Batch batch = feeder.batch(order, from, size)) {
-            TrainingGraph.BatchMetrics m = graph.trainStep(batch.images(), batch.labels(), learningRate);
+            TrainingGraph.BatchMetrics m = graph.trainStep(batch.images(), batch.labels(), learningRate,
+                (long) (epoch - 1) * steps + step);
             batchLoss = m.loss();
             loss.update(m.loss());
             accuracy.update(m.correct(), size);

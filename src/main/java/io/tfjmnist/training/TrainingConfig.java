@@ -83,6 +83,15 @@ public record TrainingConfig(int epochs, int batchSize, int shuffleBuffer, Adam 
     return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, d, tfShuffle, adamArithmetic, optimizer, fromLogits);
   }
 
+  /**
+   * The seed {@code keras.utils.set_random_seed} is taken to have had when the model was built:
+   * {@code tfShuffle}'s global seed when given (a replay of a Python run), else {@code seed}. Dropout
+   * draws Keras 3's masks from it.
+   */
+  public long kerasGlobalSeed() {
+    return tfShuffle != null ? tfShuffle.global() : seed;
+  }
+
   /** Python's batch order from TF's shuffle kernel with these seeds; null returns to Java's own order. */
   public TrainingConfig withTfShuffle(TfShuffle.Seeds seeds) {
     return new TrainingConfig(epochs, batchSize, shuffleBuffer, adam, seed, threads, device, seeds, adamArithmetic, optimizer, fromLogits);

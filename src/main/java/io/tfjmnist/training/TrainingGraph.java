@@ -70,7 +70,8 @@ public final class TrainingGraph implements AutoCloseable {
   /**
    * @param optimizer Adam, SGD or RMSprop ({@link OptimizerGraph#build})
    * @param fromLogits whether the loss reads the model's output as logits
-   * @param seed the seed of the layers' random draws in training (Dropout's masks)
+   * @param seed the global seed Keras's {@code set_random_seed} had when the model was built, from
+   *     which Dropout draws Keras 3's masks
    */
   public TrainingGraph(ModelArchitecture architecture, Optimizer optimizer, AdamArithmetic arithmetic, boolean fromLogits,
       long seed, ConfigProto config, String device) {
@@ -132,9 +133,21 @@ public final class TrainingGraph implements AutoCloseable {
     }
   }
 
-  /** Runs forward, backward and one Adam update on a batch; returns the batch's metrics before the update. */
+  /** The first training step: {@link #trainStep(TFloat32, TInt64, TFloat32, long)} with step 0. */
   public BatchMetrics trainStep(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate) {
-    try (Result r = stepRunner(images, batchLabels, learningRate)
+    return trainStep(images, batchLabels, learningRate, 0);
+  }
+
+  /**
+   * Runs forward, backward and one optimizer update on a batch; returns the batch's metrics before
+   * the update.
+   *
+   * @param step the steps done before this one in the whole fit (Dropout's masks depend on it, as
+   *     Keras's SeedGenerator counter does)
+   */
+  public BatchMetrics trainStep(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate, long step) {
+    try (TInt64 stepTensor = TInt64.scalarOf(step);
+        Result r = stepRunner(images, batchLabels, learningRate, stepTensor)
         .fetch(loss)
         .fetch(correct)
         .run()) {
@@ -147,14 +160,16 @@ public final class TrainingGraph implements AutoCloseable {
    * which kernels ran and for how long); returns TF's run metadata.
    */
   public RunMetadata profiledTrainStep(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate, RunOptions options) {
-    try (Result r = stepRunner(images, batchLabels, learningRate).setOptions(options).runAndFetchMetadata()) {
+    try (TInt64 step = TInt64.scalarOf(0);
+        Result r = stepRunner(images, batchLabels, learningRate, step).setOptions(options).runAndFetchMetadata()) {
       return r.getMetadata().orElseThrow();
     }
   }
 
   /** A runner that feeds one batch and runs the Adam update. */
-  private Session.Runner stepRunner(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate) {
+  private Session.Runner stepRunner(TFloat32 images, TInt64 batchLabels, TFloat32 learningRate, TInt64 step) {
     Session.Runner runner = session.runner()
+        .feed(model.step(), step)
         .feed(model.input(), images)
         .feed(labels, batchLabels)
         .feed(adam.learningRate(), learningRate)

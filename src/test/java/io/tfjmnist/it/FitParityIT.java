@@ -25,22 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * it untrained and compiled as {@code .keras} and fits one epoch on {@code shuffle(10000, seed=S).batch(32)};
  * the jar trains the same file with {@code --tf-shuffle G:S} and saves a {@code .keras} that Keras
  * then loads without custom objects. The seeds change from run to run (printed, and named in a
- * failure). Goals, per model:
+ * failure). Every model replays Keras's {@code fit} bit for bit in the Eigen kernels on both sides:
+ * every step's loss identical (compared through the running mean Keras logs, formed from Java's step
+ * losses in float32 as Keras's {@code Mean} forms it), so the epoch loss is identical too:
  * <ul>
- *   <li>LeNet-like (average pooling, SGD with Nesterov momentum) and the MLP (Rescaling, a bias-free
- *       layer, logits with {@code from_logits=True}, RMSprop with momentum), in the Eigen kernels on both
- *       sides: every step's loss identical (compared through the running mean Keras logs, formed from
- *       Java's step losses in float32 as Keras's {@code Mean} forms it), so the epoch loss is identical too;
- *   <li>the CNN with Dropout (Adam), in the default kernels: Java draws other dropout masks than Keras's
- *       seed generator, so test accuracy within 0.6 points and epoch loss within 3 %;
- *   <li>the Functional model with BatchNormalization (SGD): epoch loss within 0.5 % and test accuracy within
- *       0.6 points (its gradient through the batch statistics differs from Python's in the last bit from
- *       the eighth step on, and the runs drift apart as any two diverged runs do).
+ *   <li>LeNet-like (average pooling, SGD with Nesterov momentum);
+ *   <li>the MLP (Rescaling, a bias-free layer, logits with {@code from_logits=True}, RMSprop with momentum);
+ *   <li>the CNN with Dropout (Adam): Java draws Keras 3's masks, from the seed Keras drew from Python's
+ *       {@code random} after {@code set_random_seed(G)} and the step counter;
+ *   <li>the Functional model with BatchNormalization (SGD).
  * </ul>
- * The last two are statistical with random seeds, so their bounds hold the spread measured between
- * runs rather than the issue's goals (0.1 points, 0.5 %; 0.3 points, 2 % with Dropout): seed pairs gave
- * the BatchNormalization model 0.02, 0.17 and 0.45 points apart, and the Dropout model 0.30 % and
- * 1.85 % apart in loss, half an epoch in. A wrong update still fails them by far.
+ * The default (oneDNN) kernels part from Keras in the last bit within a few steps (TF 2.18 here, 2.21
+ * in Python), after which two runs drift apart as any two diverged runs do; their loss and accuracy
+ * gaps are measured in docs/training-keras-models.md, not asserted here, as they are a random spread.
  * One epoch on the first {@value #TRAIN_SIZE} of MNIST's training images (the four full epochs took 7.4
  * minutes on a loaded 2-core machine, beyond what CI gives one test; docs/training-keras-models.md has
  * the full-epoch figures and their commands), evaluated on all 10,000 test images. Needs Python with
@@ -78,17 +75,17 @@ class FitParityIT {
   }
 
   @Test
-  void cnnWithDropoutMeetsTheDropoutGoals() throws Exception {
-    Run r = fitAndTrain("cnn_dropout", null);
-    assertTrue(r.lossGap() <= 0.03, r.context() + ": epoch loss " + r.lossGap() * 100 + " % apart");
-    assertTrue(r.accuracyGap() <= 0.6, r.context() + ": test accuracy " + r.accuracyGap() + " points apart");
+  void cnnWithDropoutReplaysFitBitForBitWithKerasMasksInTheEigenKernels() throws Exception {
+    Run r = fitAndTrain("cnn_dropout", "eigen");
+    assertEquals(r.pythonRunning().size(), r.identicalSteps(), r.context() + ": step " + r.firstDifferent() + " differs");
+    assertEquals((float) r.pythonEpoch().get("loss").asDouble(), r.javaLoss(), r.context());
   }
 
   @Test
-  void functionalWithBatchNormalizationMeetsTheDefaultKernelGoals() throws Exception {
-    Run r = fitAndTrain("functional_bn", null);
-    assertTrue(r.lossGap() <= 0.005, r.context() + ": epoch loss " + r.lossGap() * 100 + " % apart");
-    assertTrue(r.accuracyGap() <= 0.6, r.context() + ": test accuracy " + r.accuracyGap() + " points apart");
+  void functionalWithBatchNormalizationReplaysFitBitForBitInTheEigenKernels() throws Exception {
+    Run r = fitAndTrain("functional_bn", "eigen");
+    assertEquals(r.pythonRunning().size(), r.identicalSteps(), r.context() + ": step " + r.firstDifferent() + " differs");
+    assertEquals((float) r.pythonEpoch().get("loss").asDouble(), r.javaLoss(), r.context());
   }
 
   /**

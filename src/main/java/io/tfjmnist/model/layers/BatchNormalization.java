@@ -80,22 +80,31 @@ public final class BatchNormalization implements Layer {
    */
   @Override
   public Operand<TFloat32> callInTraining(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w,
-      Operand<TFloat32> training, long seed) {
+      TrainingInputs inputs) {
     Ops scope = tf.withSubScope(name());
-    Operand<TFloat32>[] moments = moments(scope, input);
+    Operand<TFloat32> training = inputs.training();
     Operand<TFloat32> notTraining = scope.math.sub(scope.constant(1f), training);
+    // The input's gradient is the sum of three shares: through x * inv (a), the variance (c) and the
+    // mean (b). Keras's graph sums them as (a + c) + b: TF's graph optimizer sorts an AddN's inputs
+    // by name, and Keras's names (batchnorm/mul_1, moments/mul_1, moments/truediv) sort that way.
+    // Java's gradient ops are named by op type (Reshape, Reshape, Div) and would sort as (b + c) + a,
+    // which differs in the last bit. So x * inv and the variance read the input through a product
+    // with (1 - t) + t, exactly 1 for t in {0, 1} but not foldable, as TF cannot see it is 1: their
+    // shares meet there first, and two-way sums do not depend on order.
+    Operand<TFloat32> sharedInput = scope.math.mul(input, scope.math.add(notTraining, training));
+    Operand<TFloat32>[] moments = moments(scope, input, sharedInput);
     Operand<TFloat32> mean = scope.math.add(scope.math.mul(training, moments[0]),
         scope.math.mul(notTraining, w.get("moving_mean")));
     Operand<TFloat32> variance = scope.math.add(scope.math.mul(training, moments[1]),
         scope.math.mul(notTraining, w.get("moving_variance")));
-    return normalize(scope, input, mean, variance, w);
+    return normalize(scope, sharedInput, mean, variance, w);
   }
 
   @Override
   public List<Op> trainingUpdates(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w,
       Map<String, VarHandleOp> variables) {
     Ops scope = tf.withSubScope(name() + "_update");
-    Operand<TFloat32>[] moments = moments(scope, input);
+    Operand<TFloat32>[] moments = moments(scope, input, input);
     Operand<TFloat32> m = scope.constant((float) momentum);
     Operand<TFloat32> oneMinus = scope.constant((float) (1.0 - momentum)); // a Python float, then float32
     return List.of(
@@ -105,16 +114,19 @@ public final class BatchNormalization implements Layer {
             scope.math.add(scope.math.mul(w.get("moving_variance"), m), scope.math.mul(moments[1], oneMinus))));
   }
 
-  /** {@code tf.nn.moments} over every axis but the last: {mean, variance}. */
+  /**
+   * {@code tf.nn.moments} over every axis but the last: {mean, variance}; the variance reads
+   * {@code forVariance}, the same values as {@code input}.
+   */
   @SuppressWarnings("unchecked")
-  private Operand<TFloat32>[] moments(Ops scope, Operand<TFloat32> input) {
+  private Operand<TFloat32>[] moments(Ops scope, Operand<TFloat32> input, Operand<TFloat32> forVariance) {
     int rank = shape.length + 1;
     int[] axes = new int[rank - 1];
     for (int i = 0; i < axes.length; i++) {
       axes[i] = i;
     }
     Operand<TFloat32> mean = scope.math.mean(input, scope.constant(axes), org.tensorflow.op.math.Mean.keepDims(true));
-    Operand<TFloat32> variance = scope.math.mean(scope.math.squaredDifference(input, scope.stopGradient(mean)),
+    Operand<TFloat32> variance = scope.math.mean(scope.math.squaredDifference(forVariance, scope.stopGradient(mean)),
         scope.constant(axes), org.tensorflow.op.math.Mean.keepDims(true));
     long[] flat = {channels()};
     return new Operand[] {scope.reshape(mean, scope.constant(flat)), scope.reshape(variance, scope.constant(flat))};

@@ -43,12 +43,11 @@ public interface Layer {
   }
 
   /**
-   * The layer as {@code fit} calls it. {@code training} is a float32 scalar, 1 in a training step and
-   * 0 when the same graph evaluates; only layers that behave differently in training (Dropout)
-   * read it. {@code seed} is the op-level seed for the layer's random draws.
+   * The layer as {@code fit} calls it; only layers that behave differently in training (Dropout,
+   * BatchNormalization) read {@code inputs}.
    */
   default Operand<TFloat32> callInTraining(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights,
-      Operand<TFloat32> training, long seed) {
+      TrainingInputs inputs) {
     return call(tf, input, weights);
   }
 
