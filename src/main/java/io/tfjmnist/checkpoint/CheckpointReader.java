@@ -225,7 +225,7 @@ public final class CheckpointReader implements AutoCloseable {
     }
     if (problems.isEmpty() && hasObjectGraph()) {
       try {
-        KerasObjectGraph.checkAgainst(objectGraph(), index);
+        ObjectGraphListing.checkAgainst(objectGraph(), index);
       } catch (TfjMnistException ex) {
         problems.add(ex.getMessage().replaceFirst("\\.$", ""));
       }

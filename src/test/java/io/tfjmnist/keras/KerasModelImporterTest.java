@@ -1,5 +1,7 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
+import io.tfjmnist.savedmodel.SavedModelFiles;
+import io.tfjmnist.savedmodel.Fixtures;
 import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.keras.KerasCheckpointWeights;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
