@@ -12,7 +12,7 @@ import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.SlotVariableReference;
 
 /** What {@code inspect} shows of an object graph, and its check against the checkpoint's keys. */
-final class ObjectGraphListing {
+public final class ObjectGraphListing {
   private ObjectGraphListing() {}
 
   /**
@@ -24,7 +24,7 @@ final class ObjectGraphListing {
    * #0 (root)
    * #1 conv1
    * #5 conv1/kernel
-   *     KerasObjectGraph.VARIABLE_VALUE: conv1/kernel/.ATTRIBUTES/KerasObjectGraph.VARIABLE_VALUE (my_model/conv2d/kernel)
+   *     VARIABLE_VALUE: conv1/kernel/.ATTRIBUTES/VARIABLE_VALUE (my_model/conv2d/kernel)
    * #4 optimizer
    *     slot m of #5 conv1/kernel: #16
    * </pre>

@@ -19,6 +19,12 @@ public final class ObjectGraphPaths {
   private ObjectGraphPaths() {}
 
   /**
+   * The attribute under which a trackable variable's value is saved (TF's {@code VARIABLE_VALUE_KEY}),
+   * its checkpoint key being the object path plus {@code /.ATTRIBUTES/VARIABLE_VALUE}.
+   */
+  public static final String VARIABLE_VALUE = "VARIABLE_VALUE";
+
+  /**
    * The object path of every node reachable from the root (node 0) through children, breadth-first,
    * the first path winning as Python names checkpoint keys; the root's path is {@code ""}. Shared by
    * checkpoints' {@code TrackableObjectGraph} and SavedModels' {@code SavedObjectGraph}, whose nodes
@@ -107,14 +113,14 @@ public final class ObjectGraphPaths {
     return node;
   }
 
-  /** The {@code KerasObjectGraph.VARIABLE_VALUE} checkpoint key of the node at {@code path} ({@link #nodeAt}), if it is a variable. */
+  /** The {@value #VARIABLE_VALUE} checkpoint key of the node at {@code path} ({@link #nodeAt}), if it is a variable. */
   public static java.util.Optional<String> variableKey(TrackableObjectGraph graph, String path) {
     int node = nodeAt(graph, path);
     if (node < 0) {
       return java.util.Optional.empty();
     }
     for (SerializedTensor a : graph.getNodes(node).getAttributesList()) {
-      if (a.getName().equals(KerasObjectGraph.VARIABLE_VALUE)) {
+      if (a.getName().equals(VARIABLE_VALUE)) {
         return java.util.Optional.of(a.getCheckpointKey());
       }
     }
@@ -122,7 +128,7 @@ public final class ObjectGraphPaths {
   }
 
   /**
-   * Every {@code KerasObjectGraph.VARIABLE_VALUE} attribute of the graph: object path ({@code conv1/kernel},
+   * Every {@value #VARIABLE_VALUE} attribute of the graph: object path ({@code conv1/kernel},
    * {@code conv1/kernel/.OPTIMIZER_SLOT/optimizer/m}) to checkpoint key, in node order.
    */
   public static Map<String, String> variableKeysByPath(TrackableObjectGraph g) {
@@ -131,7 +137,7 @@ public final class ObjectGraphPaths {
     for (int id = 0; id < g.getNodesCount(); id++) {
       String path = paths.getOrDefault(id, "#" + id);
       for (SerializedTensor a : g.getNodes(id).getAttributesList()) {
-        if (a.getName().equals(KerasObjectGraph.VARIABLE_VALUE)) {
+        if (a.getName().equals(VARIABLE_VALUE)) {
           out.put(path, a.getCheckpointKey());
         }
       }

@@ -1,7 +1,7 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.checkpoint.WeightsFormat;
+import io.tfjmnist.modelfiles.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,7 +14,7 @@ final class SavedModelPaths {
    * which flags take it.
    */
   static void requireNotKerasFile(Path dir) {
-    if (dir != null && Files.isRegularFile(dir) && WeightsFormat.hasKerasSuffix(dir)) {
+    if (dir != null && Files.isRegularFile(dir) && ModelFiles.hasKerasSuffix(dir)) {
       throw new TfjMnistException(dir + " is a Keras file, not a SavedModel folder: give it as --model " + dir
           + " (parity: the Java side, against --saved-model DIR or --golden outputs from Python), or write a"
           + " SavedModel from it with export --model " + dir + ".");

@@ -2,10 +2,8 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.training.TrainingOptions;
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.modelfiles.ModelKind;
-import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.data.MnistData;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.AdamArithmetic;
@@ -241,7 +239,7 @@ final class TrainCommand implements Callable<Integer> {
     String optimizer = training.config().optimizer().kerasClassName();
     out.println(isKerasArchiveName(done.savedWeights())
         ? "Saved the model to " + done.savedWeights() + " (Keras 3 .keras, with " + optimizer + "'s state)"
-        : WeightsFiles.isKeras3WeightsName(done.savedWeights())
+        : ModelFiles.isKeras3WeightsName(done.savedWeights())
         ? "Saved weights to " + done.savedWeights() + " (Keras 3 .weights.h5, with " + optimizer + "'s state)"
         : "Saved weights to " + done.savedWeights() + ".index and " + done.savedWeights() + ".data-00000-of-00001, and"
             + " the state file " + done.savedWeights().resolveSibling("checkpoint")
@@ -256,7 +254,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Bad values are usage errors (exit 2), reported before the data is read or a graph built. */
   private void validateFlags(Path prefix) {
-    if (WeightsFormat.hasKerasSuffix(prefix) && !WeightsFiles.isKeras3WeightsName(prefix) && !isKerasArchiveName(prefix)) {
+    if (ModelFiles.hasKerasSuffix(prefix) && !ModelFiles.isKeras3WeightsName(prefix) && !isKerasArchiveName(prefix)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--weights " + prefix + ": Keras 3 weights files"
           + " must end in .weights.h5, a whole model in .keras (a name without a suffix saves a TF checkpoint).");
     }

@@ -2,7 +2,6 @@ package io.tfjmnist.inference;
 
 
 import io.tfjmnist.savedmodel.GoldenOutputs;
-import io.tfjmnist.savedmodel.KerasModelImporter;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.data.BatchFiller;
 import io.tfjmnist.data.Dataset;
@@ -10,7 +9,7 @@ import io.tfjmnist.data.Dataset;
 /**
  * Compares two probability producers on the same MNIST images (scaled {@code /255} as the quickstart
  * does): e.g. a Python SavedModel run by {@link SavedModelClassifier} against its Java rebuild
- * ({@code DigitClassifier.of(KerasModelImporter.fromSavedModel(dir).weights())}), or the Java
+ * ({@code DigitClassifier.of(ModelFiles.read(dir).weights())}), or the Java
  * model against {@link GoldenOutputs} from {@code python-reference/export.py}.
  */
 public final class Parity {

@@ -3,7 +3,7 @@ package io.tfjmnist.keras;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointReader;
-import io.tfjmnist.checkpoint.KerasObjectGraph;
+import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
@@ -40,7 +40,7 @@ import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
  * The first two are looked for at the root ({@code save_weights}, {@code tf.train.Checkpoint(model)})
  * and under {@code model/} ({@code tf.train.Checkpoint(model=model)}), with Keras 3's {@code _kernel}
  * for {@code kernel}. Object paths are resolved through the checkpoint's own object graph
- * ({@link KerasObjectGraph#variableKey(TrackableObjectGraph, String)}), so aliases ({@code layer-1}
+ * ({@link ObjectGraphPaths#variableKey(TrackableObjectGraph, String)}), so aliases ({@code layer-1}
  * for {@code layer_with_weights-0}) do not matter. Optimizer state is never read here.
  */
 public final class KerasCheckpointWeights {
@@ -126,7 +126,7 @@ public final class KerasCheckpointWeights {
     List<String> names = last.startsWith("_") ? List.of(path) : List.of(path, path.substring(0, slash + 1) + "_" + last);
     for (String root : MODEL_ROOTS) {
       for (String p : names) {
-        Optional<String> key = graph == null ? Optional.empty() : KerasObjectGraph.variableKey(graph, root + p);
+        Optional<String> key = graph == null ? Optional.empty() : ObjectGraphPaths.variableKey(graph, root + p);
         if (key.isEmpty()) {
           String direct = KerasObjectGraph.variableKey(root + p);
           key = reader.contains(direct) ? Optional.of(direct) : Optional.empty();
@@ -143,17 +143,17 @@ public final class KerasCheckpointWeights {
   /** {@code variables/i} when the list holds exactly the architecture's weights, i = the weight's index. */
   private static Optional<String> variableListKey(CheckpointReader reader, TrackableObjectGraph graph,
       ModelArchitecture arch, WeightSpec spec) {
-    if (graph == null || KerasObjectGraph.variableKey(graph, "variables/" + arch.weights().size()).isPresent()) {
+    if (graph == null || ObjectGraphPaths.variableKey(graph, "variables/" + arch.weights().size()).isPresent()) {
       return Optional.empty();
     }
     List<WeightSpec> all = arch.weights();
     for (int i = 0; i < all.size(); i++) {
-      Optional<String> key = KerasObjectGraph.variableKey(graph, "variables/" + i).filter(reader::contains);
+      Optional<String> key = ObjectGraphPaths.variableKey(graph, "variables/" + i).filter(reader::contains);
       if (key.isEmpty() || !Arrays.equals(reader.entry(key.get()).shape(), all.get(i).shape())) {
         return Optional.empty();
       }
     }
-    return KerasObjectGraph.variableKey(graph, "variables/" + all.indexOf(spec));
+    return ObjectGraphPaths.variableKey(graph, "variables/" + all.indexOf(spec));
   }
 
   /** k such that {@code layer} is the k-th layer with weights, or -1. */

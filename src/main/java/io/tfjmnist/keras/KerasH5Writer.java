@@ -67,7 +67,7 @@ public final class KerasH5Writer {
   private static void verify(Path tmp, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
     ModelArchitecture arch = weights.architecture();
     try (HdfFile back = new HdfFile(tmp)) {
-      KerasH5Weights.listing(back); // touches every group and dataset header
+      KerasH5Listing.listing(back); // touches every group and dataset header
       WeightsCheckpoint.Loaded read = KerasH5Weights.read(back, tmp.toString(), arch,
           isContainer(arch) ? KerasNames.containerGroups(arch) : null);
       // The reader knows Adam's layout only; another optimizer's slots are checked by Keras's own load.

@@ -209,14 +209,14 @@ public final class KerasModelFiles {
       if (archive.weightsH5() != null) {
         lines.add("model.weights.h5:");
         try (HdfFile h5 = KerasH5Weights.open(archive.weightsH5(), path + " (model.weights.h5)")) {
-          KerasH5Weights.listing(h5).forEach(l -> lines.add("  " + l));
+          KerasH5Listing.listing(h5).forEach(l -> lines.add("  " + l));
         }
       }
       return lines;
     }
     if (format == WeightsFormat.HDF5) {
       String modelConfig = KerasH5Weights.modelConfig(path);
-      List<String> listing = KerasH5Weights.listing(path);
+      List<String> listing = KerasH5Listing.listing(path);
       boolean legacy = modelConfig != null || listing.stream().anyMatch(l -> l.startsWith("/ ") && l.contains("layer_names="));
       lines.add("HDF5 file " + path + ": " + (modelConfig != null ? "Keras 2 legacy whole model (model.save('x.h5'))"
           : legacy ? "Keras 2 legacy weights (save_weights('x.h5'))" : "Keras 3 weights (save_weights('x.weights.h5'))"));

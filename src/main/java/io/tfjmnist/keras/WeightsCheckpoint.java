@@ -4,8 +4,6 @@ import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointReader;
 import io.tfjmnist.checkpoint.CheckpointSaver;
-import io.tfjmnist.checkpoint.KerasObjectGraph;
-import io.tfjmnist.checkpoint.KerasObjectGraphBuilder;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;

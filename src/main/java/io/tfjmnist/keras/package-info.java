@@ -13,8 +13,16 @@
  *   <li>{@link io.tfjmnist.keras.WeightsCheckpoint} and {@link
  *       io.tfjmnist.keras.KerasCheckpointWeights}: a model's weights as the TF checkpoint Keras's
  *       {@code save_weights} writes, and read back under any Keras or TF naming.
+ *   <li>{@link io.tfjmnist.keras.KerasObjectGraph}: the checkpoint object graph as Keras lays it out,
+ *       so that Python's {@code load_weights} restores what Java writes.
  *   <li>{@link io.tfjmnist.keras.WeightsFiles}: the switch over them by the file's bytes.
+ *   <li>{@link io.tfjmnist.keras.KerasModelImporter}, {@link io.tfjmnist.keras.KerasMetadata},
+ *       {@link io.tfjmnist.keras.KerasSavedModelInfo}: the Keras model a SavedModel holds, its config
+ *       and weights rebuilt as the project's {@code ModelArchitecture} / {@code ModelWeights}.
  * </ul>
+ *
+ * <p>Keras's concepts sit on TF's formats ({@code io.tfjmnist.checkpoint}, {@code
+ * io.tfjmnist.savedmodel}), which know nothing of Keras.
  *
  * <p>Called only from {@code io.tfjmnist.modelfiles.ModelFiles}, the one public way in and out.
  */

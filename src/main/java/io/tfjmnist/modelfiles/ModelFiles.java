@@ -1,14 +1,15 @@
 package io.tfjmnist.modelfiles;
 
-import io.tfjmnist.keras.KerasCheckpointWeights;
-import io.tfjmnist.keras.WeightsFiles;
+import io.tfjmnist.checkpoint.CheckpointInfo;
 import io.tfjmnist.checkpoint.WeightsFormat;
+import io.tfjmnist.keras.KerasCheckpointWeights;
+import io.tfjmnist.keras.KerasModelFiles;
+import io.tfjmnist.keras.KerasModelImporter;
+import io.tfjmnist.keras.KerasSavedModelInfo;
+import io.tfjmnist.keras.WeightsFiles;
 import io.tfjmnist.model.ModelArchitecture;
-import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.CompileConfig;
 import io.tfjmnist.optimizers.Optimizer;
-import io.tfjmnist.keras.KerasModelFiles;
-import io.tfjmnist.savedmodel.KerasModelImporter;
 import io.tfjmnist.savedmodel.SavedModelExporter;
 import io.tfjmnist.savedmodel.SavedModelFiles;
 import io.tfjmnist.savedmodel.SavedModelInspector;
@@ -175,7 +176,15 @@ public final class ModelFiles {
    * object graph, a Keras file's config and datasets; then the model's provenance when it has one.
    */
   public static List<String> describe(Path path) {
-    List<String> lines = new ArrayList<>(SavedModelInspector.describe(path));
+    List<String> lines = new ArrayList<>(switch (kindOf(path)) {
+      case SAVED_MODEL -> {
+        List<String> savedModel = new ArrayList<>(SavedModelInspector.inspectSavedModel(path).describe());
+        savedModel.addAll(KerasSavedModelInfo.inspect(path).describe());
+        yield savedModel;
+      }
+      case TF_CHECKPOINT -> CheckpointInfo.inspect(path).describe();
+      case KERAS_H5, KERAS_MODEL -> KerasModelFiles.describe(path);
+    });
     provenance(path).ifPresent(p -> lines.addAll(p.describe()));
     return lines;
   }

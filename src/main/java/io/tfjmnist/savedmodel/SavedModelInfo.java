@@ -1,7 +1,6 @@
 package io.tfjmnist.savedmodel;
 
 import io.tfjmnist.checkpoint.CheckpointIndex;
-import io.tfjmnist.keras.KerasModelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +14,13 @@ import java.util.Optional;
  * @param metaGraphs every MetaGraphDef (usually one, tagged {@code serve})
  * @param variables the tensors of {@code variables/variables.index} (the object graph excluded), by key
  * @param variableShards how many {@code variables.data-*} files hold them (0 without variables)
- * @param keras the Keras model config, when Keras wrote the model and it could be read; else null
- * @param kerasSource where that came from ({@code keras_metadata.pb} or the object graph); else null
- * @param notes anything that could not be read, as sentences
  */
 public record SavedModelInfo(Path dir, long schemaVersion, List<MetaGraphInfo> metaGraphs,
-    List<CheckpointIndex.Entry> variables, int variableShards, KerasModelConfig keras, String kerasSource,
-    List<String> notes) {
+    List<CheckpointIndex.Entry> variables, int variableShards) {
 
   public SavedModelInfo {
     metaGraphs = List.copyOf(metaGraphs);
     variables = List.copyOf(variables);
-    notes = List.copyOf(notes);
   }
 
   /** The MetaGraphDef tagged {@code serve}, or the first. */
@@ -35,15 +29,11 @@ public record SavedModelInfo(Path dir, long schemaVersion, List<MetaGraphInfo> m
         .orElse(metaGraphs.get(0));
   }
 
-  public Optional<KerasModelConfig> kerasModel() {
-    return Optional.ofNullable(keras);
-  }
-
   public Optional<CheckpointIndex.Entry> variable(String key) {
     return variables.stream().filter(e -> e.key().equals(key)).findFirst();
   }
 
-  /** A {@code saved_model_cli show --all} style listing, then the variables and the Keras model. */
+  /** A {@code saved_model_cli show --all} style listing, then the variables. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
     lines.add("SavedModel " + dir + " (saved_model_schema_version " + schemaVersion + ")");
@@ -59,13 +49,6 @@ public record SavedModelInfo(Path dir, long schemaVersion, List<MetaGraphInfo> m
           + ", " + variables.size() + " tensors):");
       variables.forEach(e -> lines.add("  " + e.describe()));
     }
-    if (keras != null) {
-      lines.add("");
-      List<String> k = keras.describe();
-      lines.add(k.get(0) + " [from " + kerasSource + "]");
-      lines.addAll(k.subList(1, k.size()));
-    }
-    notes.forEach(n -> lines.add("Note: " + n));
     return lines;
   }
 }

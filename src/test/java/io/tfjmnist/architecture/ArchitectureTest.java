@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.library.dependencies.Slice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies run one way: cli -> serving -> inference / training -> modelfiles -> savedmodel ->
- * keras -> checkpoint -> model / optimizers / images / data -> tensors, with {@code files} (atomic writes)
+ * Dependencies run one way: cli -> serving -> inference / training -> modelfiles -> keras ->
+ * savedmodel -> checkpoint -> model / optimizers / images / data -> tensors, with {@code files} (atomic writes)
  * usable by every layer (the README's architecture map). Read from the product's bytecode with
  * ArchUnit, so fully-qualified names, static calls and field types count as much as imports; a
  * dependency that points upwards fails here with the class and the line named.
@@ -58,8 +59,8 @@ class ArchitectureTest {
       Map.entry("losses", Set.of("model", "tensors", "files")),
       Map.entry("metrics", Set.of("tensors", "files")),
       Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
-      Map.entry("keras", Set.of("checkpoint", "model", "optimizers", "tensors", "files")),
-      Map.entry("savedmodel", Set.of("keras", "checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
+      Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
+      Map.entry("keras", Set.of("savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
       Map.entry("modelfiles", Set.of("savedmodel", "keras", "checkpoint", "model", "optimizers", "tensors", "files")),
       Map.entry("training", Set.of("modelfiles", "savedmodel", "keras", "checkpoint", "model", "optimizers", "losses", "metrics",
           "data", "images", "figures", "tensors", "files")),
@@ -126,6 +127,66 @@ class ArchitectureTest {
         .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager")
         .and().doNotHaveFullyQualifiedName(ROOT + ".training.CheckpointManager$Checkpoint")
         .should().callCodeUnitWhere(formatEntryPoint)
+        .check(PRODUCT);
+  }
+
+  /**
+   * The model-file formats stack, each package one job: {@code checkpoint} is TF's tensor bundle and
+   * its trackable object graph, {@code savedmodel} TF's SavedModel (whose variables are a checkpoint),
+   * {@code keras} Keras's concepts (configs, layers, its object-graph layout, {@code .weights.h5},
+   * {@code .keras}, the Keras model in a SavedModel), built on the TF formats; {@code modelfiles} the
+   * façade over all three. TF's formats know nothing of Keras, and no format knows the façade, so no
+   * cycle can form between them.
+   */
+  @Test
+  void theTfFormatsKnowNothingOfKerasNorOfTheFacade() {
+    noClasses().that().resideInAPackage(ROOT + ".checkpoint..")
+        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".savedmodel..", ROOT + ".keras..", ROOT + ".modelfiles..")
+        .check(PRODUCT);
+    noClasses().that().resideInAPackage(ROOT + ".savedmodel..")
+        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".keras..", ROOT + ".modelfiles..")
+        .check(PRODUCT);
+    noClasses().that().resideInAPackage(ROOT + ".keras..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".modelfiles..")
+        .check(PRODUCT);
+    slices().matching(ROOT + ".(*)..").that(FORMAT_SLICES).should().beFreeOfCycles().check(PRODUCT);
+  }
+
+  private static final Set<String> FORMAT_PACKAGES = Set.of("checkpoint", "savedmodel", "keras", "modelfiles");
+
+  private static final DescribedPredicate<Slice> FORMAT_SLICES = DescribedPredicate.describe(
+      "the model-file packages", slice -> FORMAT_PACKAGES.contains(slice.getNamePart(1)));
+
+  /**
+   * Outside the model-file packages, only these format classes are used (docs/architecture.md lists
+   * them): a SavedModel's signatures as TF Serving describes them ({@code serving}, {@code
+   * inference.SavedModelClassifier}, which loads any SavedModel with TF's own loader), Python's golden
+   * outputs ({@code Parity}), and a file's format in words ({@code WeightsFormat}). Models themselves
+   * go through {@code modelfiles.ModelFiles}; {@code training.CheckpointManager}'s resumable
+   * checkpoints are training state in TF's format, not models.
+   */
+  private static final Set<String> USABLE_OUTSIDE = Set.of(
+      "savedmodel.SavedModelFiles", "savedmodel.SavedModelInspector", "savedmodel.SavedModelInfo",
+      "savedmodel.MetaGraphInfo", "savedmodel.SignatureInfo", "savedmodel.TensorSpecInfo",
+      "savedmodel.ServingSignature", "savedmodel.ExampleEncoder", "savedmodel.SavedModelExporter",
+      "savedmodel.GoldenOutputs", "checkpoint.WeightsFormat");
+
+  @Test
+  void theFormatPackagesAreUsedOutsideTheModelFilesOnlyAsDocumented() {
+    DescribedPredicate<JavaClass> undocumented = DescribedPredicate.describe("a format class not documented for use"
+        + " outside the model files", c -> {
+          if (!c.getPackageName().startsWith(ROOT + ".")) {
+            return false;
+          }
+          String layer = layerOf(c.getPackageName());
+          String topLevel = c.getName().substring(ROOT.length() + 1).split("\\$")[0];
+          return layer != null && FORMAT_PACKAGES.contains(layer) && !layer.equals("modelfiles")
+              && !USABLE_OUTSIDE.contains(topLevel);
+        });
+    noClasses().that().resideOutsideOfPackages(ROOT + ".checkpoint..", ROOT + ".keras..", ROOT + ".savedmodel..",
+        ROOT + ".modelfiles..")
+        .and().haveNameNotMatching(Pattern.quote(ROOT + ".training.CheckpointManager") + "(\\$.*)?")
+        .should().dependOnClassesThat(undocumented)
         .check(PRODUCT);
   }
 

@@ -16,7 +16,7 @@ public final class CheckpointFixtures {
   }
 
   /** keras-sequential-adam-tf2: Sequential, Adam. */
-  static Path sequentialAdam() {
+  public static Path sequentialAdam() {
     return dir().resolve("checkpoints/keras-sequential-adam-tf2/cp.ckpt");
   }
 

@@ -95,8 +95,8 @@ class CheckpointReaderTest {
       assertEquals(22, g.getNodesCount());
       assertEquals(List.of("dense_1", "dense_2", "pred_layer", "optimizer"), rootChildren(g));
       // Every attribute in the graph names a tensor of the index, and vice versa.
-      KerasObjectGraph.checkAgainst(g, r.index());
-      List<String> graphKeys = new ArrayList<>(KerasObjectGraph.variableKeysByPath(g).values());
+      ObjectGraphListing.checkAgainst(g, r.index());
+      List<String> graphKeys = new ArrayList<>(ObjectGraphPaths.variableKeysByPath(g).values());
       List<String> indexKeys = new ArrayList<>(r.index().keys());
       indexKeys.remove(CheckpointIndex.OBJECT_GRAPH_KEY);
       graphKeys.sort(null);
@@ -123,7 +123,7 @@ class CheckpointReaderTest {
       TrackableObjectGraph g = r.objectGraph();
       assertEquals(List.of("layer-0", "layer_with_weights-0", "layer-1", "layer_with_weights-1", "layer-2",
           "layer_with_weights-2", "layer-3", "layer_with_weights-3", "layer-4", "optimizer"), rootChildren(g));
-      KerasObjectGraph.checkAgainst(g, r.index());
+      ObjectGraphListing.checkAgainst(g, r.index());
     }
   }
 
@@ -134,7 +134,7 @@ class CheckpointReaderTest {
       TrackableObjectGraph g = r.objectGraph();
       assertTrue(rootChildren(g).contains("layer_with_weights-0"));
       assertTrue(rootChildren(g).contains("optimizer"));
-      KerasObjectGraph.checkAgainst(g, r.index());
+      ObjectGraphListing.checkAgainst(g, r.index());
     }
     try (CheckpointReader r = CheckpointReader.open(CheckpointFixtures.mlp128Variables())) {
       assertFiniteNonConstant("mlp128 kernel", r.readFloats("layer_with_weights-0/kernel" + VAR));
@@ -150,7 +150,7 @@ class CheckpointReaderTest {
       assertFalse(r.hasObjectGraph());
       assertEquals(0, r.objectGraph().getNodesCount());
       assertEquals(List.of("(no object graph: a name-based checkpoint)"),
-          KerasObjectGraph.describe(r.objectGraph()));
+          ObjectGraphListing.describe(r.objectGraph()));
     }
   }
 

@@ -19,7 +19,7 @@ import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.optimizers.Adam;
-import io.tfjmnist.savedmodel.SavedModelInspector;
+import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.testing.Cli;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -133,7 +133,7 @@ class ReaderFuzzTest {
   void checkpointIndexAndData() throws IOException {
     Path index = CheckpointIndex.indexPath(checkpoint);
     Path data = CheckpointIndex.dataPath(checkpoint, 0, 1);
-    List<String> listing = SavedModelInspector.describe(checkpoint);
+    List<String> listing = ModelFiles.describe(checkpoint);
     Random r = new Random(SEED + 2);
     int n = 0;
     for (byte[] m : Mutator.mutants(Files.readAllBytes(index), r, 40)) {
@@ -170,7 +170,7 @@ class ReaderFuzzTest {
         assertArrayEquals(e.getValue(), w.get(e.getKey()), "checkpoint mutant " + prefix + " loaded, so unchanged");
       }
     }
-    Object described = outcome("checkpoint mutant " + prefix + " (inspect)", () -> SavedModelInspector.describe(prefix));
+    Object described = outcome("checkpoint mutant " + prefix + " (inspect)", () -> ModelFiles.describe(prefix));
     if (!(described instanceof TfjMnistException)) {
       assertEquals(listing, relabel(described, prefix), "checkpoint mutant " + prefix + " listed, so unchanged");
     }
@@ -197,7 +197,7 @@ class ReaderFuzzTest {
       Files.createSymbolicLink(sm.resolve("variables"), fixture.resolve("variables"));
       // No checksum in a protobuf: a flipped character is a valid, different model. Any listing
       // or a clean error; inspection never loads the native runtime, so nothing can crash it.
-      Object result = outcome("SavedModel mutant " + sm, () -> SavedModelInspector.describe(sm));
+      Object result = outcome("SavedModel mutant " + sm, () -> ModelFiles.describe(sm));
       if (!(result instanceof TfjMnistException)) {
         assertFalse(((List<?>) result).isEmpty(), sm.toString());
       }

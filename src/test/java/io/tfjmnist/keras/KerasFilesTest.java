@@ -23,7 +23,6 @@ import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.modelfiles.LoadedModel;
 import io.tfjmnist.savedmodel.SavedModelFiles;
-import io.tfjmnist.savedmodel.SavedModelInspector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -188,16 +187,16 @@ class KerasFilesTest {
 
   @Test
   void inspectListsGroupsShapesDtypesAndTheLayerConfig() {
-    List<String> keras = SavedModelInspector.describe(RES.resolve("tiny_sequential.keras"));
+    List<String> keras = KerasModelFiles.describe(RES.resolve("tiny_sequential.keras"));
     String text = String.join("\n", keras);
     assertTrue(text.contains("Keras archive"), text);
     assertTrue(text.contains("Conv2D conv2d"), text);
     assertTrue(text.matches("(?s).*layers/conv2d/vars/0\\s+float32\\s+\\[3, 3, 1, 2\\].*"), text);
     assertTrue(text.matches("(?s).*optimizer/vars/0\\s+int64\\s+\\[\\].*"), text);
-    String h5 = String.join("\n", SavedModelInspector.describe(RES.resolve("tiny_subclassed.weights.h5")));
+    String h5 = String.join("\n", KerasModelFiles.describe(RES.resolve("tiny_subclassed.weights.h5")));
     assertTrue(h5.contains("Keras 3 weights"), h5);
     assertTrue(h5.matches("(?s).*d1/vars/0\\s+float32\\s+\\[81, 4\\].*"), h5);
-    String legacy = String.join("\n", SavedModelInspector.describe(RES.resolve("tiny_sequential_legacy_weights.h5")));
+    String legacy = String.join("\n", KerasModelFiles.describe(RES.resolve("tiny_sequential_legacy_weights.h5")));
     assertTrue(legacy.contains("Keras 2 legacy weights"), legacy);
     assertTrue(legacy.contains("layer_names="), legacy);
   }

@@ -10,7 +10,7 @@ import io.tfjmnist.checkpoint.CheckpointFixtures;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointReader;
 import io.tfjmnist.checkpoint.CheckpointSaver;
-import io.tfjmnist.checkpoint.KerasObjectGraph;
+import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
@@ -104,7 +104,7 @@ class WeightsCheckpointTest {
       assertEquals(0.001f, r.readFloatScalar("optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE"));
       assertEquals(0.9f, r.readFloatScalar("optimizer/beta_1/.ATTRIBUTES/VARIABLE_VALUE"));
       var graph = r.objectGraph();
-      Map<String, String> byPath = KerasObjectGraph.variableKeysByPath(graph);
+      Map<String, String> byPath = ObjectGraphPaths.variableKeysByPath(graph);
       assertEquals("d1/kernel/.ATTRIBUTES/VARIABLE_VALUE", byPath.get("d1/kernel"));
       assertEquals("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", byPath.get("optimizer/iter"));
     }
@@ -181,18 +181,18 @@ class WeightsCheckpointTest {
     WeightsCheckpoint.save(prefix, w, randomState(9375), Adam.kerasDefaults());
     try (CheckpointReader reader = CheckpointReader.open(prefix)) {
       TrackableObjectGraph g = reader.objectGraph();
-      assertEquals(KerasObjectGraph.variableKey(g, "optimizer/iter"), KerasObjectGraph.variableKey(g, "optimizer/_iterations"));
-      assertEquals(KerasObjectGraph.variableKey(g, "optimizer/learning_rate"),
-          KerasObjectGraph.variableKey(g, "optimizer/_learning_rate"));
+      assertEquals(ObjectGraphPaths.variableKey(g, "optimizer/iter"), ObjectGraphPaths.variableKey(g, "optimizer/_iterations"));
+      assertEquals(ObjectGraphPaths.variableKey(g, "optimizer/learning_rate"),
+          ObjectGraphPaths.variableKey(g, "optimizer/_learning_rate"));
       List<WeightSpec> specs = ARCH.weights();
       for (int i = 0; i < specs.size(); i++) {
         // Keras 3's Adam lists slot i for trainable variable i, in the model's variable order.
         assertEquals(KerasObjectGraph.slotKey(specs.get(i).path(), "m"),
-            KerasObjectGraph.variableKey(g, "optimizer/_momentums/" + i).orElseThrow());
+            ObjectGraphPaths.variableKey(g, "optimizer/_momentums/" + i).orElseThrow());
         assertEquals(KerasObjectGraph.slotKey(specs.get(i).path(), "v"),
-            KerasObjectGraph.variableKey(g, "optimizer/_velocities/" + i).orElseThrow());
+            ObjectGraphPaths.variableKey(g, "optimizer/_velocities/" + i).orElseThrow());
       }
-      assertEquals(9375, reader.readLongScalar(KerasObjectGraph.variableKey(g, "optimizer/_iterations").orElseThrow()));
+      assertEquals(9375, reader.readLongScalar(ObjectGraphPaths.variableKey(g, "optimizer/_iterations").orElseThrow()));
     }
   }
 

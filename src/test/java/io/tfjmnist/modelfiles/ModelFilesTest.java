@@ -88,4 +88,17 @@ class ModelFilesTest {
     String summary = PROVENANCE.summary();
     assertTrue(summary.contains("commit 0123456789ab") && summary.contains("test_accuracy 0.9812"), summary);
   }
+
+  /** {@code inspect}'s listing is told by the path: a SavedModel's signatures then its Keras model, a checkpoint's keys. */
+  @Test
+  void describeListsWhatThePathIs() {
+    String keras = String.join("\n", ModelFiles.describe(io.tfjmnist.savedmodel.Fixtures.cnnMaxpool()));
+    int signature = keras.indexOf("signature_def['serving_default']:");
+    int variables = keras.indexOf("layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE float32 [5408,10]");
+    int conv = keras.indexOf("Conv2D conv2d_1 (filters=32");
+    assertTrue(signature >= 0 && variables > signature && conv > variables, keras);
+    assertTrue(String.join("\n", ModelFiles.describe(io.tfjmnist.savedmodel.Fixtures.tf1Softmax())).contains("predict_images"));
+    String checkpoint = String.join("\n", ModelFiles.describe(io.tfjmnist.savedmodel.Fixtures.sequentialAdamCheckpoint()));
+    assertTrue(checkpoint.contains("  #2 layer_with_weights-0\n      also: layer-1"), checkpoint);
+  }
 }

@@ -1,5 +1,7 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.keras.ImportedKerasModel;
+import io.tfjmnist.keras.KerasModelImporter;
 import io.tfjmnist.inference.Parity;
 import io.tfjmnist.inference.ParityReport;
 import io.tfjmnist.inference.SavedModelClassifier;

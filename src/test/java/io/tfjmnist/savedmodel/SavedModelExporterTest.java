@@ -1,5 +1,7 @@
 package io.tfjmnist.savedmodel;
 
+import io.tfjmnist.keras.ImportedKerasModel;
+import io.tfjmnist.keras.KerasModelImporter;
 import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,10 +1,11 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
+import io.tfjmnist.checkpoint.ObjectGraphListing;
+import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
@@ -35,8 +36,8 @@ import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
  */
 public final class KerasObjectGraph {
 
-  /** The attribute every Keras variable node carries. */
-  public static final String VARIABLE_VALUE = "VARIABLE_VALUE";
+  /** The attribute every Keras variable node carries: TF's {@link ObjectGraphPaths#VARIABLE_VALUE}. */
+  public static final String VARIABLE_VALUE = ObjectGraphPaths.VARIABLE_VALUE;
   /** Root child under which Keras tracks the optimizer. */
   public static final String OPTIMIZER = "optimizer";
 
@@ -180,9 +181,9 @@ public final class KerasObjectGraph {
     return out;
   }
 
-  /** Readable listing of this graph; see {@link #describe(TrackableObjectGraph)}. */
+  /** Readable listing of this graph; see {@link ObjectGraphListing#describe}. */
   public List<String> describe() {
-    return describe(proto);
+    return ObjectGraphListing.describe(proto);
   }
 
   /** {@code path + "/.ATTRIBUTES/VARIABLE_VALUE"}. */
@@ -216,38 +217,5 @@ public final class KerasObjectGraph {
   /** Starts a graph of Keras's layout: the model's layers and optionally its optimizer. */
   public static KerasObjectGraphBuilder builder() {
     return new KerasObjectGraphBuilder();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Reading any object graph ({@link ObjectGraphPaths}, {@link ObjectGraphListing}).
-
-  /** See {@link ObjectGraphPaths#nodePaths}. */
-  public static Map<Integer, String> nodePaths(TrackableObjectGraph g) {
-    return ObjectGraphPaths.nodePaths(g);
-  }
-
-  /** See {@link ObjectGraphPaths#nodeAt}. */
-  public static int nodeAt(TrackableObjectGraph graph, String path) {
-    return ObjectGraphPaths.nodeAt(graph, path);
-  }
-
-  /** See {@link ObjectGraphPaths#variableKey(TrackableObjectGraph, String)}. */
-  public static java.util.Optional<String> variableKey(TrackableObjectGraph graph, String path) {
-    return ObjectGraphPaths.variableKey(graph, path);
-  }
-
-  /** See {@link ObjectGraphPaths#variableKeysByPath}. */
-  public static Map<String, String> variableKeysByPath(TrackableObjectGraph g) {
-    return ObjectGraphPaths.variableKeysByPath(g);
-  }
-
-  /** See {@link ObjectGraphListing#describe}. */
-  public static List<String> describe(TrackableObjectGraph g) {
-    return ObjectGraphListing.describe(g);
-  }
-
-  /** See {@link ObjectGraphListing#checkAgainst}. */
-  public static void checkAgainst(TrackableObjectGraph g, CheckpointIndex index) {
-    ObjectGraphListing.checkAgainst(g, index);
   }
 }

@@ -1,5 +1,6 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
+import io.tfjmnist.savedmodel.SavedModelFiles;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -1,5 +1,6 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
+import io.tfjmnist.savedmodel.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

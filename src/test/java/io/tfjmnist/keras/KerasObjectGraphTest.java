@@ -1,8 +1,13 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfjmnist.checkpoint.CheckpointFixtures;
+import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.checkpoint.CheckpointReader;
+import io.tfjmnist.checkpoint.ObjectGraphListing;
+import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +42,7 @@ class KerasObjectGraphTest {
   void describeListsEveryNodeAndEveryCheckpointKeyOfPythonsGraphs() {
     for (java.nio.file.Path p : List.of(CheckpointFixtures.subclassedMlp(), CheckpointFixtures.sequentialAdam())) {
       TrackableObjectGraph g = fixtureGraph(p);
-      List<String> lines = KerasObjectGraph.describe(g);
+      List<String> lines = ObjectGraphListing.describe(g);
       assertEquals(g.getNodesCount(), lines.stream().filter(l -> l.startsWith("#")).count(), p.toString());
       assertTrue(lines.contains("#0 (root)"), p + ": " + lines);
       for (TrackableObject node : g.getNodesList()) {
@@ -62,7 +67,7 @@ class KerasObjectGraphTest {
 
   /** Children names per node path and the checkpoint key per variable path. */
   private static Map<String, List<String>> structure(TrackableObjectGraph g) {
-    Map<Integer, String> paths = KerasObjectGraph.nodePaths(g);
+    Map<Integer, String> paths = ObjectGraphPaths.nodePaths(g);
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (int id = 0; id < g.getNodesCount(); id++) {
       TrackableObject n = g.getNodes(id);
@@ -128,7 +133,7 @@ class KerasObjectGraphTest {
     assertEquals(List.of("conv1#1", "flatten#2", "d1#3", "d2#4", "optimizer#5"), rootChildren);
     assertEquals(TrackableObject.getDefaultInstance(), g.getNodes(2)); // Flatten: no weights, no children
 
-    Map<String, String> byPath = KerasObjectGraph.variableKeysByPath(g);
+    Map<String, String> byPath = ObjectGraphPaths.variableKeysByPath(g);
     assertEquals("conv1/kernel" + VAR, byPath.get("conv1/kernel"));
     assertEquals("d2/bias" + VAR, byPath.get("d2/bias"));
     assertEquals("optimizer/iter" + VAR, byPath.get("optimizer/iter"));
@@ -139,8 +144,8 @@ class KerasObjectGraphTest {
     assertEquals(6 + 5 + 12, byPath.size());
 
     // Node ids: weights 6..11, hyperparameters 12..16 (iter first), slots m 17..22 then v 23..28.
-    assertEquals("conv1/kernel", KerasObjectGraph.nodePaths(g).get(6));
-    assertEquals("d2/bias", KerasObjectGraph.nodePaths(g).get(11));
+    assertEquals("conv1/kernel", ObjectGraphPaths.nodePaths(g).get(6));
+    assertEquals("d2/bias", ObjectGraphPaths.nodePaths(g).get(11));
     assertEquals(List.of("iter", "beta_1", "beta_2", "decay", "learning_rate"),
         g.getNodes(5).getChildrenList().stream().map(ObjectReference::getLocalName).toList());
     var slots = g.getNodes(5).getSlotVariablesList();
@@ -179,7 +184,7 @@ class KerasObjectGraphTest {
 
   @Test
   void describeShowsAliasesOfSequentialLayers() {
-    List<String> listing = KerasObjectGraph.describe(fixtureGraph(CheckpointFixtures.sequentialAdam()));
+    List<String> listing = ObjectGraphListing.describe(fixtureGraph(CheckpointFixtures.sequentialAdam()));
     assertTrue(listing.contains("#2 layer_with_weights-0"), listing.toString());
     assertTrue(listing.contains("    also: layer-1"), listing.toString());
     assertTrue(listing.contains("    slot v of #7 layer_with_weights-0/kernel: #28"), listing.toString());

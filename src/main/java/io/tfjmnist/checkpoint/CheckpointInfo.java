@@ -1,14 +1,13 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.checkpoint;
 
-import io.tfjmnist.checkpoint.CheckpointIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@link SavedModelInspector#inspectCheckpoint} found in a TF checkpoint: every tensor with
- * dtype and shape, and the object graph as {@code KerasObjectGraph.describe} lists it.
+ * What {@code inspect} shows of a TF checkpoint: every tensor with dtype and shape, and the object
+ * graph as {@link ObjectGraphListing#describe} lists it.
  *
  * @param prefix the checkpoint prefix
  * @param shards number of {@code .data-*} files
@@ -20,6 +19,20 @@ public record CheckpointInfo(Path prefix, int shards, List<CheckpointIndex.Entry
   public CheckpointInfo {
     tensors = List.copyOf(tensors);
     objectGraph = List.copyOf(objectGraph);
+  }
+
+  /**
+   * Inspects a checkpoint (prefix, {@code .index} file, folder with a {@code checkpoint} file), after
+   * checking every entry as reading it would ({@link CheckpointReader#verifyAll}): a listing must not
+   * show as valid what {@code eval} would refuse.
+   */
+  public static CheckpointInfo inspect(Path prefix) {
+    try (CheckpointReader reader = CheckpointReader.open(prefix)) {
+      reader.verifyAll();
+      List<String> graph = ObjectGraphListing.describe(reader.objectGraph());
+      CheckpointIndex index = reader.index();
+      return new CheckpointInfo(index.prefix(), index.numShards(), index.entries(), graph);
+    }
   }
 
   public Optional<CheckpointIndex.Entry> tensor(String key) {

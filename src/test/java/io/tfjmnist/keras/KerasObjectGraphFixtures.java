@@ -1,4 +1,4 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
-import io.tfjmnist.keras.KerasModelConfig;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
+import io.tfjmnist.savedmodel.SavedModelFiles;
+import io.tfjmnist.savedmodel.Fixtures;
 import io.tfjmnist.inference.SavedModelClassifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
-import io.tfjmnist.keras.KerasCheckpointWeights;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
@@ -137,12 +138,8 @@ class KerasModelImporterTest {
     Dense d2 = new Dense("dense_2", 64, Activation.RELU, 64);
     Dense pred = new Dense("pred_layer", 10, Activation.SOFTMAX, 64);
     ModelArchitecture arch = new ModelArchitecture("MLP", in, List.of(d1, d2, pred));
-    KerasCheckpointWeights.Loaded loaded = KerasCheckpointWeights.load(Fixtures.subclassedMlpCheckpoint(), arch);
-    assertEquals(KerasCheckpointWeights.Naming.ATTRIBUTE, loaded.naming());
-    assertEquals("pred_layer/kernel/.ATTRIBUTES/VARIABLE_VALUE", loaded.tensorKeys().get("pred_layer/kernel"));
-    double acc = accuracy(loaded.weights(), 500);
-    System.out.printf("[checkpoint] keras-subclassed-mlp-tf2.0: accuracy on 500 MNIST test images %.3f%n", acc);
-    assertTrue(acc >= 0.85, "accuracy " + acc);
+    assertLoadsAndClassifies(Fixtures.subclassedMlpCheckpoint(), arch, KerasCheckpointWeights.Naming.ATTRIBUTE,
+        "pred_layer/kernel", "pred_layer/kernel/.ATTRIBUTES/VARIABLE_VALUE");
   }
 
   @Test
@@ -154,11 +151,21 @@ class KerasModelImporterTest {
     Dense d3 = new Dense("dense_2", 32, Activation.RELU, 32);
     Dense d4 = new Dense("dense_3", 10, Activation.SOFTMAX, 32);
     ModelArchitecture arch = new ModelArchitecture("Sequential", in, List.of(f, d1, d2, d3, d4));
-    KerasCheckpointWeights.Loaded loaded = KerasCheckpointWeights.load(Fixtures.sequentialAdamCheckpoint(), arch);
-    assertEquals(KerasCheckpointWeights.Naming.LAYER_WITH_WEIGHTS, loaded.naming());
-    assertEquals("layer_with_weights-3/bias/.ATTRIBUTES/VARIABLE_VALUE", loaded.tensorKeys().get("dense_3/bias"));
+    assertLoadsAndClassifies(Fixtures.sequentialAdamCheckpoint(), arch, KerasCheckpointWeights.Naming.LAYER_WITH_WEIGHTS,
+        "dense_3/bias", "layer_with_weights-3/bias/.ATTRIBUTES/VARIABLE_VALUE");
+  }
+
+  /**
+   * Python's checkpoint read as {@code arch} under {@code naming} ({@code path}'s tensor found at
+   * {@code key}) classifies 500 MNIST test images as the trained model does (at least 85%).
+   */
+  private static void assertLoadsAndClassifies(Path checkpoint, ModelArchitecture arch,
+      KerasCheckpointWeights.Naming naming, String path, String key) {
+    KerasCheckpointWeights.Loaded loaded = KerasCheckpointWeights.load(checkpoint, arch);
+    assertEquals(naming, loaded.naming());
+    assertEquals(key, loaded.tensorKeys().get(path));
     double acc = accuracy(loaded.weights(), 500);
-    System.out.printf("[checkpoint] keras-sequential-adam-tf2: accuracy on 500 MNIST test images %.3f%n", acc);
+    System.out.printf("[checkpoint] %s: accuracy on 500 MNIST test images %.3f%n", checkpoint, acc);
     assertTrue(acc >= 0.85, "accuracy " + acc);
   }
 

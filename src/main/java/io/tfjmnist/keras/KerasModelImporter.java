@@ -1,12 +1,10 @@
-package io.tfjmnist.savedmodel;
+package io.tfjmnist.keras;
 
+import io.tfjmnist.savedmodel.SavedModelFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointReader;
-import io.tfjmnist.keras.KerasArchitecture;
-import io.tfjmnist.keras.KerasCheckpointWeights;
-import io.tfjmnist.keras.KerasModelConfig;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;

@@ -1,16 +1,16 @@
-package io.tfjmnist.checkpoint;
+package io.tfjmnist.keras;
 
-import static io.tfjmnist.checkpoint.KerasObjectGraph.OPTIMIZER;
-import static io.tfjmnist.checkpoint.KerasObjectGraph.VARIABLE_VALUE;
-import static io.tfjmnist.checkpoint.KerasObjectGraph.slotPath;
-import static io.tfjmnist.checkpoint.KerasObjectGraph.variableKey;
+import static io.tfjmnist.keras.KerasObjectGraph.OPTIMIZER;
+import static io.tfjmnist.keras.KerasObjectGraph.VARIABLE_VALUE;
+import static io.tfjmnist.keras.KerasObjectGraph.slotPath;
+import static io.tfjmnist.keras.KerasObjectGraph.variableKey;
 
-import io.tfjmnist.checkpoint.KerasObjectGraph.Hyper;
-import io.tfjmnist.checkpoint.KerasObjectGraph.Kind;
-import io.tfjmnist.checkpoint.KerasObjectGraph.Layer;
-import io.tfjmnist.checkpoint.KerasObjectGraph.Optimizer;
-import io.tfjmnist.checkpoint.KerasObjectGraph.Variable;
-import io.tfjmnist.checkpoint.KerasObjectGraph.Weight;
+import io.tfjmnist.keras.KerasObjectGraph.Hyper;
+import io.tfjmnist.keras.KerasObjectGraph.Kind;
+import io.tfjmnist.keras.KerasObjectGraph.Layer;
+import io.tfjmnist.keras.KerasObjectGraph.Optimizer;
+import io.tfjmnist.keras.KerasObjectGraph.Variable;
+import io.tfjmnist.keras.KerasObjectGraph.Weight;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
