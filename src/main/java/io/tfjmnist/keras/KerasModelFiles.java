@@ -117,6 +117,33 @@ public final class KerasModelFiles {
   }
 
   /**
+   * Fresh weights for the model {@code file} describes (a {@code .keras}, a Keras config JSON, a Keras
+   * 2 whole-model {@code .h5}), drawn with its own initializers as Keras 3 draws them in a model built
+   * right after {@code keras.utils.set_random_seed(globalSeed)} ({@link KerasFreshWeights}). The
+   * architecture keeps a {@code .keras}'s or JSON file's config, written back as is when saved.
+   */
+  public static ModelWeights freshWeights(Path file, long globalSeed) {
+    KerasModelConfig config = config(file);
+    if (!config.graphNetwork()) {
+      throw new TfjMnistException(file + " holds a subclassed Keras model (class " + config.className()
+          + ") whose layers are Python code, not config, so it names no initializers to draw fresh weights with.");
+    }
+    KerasArchitecture.Built built = KerasArchitecture.build(config, null, file.toString());
+    ModelArchitecture arch = built.architecture();
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (name.endsWith(".json")) {
+        arch = arch.withKerasConfig(Files.readString(file));
+      } else if (WeightsFormat.detect(file) == WeightsFormat.KERAS_ARCHIVE) {
+        arch = arch.withKerasConfig(KerasArchive.read(file).configJson());
+      }
+    } catch (java.io.IOException e) {
+      throw new TfjMnistException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+    }
+    return KerasFreshWeights.draw(config, built, arch, globalSeed, file.toString());
+  }
+
+  /**
    * The Keras model config an architecture file holds: a {@code .keras} archive's
    * {@code config.json}, a JSON file of {@code model.to_json()} or {@code config.json} itself, or a
    * Keras 2 whole-model {@code .h5}'s {@code model_config}.

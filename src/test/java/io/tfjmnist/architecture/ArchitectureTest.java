@@ -58,7 +58,7 @@ class ArchitectureTest {
       Map.entry("losses", Set.of("model", "tensors", "files")),
       Map.entry("metrics", Set.of("tensors", "files")),
       Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
-      Map.entry("keras", Set.of("checkpoint", "model", "optimizers", "tensors", "files")),
+      Map.entry("keras", Set.of("initializers", "checkpoint", "model", "optimizers", "tensors", "files")),
       Map.entry("savedmodel", Set.of("keras", "checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
       Map.entry("modelfiles", Set.of("savedmodel", "keras", "checkpoint", "model", "optimizers", "tensors", "files")),
       Map.entry("training", Set.of("modelfiles", "savedmodel", "keras", "checkpoint", "model", "optimizers", "losses", "metrics",
