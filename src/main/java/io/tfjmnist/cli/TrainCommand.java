@@ -183,10 +183,14 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether {@code path} is a {@code .keras} file; a missing or unreadable one is reported when the job reads it. */
+  /**
+   * Whether {@code path} is a {@code .keras} file or a Keras config JSON (for {@code --fresh-weights});
+   * a missing or unreadable one is reported when the job reads it.
+   */
   private static boolean isKerasModel(Path path) {
     try {
-      return path != null && ModelFiles.kindOf(path) == ModelKind.KERAS_MODEL;
+      return path != null && (path.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+          || ModelFiles.kindOf(path) == ModelKind.KERAS_MODEL);
     } catch (TfjMnistException e) {
       return false;
     }

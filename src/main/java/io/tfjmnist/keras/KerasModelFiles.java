@@ -130,9 +130,8 @@ public final class KerasModelFiles {
     }
     KerasArchitecture.Built built = KerasArchitecture.build(config, null, file.toString());
     ModelArchitecture arch = built.architecture();
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     try {
-      if (name.endsWith(".json")) {
+      if (isJson(file)) {
         arch = arch.withKerasConfig(Files.readString(file));
       } else if (WeightsFormat.detect(file) == WeightsFormat.KERAS_ARCHIVE) {
         arch = arch.withKerasConfig(KerasArchive.read(file).configJson());
@@ -153,8 +152,7 @@ public final class KerasModelFiles {
       throw new TfjMnistException("Architecture file " + file + " does not exist (give a .keras file or a Keras"
           + " config JSON).");
     }
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    if (name.endsWith(".json")) {
+    if (isJson(file)) {
       try {
         return KerasModelConfig.parse(Files.readString(file), file.toString());
       } catch (java.io.IOException e) {
@@ -174,8 +172,23 @@ public final class KerasModelFiles {
     return KerasModelConfig.parse(modelConfig, file + " (model_config)");
   }
 
-  /** The compile config of a {@code .keras} archive; empty for other files and for uncompiled models. */
+  /** A Keras config JSON ({@code model.to_json()}, a {@code .keras}'s {@code config.json}), told by its name. */
+  static boolean isJson(Path file) {
+    return file.getFileName() != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+  }
+
+  /**
+   * The compile config of a {@code .keras} archive or of its {@code config.json} on its own; empty for
+   * other files and for uncompiled models.
+   */
   public static Optional<CompileConfig> compileConfig(Path path) {
+    if (Files.isRegularFile(path) && isJson(path)) {
+      try {
+        return KerasCompileConfig.parse(Files.readString(path), path.toString());
+      } catch (java.io.IOException e) {
+        throw new TfjMnistException("Cannot read " + path + ": " + e.getMessage() + ".", e);
+      }
+    }
     if (!java.nio.file.Files.isRegularFile(path) || WeightsFormat.detect(path) != WeightsFormat.KERAS_ARCHIVE) {
       return Optional.empty();
     }

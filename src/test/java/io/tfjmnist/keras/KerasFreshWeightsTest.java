@@ -127,4 +127,17 @@ class KerasFreshWeightsTest {
     assertArrayEquals(ModelFiles.freshWeights(classed, G).weights().view("a/kernel"),
         ModelFiles.freshWeights(named, G).weights().view("a/kernel"));
   }
+
+  @Test
+  void aKerasFilesConfigJsonOnItsOwnDrawsAndCompilesAsTheFileDoes() throws IOException {
+    Path keras = Path.of("src/test/resources/keras3/tiny_sequential.keras");
+    Path json = dir.resolve("config.json");
+    Files.writeString(json, KerasArchive.read(keras).configJson());
+    assertEquals(ModelFiles.compileConfig(keras).orElseThrow().optimizer().describe(),
+        ModelFiles.compileConfig(json).orElseThrow().optimizer().describe());
+    ModelWeights fromKeras = ModelFiles.freshWeights(keras, 5).weights();
+    ModelWeights fromJson = ModelFiles.freshWeights(json, 5).weights();
+    assertEquals(0.0, fromKeras.maxAbsDifference(fromJson));
+    assertEquals(fromKeras.architecture().kerasConfig(), fromJson.architecture().kerasConfig(), "saved back as the file's");
+  }
 }
