@@ -123,6 +123,11 @@ public final class KerasModelFiles {
    * architecture keeps a {@code .keras}'s or JSON file's config, written back as is when saved.
    */
   public static ModelWeights freshWeights(Path file, long globalSeed) {
+    if (Files.isDirectory(file) || !Files.exists(file)) {
+      throw new TfjMnistException((Files.isDirectory(file) ? file + " is a folder" : file + " does not exist")
+          + ": fresh weights are drawn with the initializers of a Keras model's config, in a .keras file or a"
+          + " Keras config JSON (a TF checkpoint or a SavedModel holds none).");
+    }
     KerasModelConfig config = config(file);
     if (!config.graphNetwork()) {
       throw new TfjMnistException(file + " holds a subclassed Keras model (class " + config.className()

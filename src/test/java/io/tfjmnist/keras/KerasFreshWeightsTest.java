@@ -115,6 +115,9 @@ class KerasFreshWeightsTest {
     assertTrue(e.getMessage().contains("Keras layer 'a' (Dense) in " + file + ": kernel_initializer is Orthogonal")
         && e.getMessage().contains("supported: GlorotUniform, GlorotNormal, HeUniform") && e.getMessage().contains("Constant"),
         e.getMessage());
+    e = assertThrows(TfjMnistException.class, () -> ModelFiles.freshWeights(dir, G));
+    assertTrue(e.getMessage().contains(dir + " is a folder: fresh weights are drawn with the initializers of a Keras"
+        + " model's config, in a .keras file or a Keras config JSON"), e.getMessage());
     Path badSeed = config(dense("a", 4, init("GlorotUniform", "\"seed\": {\"class_name\": \"SeedGenerator\"}"), ZEROS));
     e = assertThrows(TfjMnistException.class, () -> ModelFiles.freshWeights(badSeed, G));
     assertTrue(e.getMessage().contains("only an integer seed, or none, can be replayed"), e.getMessage());
