@@ -94,28 +94,28 @@ public sealed interface Initializer {
       }
     }
 
-    public static VarianceScaling glorotUniform(long seed) {
-      return new VarianceScaling(1.0, "fan_avg", "uniform", seed, null, null);
-    }
+    /** Keras's named VarianceScaling initializers: GlorotUniform is {@code VarianceScaling(1.0, "fan_avg", "uniform")}, and so on. */
+    public enum Preset {
+      GLOROT_UNIFORM(1.0, "fan_avg", "uniform"),
+      GLOROT_NORMAL(1.0, "fan_avg", "truncated_normal"),
+      HE_UNIFORM(2.0, "fan_in", "uniform"),
+      HE_NORMAL(2.0, "fan_in", "truncated_normal"),
+      LECUN_UNIFORM(1.0, "fan_in", "uniform"),
+      LECUN_NORMAL(1.0, "fan_in", "truncated_normal");
 
-    public static VarianceScaling glorotNormal(long seed) {
-      return new VarianceScaling(1.0, "fan_avg", "truncated_normal", seed, null, null);
-    }
+      private final double scale;
+      private final String mode;
+      private final String distribution;
 
-    public static VarianceScaling heUniform(long seed) {
-      return new VarianceScaling(2.0, "fan_in", "uniform", seed, null, null);
-    }
+      Preset(double scale, String mode, String distribution) {
+        this.scale = scale;
+        this.mode = mode;
+        this.distribution = distribution;
+      }
 
-    public static VarianceScaling heNormal(long seed) {
-      return new VarianceScaling(2.0, "fan_in", "truncated_normal", seed, null, null);
-    }
-
-    public static VarianceScaling lecunUniform(long seed) {
-      return new VarianceScaling(1.0, "fan_in", "uniform", seed, null, null);
-    }
-
-    public static VarianceScaling lecunNormal(long seed) {
-      return new VarianceScaling(1.0, "fan_in", "truncated_normal", seed, null, null);
+      public VarianceScaling seeded(long seed) {
+        return new VarianceScaling(scale, mode, distribution, seed, null, null);
+      }
     }
 
     /** With axes given for both fans, the axes' own; else Keras's default fans. */

@@ -63,12 +63,8 @@ final class KerasInitializers {
         case "zeros", "zero" -> new Initializer.Zeros();
         case "ones", "one" -> new Initializer.Ones();
         case "constant" -> new Initializer.Constant(number(cfg, "value", 0.0, what));
-        case "glorotuniform" -> Initializer.VarianceScaling.glorotUniform(seed);
-        case "glorotnormal" -> Initializer.VarianceScaling.glorotNormal(seed);
-        case "heuniform" -> Initializer.VarianceScaling.heUniform(seed);
-        case "henormal" -> Initializer.VarianceScaling.heNormal(seed);
-        case "lecununiform" -> Initializer.VarianceScaling.lecunUniform(seed);
-        case "lecunnormal" -> Initializer.VarianceScaling.lecunNormal(seed);
+        case "glorotuniform", "glorotnormal", "heuniform", "henormal", "lecununiform", "lecunnormal" ->
+            preset(key).seeded(seed);
         case "randomuniform", "uniform" -> new Initializer.RandomUniform(number(cfg, "minval", -0.05, what),
             number(cfg, "maxval", 0.05, what), seed);
         case "randomnormal", "normal" -> new Initializer.RandomNormal(number(cfg, "mean", 0.0, what),
@@ -88,6 +84,15 @@ final class KerasInitializers {
     } catch (IllegalArgumentException e) {
       throw new TfjMnistException(what + " (" + name + ") cannot be drawn: " + e.getMessage() + ".", e);
     }
+  }
+
+  private static Initializer.VarianceScaling.Preset preset(String key) {
+    for (Initializer.VarianceScaling.Preset p : Initializer.VarianceScaling.Preset.values()) {
+      if (key(p.name()).equals(key)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no preset " + key);
   }
 
   /** {@code GlorotUniform}, {@code glorot_uniform} and {@code glorotuniform} alike. */

@@ -62,9 +62,9 @@ class KerasFreshWeightsTest {
     long biasA = random.randint(1, 1_000_000_000L);
     random.randint(1, 1_000_000_000L); // the Dropout's SeedGenerator
     long kernelB = random.randint(1, 1_000_000_000L);
-    assertArrayEquals(Initializer.VarianceScaling.glorotUniform(kernelA).draw(new long[] {6, 5}), w.view("a/kernel"));
+    assertArrayEquals(Initializer.VarianceScaling.Preset.GLOROT_UNIFORM.seeded(kernelA).draw(new long[] {6, 5}), w.view("a/kernel"));
     assertArrayEquals(new Initializer.RandomNormal(0, 0.05, biasA).draw(new long[] {5}), w.view("a/bias"));
-    assertArrayEquals(Initializer.VarianceScaling.glorotUniform(kernelB).draw(new long[] {5, 3}), w.view("b/kernel"));
+    assertArrayEquals(Initializer.VarianceScaling.Preset.GLOROT_UNIFORM.seeded(kernelB).draw(new long[] {5, 3}), w.view("b/kernel"));
     assertArrayEquals(new float[3], w.view("b/bias"));
   }
 
@@ -84,13 +84,13 @@ class KerasFreshWeightsTest {
   void uniformDrawsStayWithinTheirLimitAndTruncatedNormalsWithinTwoStandardDeviations() {
     long[] shape = {3, 3, 8, 16}; // fan_in 72, fan_out 144
     float limit = (float) Math.sqrt(3.0 * (1.0 / ((72 + 144) / 2.0)));
-    float[] glorot = Initializer.VarianceScaling.glorotUniform(42).draw(shape);
+    float[] glorot = Initializer.VarianceScaling.Preset.GLOROT_UNIFORM.seeded(42).draw(shape);
     assertEquals(3 * 3 * 8 * 16, glorot.length);
     for (float v : glorot) {
       assertTrue(v >= -limit && v < limit, v + " outside ±" + limit);
     }
     double stddev = Math.sqrt(2.0 / 72) / 0.87962566103423978;
-    float[] he = Initializer.VarianceScaling.heNormal(42).draw(shape);
+    float[] he = Initializer.VarianceScaling.Preset.HE_NORMAL.seeded(42).draw(shape);
     double sumSquares = 0;
     for (float v : he) {
       assertTrue(Math.abs(v) <= 2 * stddev * (1 + 1e-6), v + " beyond two standard deviations of " + stddev);
