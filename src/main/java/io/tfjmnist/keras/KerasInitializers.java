@@ -23,8 +23,9 @@ final class KerasInitializers {
 
   /**
    * Whether Keras 3 drew a seed from Python's {@code random} ({@code make_default_seed}) when it built
-   * this config entry: a serialized object whose {@code seed} is null (a random initializer, a
-   * SeedGenerator), or a random initializer named without a config in an {@code *_initializer} field.
+   * this config entry: a random initializer without a seed (null or absent), another serialized object
+   * whose {@code seed} is null, or a random initializer named without a config in an
+   * {@code *_initializer} field.
    */
   static boolean drawsDefaultSeed(String field, JsonNode v) {
     if (v == null) {
@@ -34,7 +35,11 @@ final class KerasInitializers {
       return field.endsWith("_initializer") && RANDOM.contains(key(v.asText()));
     }
     JsonNode inner = v.path("config");
-    return v.has("class_name") && inner.has("seed") && inner.get("seed").isNull();
+    JsonNode seed = inner.get("seed");
+    if (v.path("class_name").isTextual() && RANDOM.contains(key(v.get("class_name").asText()))) {
+      return seed == null || seed.isNull(); // a config written without the key is built with seed=None too
+    }
+    return v.has("class_name") && seed != null && seed.isNull();
   }
 
   /**

@@ -124,11 +124,13 @@ class KerasFreshWeightsTest {
   }
 
   @Test
-  void keras2NamesDrawLikeTheirClasses() throws IOException {
-    Path named = config(dense("a", 4, "\"glorot_uniform\"", "\"zeros\""));
-    Path classed = config(dense("a", 4, GLOROT, ZEROS));
-    assertArrayEquals(ModelFiles.freshWeights(classed, G).weights().view("a/kernel"),
-        ModelFiles.freshWeights(named, G).weights().view("a/kernel"));
+  void keras2NamesAndConfigsWithoutASeedDrawLikeKeras3sSerializedClasses() throws IOException {
+    Path classed = config(dense("a", 4, GLOROT, ZEROS) + ", " + dense("b", 2, GLOROT, ZEROS));
+    Path named = config(dense("a", 4, "\"glorot_uniform\"", "\"zeros\"") + ", " + dense("b", 2, GLOROT, ZEROS));
+    Path seedless = config(dense("a", 4, init("GlorotUniform", ""), ZEROS) + ", " + dense("b", 2, GLOROT, ZEROS));
+    ModelWeights expected = ModelFiles.freshWeights(classed, G).weights();
+    assertEquals(0.0, expected.maxAbsDifference(ModelFiles.freshWeights(named, G).weights()));
+    assertEquals(0.0, expected.maxAbsDifference(ModelFiles.freshWeights(seedless, G).weights()));
   }
 
   @Test
