@@ -16,6 +16,12 @@ batch(32) after each epoch. Written:
 
 --train-size/--test-size take the first N examples of each set, as Java's options of the same name do.
 
+    python fit_parity.py --initial-only --out DIR --tf-shuffle G:S
+
+builds every model of the zoo, and a model of every initializer Java draws with, each right after
+keras.utils.set_random_seed(G), and saves it untrained and compiled as DIR/NAME.keras: Keras's initial
+weights, for Java's `train --model DIR/NAME.keras --fresh-weights --tf-shuffle G:S` draw to be held against.
+
     python fit_parity.py --check-java FILE.keras [--test-size N] [--kernels eigen]
 
 loads a .keras that Java's train wrote, with keras.saving.load_model and no custom objects, and prints
@@ -98,7 +104,35 @@ def functional_bn():
         keras.losses.SparseCategoricalCrossentropy()
 
 
+def initializers():
+    """Every initializer Java draws fresh weights with, seeded and not, a Dropout between (its seed comes
+    from the same stream), and a seed above int32 (Keras maps it into int32); SGD. For the initial weights."""
+    init = keras.initializers
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        L.Conv2D(4, 3, activation="relu", kernel_initializer=init.HeNormal(), bias_initializer=init.Constant(0.1)),
+        L.BatchNormalization(gamma_initializer=init.RandomUniform(0.9, 1.1, seed=5),
+                             beta_initializer=init.RandomNormal(stddev=0.01), moving_variance_initializer=init.Ones()),
+        L.Flatten(),
+        L.Dense(16, activation="relu", kernel_initializer=init.GlorotNormal(seed=7),
+                bias_initializer=init.TruncatedNormal()),
+        L.Dense(16, activation="tanh", kernel_initializer=init.LecunUniform(), bias_initializer="zeros"),
+        L.Dropout(0.1),
+        L.Dense(16, activation="sigmoid", kernel_initializer=init.LecunNormal(seed=3),
+                bias_initializer=init.RandomUniform()),
+        L.Dense(16, activation="relu", kernel_initializer=init.HeUniform(), bias_initializer=init.RandomNormal(1.0, 0.5)),
+        L.Dense(16, kernel_initializer=init.VarianceScaling(0.5, "fan_out", "uniform"),
+                bias_initializer=init.TruncatedNormal(0.2, 1.0, seed=11)),
+        L.Dense(16, kernel_initializer=init.VarianceScaling(2.0, "fan_avg", "untruncated_normal", seed=3_000_000_019)),
+        L.Dense(10, activation="softmax", kernel_initializer=init.VarianceScaling(1.5, "fan_in", "normal"),
+                bias_initializer=init.Constant(-0.25)),
+    ], name="initializers")
+    return model, keras.optimizers.SGD(learning_rate=0.01), keras.losses.SparseCategoricalCrossentropy()
+
+
 ZOO = {"lenet": lenet, "cnn_dropout": cnn_dropout, "mlp": mlp, "functional_bn": functional_bn}
+# Models only for the initial weights (--initial-only): Java's fresh draw is held against Keras's.
+INITIAL_ZOO = {**ZOO, "initializers": initializers}
 
 
 class RunningLoss(keras.callbacks.Callback):
@@ -117,6 +151,8 @@ def main(argv=None):
     ap.add_argument("--model", choices=sorted(ZOO))
     ap.add_argument("--out", help="folder for NAME.keras, NAME.fit.json, NAME.fit.weights.h5")
     ap.add_argument("--check-java", metavar="FILE.keras", help="load Java's .keras and evaluate it (see above)")
+    ap.add_argument("--initial-only", action="store_true",
+                    help="save every model (and the initializers model) untrained to DIR/NAME.keras and stop (see above)")
     ap.add_argument("--tf-shuffle", metavar="GLOBAL:OP", default="42:42")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--train-size", type=int, default=None)
@@ -126,9 +162,13 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.check_java:
         return check_java(args)
-    if not args.model or not args.out:
-        ap.error("--model and --out are required (or --check-java)")
     global_seed, shuffle_seed = (int(s) for s in args.tf_shuffle.split(":"))
+    if args.initial_only:
+        if not args.out:
+            ap.error("--initial-only needs --out")
+        return save_initial(args.out, global_seed)
+    if not args.model or not args.out:
+        ap.error("--model and --out are required (or --check-java, or --initial-only)")
     keras.utils.set_random_seed(global_seed)
 
     model, optimizer, loss = ZOO[args.model]()
@@ -155,6 +195,18 @@ def main(argv=None):
                    "running_losses": running.losses}, f)
     os.replace(base + ".fit.json.tmp", base + ".fit.json")
     model.save_weights(base + ".fit.weights.h5")
+    return 0
+
+
+def save_initial(out, global_seed):
+    """Each model built and compiled right after set_random_seed(G), as main() builds it, saved untrained."""
+    os.makedirs(out, exist_ok=True)
+    for name, build in INITIAL_ZOO.items():
+        keras.utils.set_random_seed(global_seed)
+        model, optimizer, loss = build()
+        model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+        model.save(os.path.join(out, name + ".keras"))
+        print(f"{name}: {model.count_params()} parameters saved to {os.path.join(out, name + '.keras')}")
     return 0
 
 

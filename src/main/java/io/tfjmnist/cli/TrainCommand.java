@@ -121,6 +121,12 @@ final class TrainCommand implements Callable<Integer> {
           + ".weights.h5 or .h5 of the quickstart.")
   Path initialWeights;
 
+  @Option(names = "--fresh-weights",
+      description = "With --model FILE.keras (or a Keras config JSON): start from weights drawn with the file's own "
+          + "initializers instead of its weights, bit for bit those Keras 3 draws for the model built right after "
+          + "keras.utils.set_random_seed(G), G from --tf-shuffle G:S, else --seed.")
+  boolean freshWeights;
+
   @Option(names = "--step-log", paramLabel = "CSV", description = "Every step's loss as CSV: step,epoch,step_in_epoch,loss.")
   Path stepLog;
 
@@ -139,6 +145,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (freshWeights && initialWeights == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--fresh-weights needs --model FILE.keras (or a"
+          + " Keras config JSON): the model whose initializers draw the weights.");
+    }
     if (maxSteps < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--max-steps must be 1 or more (0 for no limit), got " + maxSteps + ".");
@@ -157,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
           .withTfShuffle(tfShuffleSeeds)
           .withAdamArithmetic(adamArithmetic != null ? AdamArithmetic.parse(adamArithmetic)
               : isKerasModel(initialWeights) ? AdamArithmetic.KERAS3 : AdamArithmetic.KERAS2);
-      replay = new TrainingJob.Replay(initialWeights, stepLog, maxSteps);
+      replay = new TrainingJob.Replay(initialWeights, stepLog, maxSteps, freshWeights);
     } catch (IllegalArgumentException | TfjMnistException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -171,10 +181,14 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether {@code path} is a {@code .keras} file; a missing or unreadable one is reported when the job reads it. */
+  /**
+   * Whether {@code path} is a {@code .keras} file or a Keras config JSON (for {@code --fresh-weights});
+   * a missing or unreadable one is reported when the job reads it.
+   */
   private static boolean isKerasModel(Path path) {
     try {
-      return path != null && ModelFiles.kindOf(path) == ModelKind.KERAS_MODEL;
+      return path != null && (path.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+          || ModelFiles.kindOf(path) == ModelKind.KERAS_MODEL);
     } catch (TfjMnistException e) {
       return false;
     }
@@ -187,6 +201,10 @@ final class TrainCommand implements Callable<Integer> {
     if (initialWeights != null && ModelFiles.compileConfig(initialWeights).isPresent()) {
       err.println("Compiled in " + initialWeights + ": " + training.config().optimizer().describe()
           + (training.config().fromLogits() ? ", SparseCategoricalCrossentropy(from_logits=True)" : "") + ".");
+    }
+    if (freshWeights && job.resumed().isEmpty()) {
+      err.println("Fresh weights drawn with the initializers in " + initialWeights + ", as Keras 3 draws them after"
+          + " keras.utils.set_random_seed(" + training.config().kerasGlobalSeed() + ").");
     }
     String label = job.evaluationName();
     if (resume && job.resumed().isEmpty()) {

@@ -37,17 +37,16 @@ final class KerasLayerFactory {
 
   /**
    * How many seeds Keras 3 draws from Python's {@code random} when it builds this layer
-   * ({@code make_default_seed}): one per random initializer whose config has {@code seed: null}, and
-   * one for the layer's own SeedGenerator when its {@code seed} is null (Dropout and kin with a rate
-   * above 0 own one).
+   * ({@code make_default_seed}): one per random initializer without a seed of its own, in the
+   * config's order (which is the order the layer's constructor builds them in), and then one for the
+   * layer's own SeedGenerator when its {@code seed} is null (Dropout and kin with a rate above 0 own one).
    */
   static int defaultSeedDraws(KerasModelConfig.LayerConfig c) {
     int draws = 0;
     var fields = c.config().fields();
     while (fields.hasNext()) {
-      JsonNode v = fields.next().getValue();
-      JsonNode inner = v.path("config");
-      if (v.has("class_name") && inner.has("seed") && inner.get("seed").isNull()) {
+      var field = fields.next();
+      if (KerasInitializers.drawsDefaultSeed(field.getKey(), field.getValue())) {
         draws++;
       }
     }

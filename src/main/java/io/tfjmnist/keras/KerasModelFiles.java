@@ -117,6 +117,37 @@ public final class KerasModelFiles {
   }
 
   /**
+   * Fresh weights for the model {@code file} describes (a {@code .keras}, a Keras config JSON, a Keras
+   * 2 whole-model {@code .h5}), drawn with its own initializers as Keras 3 draws them in a model built
+   * right after {@code keras.utils.set_random_seed(globalSeed)} ({@link KerasFreshWeights}). The
+   * architecture keeps a {@code .keras}'s or JSON file's config, written back as is when saved.
+   */
+  public static ModelWeights freshWeights(Path file, long globalSeed) {
+    if (Files.isDirectory(file) || !Files.exists(file)) {
+      throw new TfjMnistException((Files.isDirectory(file) ? file + " is a folder" : file + " does not exist")
+          + ": fresh weights are drawn with the initializers of a Keras model's config, in a .keras file or a"
+          + " Keras config JSON (a TF checkpoint or a SavedModel holds none).");
+    }
+    KerasModelConfig config = config(file);
+    if (!config.graphNetwork()) {
+      throw new TfjMnistException(file + " holds a subclassed Keras model (class " + config.className()
+          + ") whose layers are Python code, not config, so it names no initializers to draw fresh weights with.");
+    }
+    KerasArchitecture.Built built = KerasArchitecture.build(config, null, file.toString());
+    ModelArchitecture arch = built.architecture();
+    try {
+      if (isJson(file)) {
+        arch = arch.withKerasConfig(Files.readString(file));
+      } else if (WeightsFormat.detect(file) == WeightsFormat.KERAS_ARCHIVE) {
+        arch = arch.withKerasConfig(KerasArchive.read(file).configJson());
+      }
+    } catch (java.io.IOException e) {
+      throw new TfjMnistException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+    }
+    return KerasFreshWeights.draw(config, built, arch, globalSeed, file.toString());
+  }
+
+  /**
    * The Keras model config an architecture file holds: a {@code .keras} archive's
    * {@code config.json}, a JSON file of {@code model.to_json()} or {@code config.json} itself, or a
    * Keras 2 whole-model {@code .h5}'s {@code model_config}.
@@ -126,8 +157,7 @@ public final class KerasModelFiles {
       throw new TfjMnistException("Architecture file " + file + " does not exist (give a .keras file or a Keras"
           + " config JSON).");
     }
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    if (name.endsWith(".json")) {
+    if (isJson(file)) {
       try {
         return KerasModelConfig.parse(Files.readString(file), file.toString());
       } catch (java.io.IOException e) {
@@ -147,8 +177,23 @@ public final class KerasModelFiles {
     return KerasModelConfig.parse(modelConfig, file + " (model_config)");
   }
 
-  /** The compile config of a {@code .keras} archive; empty for other files and for uncompiled models. */
+  /** A Keras config JSON ({@code model.to_json()}, a {@code .keras}'s {@code config.json}), told by its name. */
+  static boolean isJson(Path file) {
+    return file.getFileName() != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+  }
+
+  /**
+   * The compile config of a {@code .keras} archive or of its {@code config.json} on its own; empty for
+   * other files and for uncompiled models.
+   */
   public static Optional<CompileConfig> compileConfig(Path path) {
+    if (Files.isRegularFile(path) && isJson(path)) {
+      try {
+        return KerasCompileConfig.parse(Files.readString(path), path.toString());
+      } catch (java.io.IOException e) {
+        throw new TfjMnistException("Cannot read " + path + ": " + e.getMessage() + ".", e);
+      }
+    }
     if (!java.nio.file.Files.isRegularFile(path) || WeightsFormat.detect(path) != WeightsFormat.KERAS_ARCHIVE) {
       return Optional.empty();
     }

@@ -84,6 +84,19 @@ public final class ModelFiles {
   }
 
   /**
+   * The model {@code file} describes (a {@code .keras}, a Keras config JSON, a Keras 2 whole-model
+   * {@code .h5}) with fresh weights instead of its own: each drawn with the config's initializer,
+   * bit for bit the weights Keras 3 gives the model when it builds it right after
+   * {@code keras.utils.set_random_seed(globalSeed)}. Anything but Keras's standard initializers
+   * (Glorot, He, Lecun, VarianceScaling, RandomUniform/Normal, TruncatedNormal, Zeros, Ones,
+   * Constant) is refused with one error naming it.
+   */
+  public static LoadedModel freshWeights(Path file, long globalSeed) {
+    return new LoadedModel(KerasModelFiles.freshWeights(file, globalSeed), Optional.empty(), Optional.empty(),
+        LoadedModel.ArchitectureSource.FILE);
+  }
+
+  /**
    * What {@code path} names, told from the files: a SavedModel folder (it holds
    * {@code saved_model.pb}), else a weights or Keras file by its first bytes, else a TF checkpoint
    * prefix or folder. Throws for a file none of these (with its first bytes named) and for a missing

@@ -58,14 +58,25 @@ public final class TrainingJob {
    * @param initialWeights weights to start from instead of Java's Glorot draw (any format ModelFiles reads); null for none
    * @param stepLog where to write every step's loss as CSV ({@link StepLossLog}); null for none
    * @param maxSteps stop after this many optimizer steps in all; 0 for no limit
+   * @param freshWeights start from {@code initialWeights}' architecture (a {@code .keras} or Keras config JSON)
+   *     with weights drawn by its own initializers, as Keras 3 draws them after
+   *     {@code keras.utils.set_random_seed} of the config's {@link TrainingConfig#kerasGlobalSeed()}
    */
-  public record Replay(Path initialWeights, Path stepLog, long maxSteps) {
+  public record Replay(Path initialWeights, Path stepLog, long maxSteps, boolean freshWeights) {
     public static final Replay NONE = new Replay(null, null, 0);
 
     public Replay {
       if (maxSteps < 0) {
         throw new IllegalArgumentException("the step limit must be 1 or more (0 for none), got " + maxSteps);
       }
+      if (freshWeights && initialWeights == null) {
+        throw new IllegalArgumentException("fresh weights need the model file whose initializers draw them");
+      }
+    }
+
+    /** From the file's own weights. */
+    public Replay(Path initialWeights, Path stepLog, long maxSteps) {
+      this(initialWeights, stepLog, maxSteps, false);
     }
   }
 
@@ -147,7 +158,9 @@ public final class TrainingJob {
    * trains nothing yet.
    */
   public Prepared prepare(MnistData data) {
-    LoadedModel start = replay.initialWeights() == null ? null : readInitialModel(replay.initialWeights());
+    LoadedModel start = replay.initialWeights() == null ? null
+        : replay.freshWeights() ? ModelFiles.freshWeights(replay.initialWeights(), config.kerasGlobalSeed())
+        : readInitialModel(replay.initialWeights());
     // The quickstart CNN, unless the initial weights' file holds an architecture of its own.
     ModelArchitecture arch = start == null ? ModelArchitecture.quickstartCnn() : start.architecture();
     Dataset train = data.train();

@@ -48,7 +48,7 @@ final class TrainingProvenance {
     c.put("validation_split", String.valueOf(options.validationSplit()));
     c.put("early_stopping", options.earlyStopping().map(EarlyStopping.Settings::toString).orElse("none"));
     if (replay.initialWeights() != null) {
-      c.put("initial_weights", replay.initialWeights().toString());
+      c.put(replay.freshWeights() ? "fresh_weights_from" : "initial_weights", replay.initialWeights().toString());
     }
     if (replay.maxSteps() > 0) {
       c.put("max_steps", String.valueOf(replay.maxSteps()));

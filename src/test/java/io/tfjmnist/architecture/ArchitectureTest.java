@@ -60,7 +60,7 @@ class ArchitectureTest {
       Map.entry("metrics", Set.of("tensors", "files")),
       Map.entry("checkpoint", Set.of("model", "optimizers", "tensors", "files")),
       Map.entry("savedmodel", Set.of("checkpoint", "model", "optimizers", "data", "images", "tensors", "files")),
-      Map.entry("keras", Set.of("savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
+      Map.entry("keras", Set.of("initializers", "savedmodel", "checkpoint", "model", "optimizers", "tensors", "files")),
       Map.entry("modelfiles", Set.of("savedmodel", "keras", "checkpoint", "model", "optimizers", "tensors", "files")),
       Map.entry("training", Set.of("modelfiles", "savedmodel", "keras", "checkpoint", "model", "optimizers", "losses", "metrics",
           "data", "images", "figures", "tensors", "files")),

@@ -78,4 +78,29 @@ class TrainKerasModelCliTest {
         && error.contains("supported: InputLayer, Conv2D") && error.contains("BatchNormalization"), o.err());
     assertEquals(1, o.errLines().size(), o.err());
   }
+
+  @Test
+  void freshWeightsStartFromTheFilesInitializersSeededByTheGlobalSeed() throws Exception {
+    Path start = dir.resolve("tiny.keras");
+    Files.copy(Path.of("src/test/resources/keras3/tiny_sequential.keras"), start);
+    Path out = dir.resolve("fresh.keras");
+    Outcome o = Cli.run("train", "--model", start.toString(), "--fresh-weights", "--tf-shuffle", "77:5",
+        "--data-dir", TestData.mnistDataDir().toString(), "--train-size", "32", "--test-size", "32", "--epochs", "1",
+        "--weights", out.toString(), "--quiet");
+    assertEquals(0, o.exitCode(), o.err());
+    assertTrue(o.err().contains("Fresh weights drawn with the initializers in " + start
+        + ", as Keras 3 draws them after keras.utils.set_random_seed(77)."), o.err());
+    LoadedModel trained = ModelFiles.read(out);
+    assertEquals(1, trained.optimizerState().orElseThrow().iterations());
+    // One step of Adam moves each weight by about its learning rate: the run started from the fresh draw,
+    // not from the file's fitted weights.
+    double fromFresh = trained.weights().maxAbsDifference(ModelFiles.freshWeights(start, 77).weights());
+    double fromFile = trained.weights().maxAbsDifference(ModelFiles.read(start).weights());
+    assertTrue(fromFresh < 0.002 && fromFile > 0.01, fromFresh + " from the fresh draw, " + fromFile + " from the file's");
+
+    Outcome alone = Cli.run("train", "--fresh-weights", "--data-dir", TestData.mnistDataDir().toString(),
+        "--weights", dir.resolve("x").toString());
+    assertEquals(2, alone.exitCode(), alone.err());
+    assertTrue(alone.err().contains("--fresh-weights needs --model FILE.keras"), alone.err());
+  }
 }
