@@ -34,8 +34,14 @@ class VersionLeakTest {
         null);
     Files.createDirectories(base.resolve("1"));
     Files.copy(file, base.resolve("1").resolve("mnist.weights.h5"));
-    ModelVersions versions = ModelVersions.fromFolder("mnist", base, VersionPolicy.LATEST, null,
-        v -> ServedModel.fromVersionFolder("mnist", v, 1, true));
+    // Every model stays reachable, so the garbage collector cannot free a session (TF Java frees
+    // unreachable ones): only the unload's close() keeps the memory flat.
+    List<ServedModel> loaded = new ArrayList<>();
+    ModelVersions versions = ModelVersions.fromFolder("mnist", base, VersionPolicy.LATEST, null, v -> {
+      ServedModel m = ServedModel.fromVersionFolder("mnist", v, 1, true);
+      loaded.add(m);
+      return m;
+    });
     versions.open((model, freed) -> new ServableVersion(model, ServeConfig.defaults(), (i, t) -> { }, freed));
     List<Long> rss = new ArrayList<>();
     try {
@@ -62,6 +68,7 @@ class VersionLeakTest {
     } finally {
       versions.stop(5_000);
     }
+    assertEquals(WARM_UP + CYCLES + 1, loaded.size());
     // RSS swings by tens of MiB between cycles (the heap's and malloc's arenas): compare the median
     // of the last five cycles with that of the first five, a trend a leak of 12 MB a cycle far exceeds
     long growth = median(rss.subList(CYCLES - 5, CYCLES)) - median(rss.subList(0, 5));
