@@ -60,12 +60,20 @@ class HotReloadTest {
 
   /** Writes a version folder whole: under another name first, then renamed, as a deployment should. */
   private static void deploy(Path base, long version, ModelWeights weights) throws Exception {
+    appear(base, version, prepare(base, version, weights));
+  }
+
+  private static Path prepare(Path base, long version, ModelWeights weights) throws Exception {
     Path incoming = Files.createDirectories(base.resolve("incoming-" + version));
     if (weights == null) {
       Files.writeString(incoming.resolve("mnist.keras"), "not a zip archive"); // the broken version
     } else {
       ModelFiles.write(incoming.resolve("mnist.weights.h5"), LoadedModel.of(weights, null, null), null);
     }
+    return incoming;
+  }
+
+  private static void appear(Path base, long version, Path incoming) throws Exception {
     Files.move(incoming, base.resolve(Long.toString(version)));
   }
 
@@ -137,8 +145,9 @@ class HotReloadTest {
         deploy(base, 2, weights.get(2L));
         awaitState(versions, 2, ModelVersions.State.AVAILABLE);
         Thread.sleep(800);
+        Path three = prepare(base, 3, weights.get(3L));
         long t0 = System.nanoTime();
-        deploy(base, 3, weights.get(3L));
+        appear(base, 3, three);
         awaitState(versions, 3, ModelVersions.State.AVAILABLE);
         swapMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         double loadSeconds = server.model().loadSeconds();
