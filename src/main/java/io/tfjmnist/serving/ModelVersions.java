@@ -118,7 +118,7 @@ public final class ModelVersions {
       t.setDaemon(true);
       return t;
     });
-    poller.scheduleWithFixedDelay(() -> {
+    var unused = poller.scheduleWithFixedDelay(() -> { // failures are logged inside; stop() ends it
       try {
         sync();
       } catch (RuntimeException | Error e) {

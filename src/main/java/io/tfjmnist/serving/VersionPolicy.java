@@ -43,7 +43,7 @@ public record VersionPolicy(Kind kind, int count, SortedSet<Long> versions) {
       }
       if (t.startsWith("specific:")) {
         TreeSet<Long> v = new TreeSet<>();
-        for (String part : t.substring(9).split(",")) {
+        for (String part : t.substring(9).split(",", -1)) {
           long n = Long.parseLong(part.trim());
           if (n < 0) {
             throw new NumberFormatException();

@@ -2,10 +2,14 @@ package io.tfjmnist.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Int64Value;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tfjmnist.inference.DigitClassifier;
 import io.tfjmnist.model.ModelArchitecture;
@@ -30,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
+import tensorflow.serving.GetModelStatus.GetModelStatusRequest;
+import tensorflow.serving.GetModelStatus.GetModelStatusResponse;
 import tensorflow.serving.Model.ModelSpec;
+import tensorflow.serving.ModelServiceGrpc;
 import tensorflow.serving.Predict.PredictRequest;
 import tensorflow.serving.Predict.PredictResponse;
 import tensorflow.serving.PredictionServiceGrpc;
@@ -95,7 +102,8 @@ class HotReloadTest {
       weights.put(v, ModelWeights.glorotUniform(ARCH, 100 + v));
     }
     deploy(base, 1, weights.get(1L));
-    ModelVersions versions = ModelVersions.fromFolder("mnist", base, VersionPolicy.LATEST, null,
+    Path labels = Files.writeString(base.resolve("labels.txt"), "stable=3\n");
+    ModelVersions versions = ModelVersions.fromFolder("mnist", base, VersionPolicy.LATEST, labels,
         v -> ServedModel.fromVersionFolder("mnist", v, 1, true));
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger failures = new AtomicInteger();
@@ -178,6 +186,7 @@ class HotReloadTest {
         ServingFixtures.post(server.uri(), "v1/models/mnist/versions/2:predict", restBody).expect(404);
 
         checkAnswers(answers, weights, server, restBody);
+        checkGrpcStatusAndLabels(channel, grpcRequest);
         System.out.printf(java.util.Locale.ROOT, "HotReloadTest: %d answers, 0 failed; version 3 available %d ms after"
             + " its folder appeared (poll %d ms, load %.2f s)%n", answers.stream().mapToInt(List::size).sum(), swapMillis,
             POLL_MILLIS, loadSeconds);
@@ -234,6 +243,27 @@ class HotReloadTest {
     float[] three = ServingFixtures.rows(ServingFixtures.post(server.uri(), "v1/models/mnist/versions/3:predict",
         restBody).expect(200).json())[0];
     assertTrue(Arrays.equals(bitsOf.get(3L), three), "version 3 asked by number");
+  }
+
+  /** gRPC's GetModelStatus lists what REST does; a label picks its version, an unknown one is NOT_FOUND. */
+  private static void checkGrpcStatusAndLabels(ManagedChannel channel, PredictRequest request) {
+    GetModelStatusResponse status = ModelServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(ModelSpec.newBuilder().setName("mnist")).build());
+    assertEquals("4 END UNKNOWN, 3 AVAILABLE OK, 2 END OK, 1 END OK", String.join(", ", status.getModelVersionStatusList()
+        .stream().map(v -> v.getVersion() + " " + v.getState() + " " + v.getStatus().getErrorCode()).toList()));
+    assertTrue(status.getModelVersionStatus(0).getStatus().getErrorMessage().contains("mnist.keras"));
+    PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    PredictResponse stable = stub.predict(request.toBuilder()
+        .setModelSpec(ModelSpec.newBuilder().setName("mnist").setVersionLabel("stable")).build());
+    assertEquals(3, stable.getModelSpec().getVersion().getValue());
+    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> stub.predict(request.toBuilder()
+        .setModelSpec(ModelSpec.newBuilder().setName("mnist").setVersionLabel("canary")).build()));
+    assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+    assertEquals("Unrecognized servable version label: canary", unknown.getStatus().getDescription());
+    StatusRuntimeException gone = assertThrows(StatusRuntimeException.class, () -> stub.predict(request.toBuilder()
+        .setModelSpec(ModelSpec.newBuilder().setName("mnist").setVersion(Int64Value.of(2))).build()));
+    assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
   }
 
   private static void awaitState(ModelVersions versions, long version, ModelVersions.State state) throws Exception {

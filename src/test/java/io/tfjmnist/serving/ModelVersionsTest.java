@@ -231,7 +231,7 @@ class ModelVersionsTest {
     assertEquals(present, VersionPolicy.parse("all").choose(present));
     assertEquals(Set.of(1L, 5L), VersionPolicy.parse("specific:1, 5,7").choose(present));
     assertEquals("specific:1,5,7", VersionPolicy.parse("SPECIFIC:7,1,5").describe());
-    for (String bad : List.of("newest", "latest:0", "specific:", "specific:1,x", "specific:-1")) {
+    for (String bad : List.of("newest", "latest:0", "specific:", "specific:1,x", "specific:-1", "specific:1,3,")) {
       TfjMnistException e = assertThrows(TfjMnistException.class, () -> VersionPolicy.parse(bad), bad);
       assertTrue(e.getMessage().contains("latest, latest:N, all or specific") || e.getMessage().contains("needs"),
           e.getMessage());
