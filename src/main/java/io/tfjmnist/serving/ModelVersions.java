@@ -93,7 +93,12 @@ public final class ModelVersions {
     if (fixed != null) {
       Slot s = new Slot(fixed.version());
       slots.put(s.version, s);
-      install(s, fixed);
+      try {
+        install(s, fixed);
+      } catch (RuntimeException e) {
+        fixed.close();
+        throw e;
+      }
       return;
     }
     if (labelsFile != null) {
@@ -184,17 +189,20 @@ public final class ModelVersions {
   private void load(VersionFolders.Version v) {
     Slot s = new Slot(v.number());
     slots.put(v.number(), s);
-    ServedModel model;
+    ServedModel model = null;
     try {
       model = loader.apply(v);
+      install(s, model);
     } catch (RuntimeException e) {
+      if (model != null) {
+        model.close(); // loaded, but could not be put in service
+      }
       failed.add(v.number());
       s.error = e.getMessage() == null ? e.toString() : e.getMessage();
       s.state = State.END;
       LOG.warn("Version {} of model '{}' did not load: {}", v.number(), name, s.error);
       return;
     }
-    install(s, model);
     LOG.info("Version {} of model '{}' is available ({}, loaded in {} s)", v.number(), name, model.source(),
         String.format(java.util.Locale.ROOT, "%.2f", model.loadSeconds()));
   }
