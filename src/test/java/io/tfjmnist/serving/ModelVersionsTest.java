@@ -112,6 +112,21 @@ class ModelVersionsTest {
   }
 
   @Test
+  void removingTheLatestFolderRollsBackToThePreviousVersion(@TempDir Path base) throws Exception {
+    write(base, 1, "1");
+    write(base, 2, "2");
+    ModelVersions v = registry(base, "latest", null);
+    assertEquals("2:AVAILABLE", states(v), "latest loads the highest only");
+    remove(base, 2);
+    v.sync();
+    assertEquals("2:END 1:AVAILABLE", states(v));
+    try (ModelVersions.Lease lease = v.acquire("mnist", null, null)) {
+      assertEquals(1f, answer(lease));
+    }
+    v.stop(1_000);
+  }
+
+  @Test
   void anUnloadedVersionIsClosedWhenItsLastRequestEnds(@TempDir Path base) throws Exception {
     write(base, 2, "2");
     ModelVersions v = registry(base, "latest", null);
