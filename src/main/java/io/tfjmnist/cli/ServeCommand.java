@@ -1,11 +1,14 @@
 package io.tfjmnist.cli;
 
 import io.tfjmnist.images.preprocessing.Preprocessing;
+import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.serving.ModelServer;
+import io.tfjmnist.serving.ModelVersions;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.serving.ServeConfig;
 import io.tfjmnist.serving.ServedModel;
 import io.tfjmnist.serving.VersionFolders;
+import io.tfjmnist.serving.VersionPolicy;
 import io.tfjmnist.tensors.Kernels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -127,13 +130,36 @@ public final class ServeCommand implements Callable<Integer> {
   // ---- TF Serving's gRPC API and model layout ----
 
   @Option(names = "--model-base-path", paramLabel = "DIR",
-      description = "Serve the highest-numbered version folder of DIR (DIR/1, DIR/2, ...), as TF Serving does; each"
-          + " holds a SavedModel or one .keras, .weights.h5, .h5 file or checkpoint. The folder's number is the version.")
+      description = "Serve the version folders of DIR (DIR/1, DIR/2, ...) as TF Serving does, by default the highest;"
+          + " each holds a SavedModel or one .keras, .weights.h5, .h5 file or checkpoint. The folder's number is the"
+          + " version.")
   Path modelBasePath;
 
-  /** The version folder --model-base-path serves, checked against the options it replaces; null without it. */
-  private VersionFolders.Version baseVersion() {
+  @Option(names = "--model-version-policy", paramLabel = "POLICY", defaultValue = "latest",
+      description = "Which version folders of --model-base-path are served, as TF Serving's model_version_policy:"
+          + " latest (the highest), latest:N, all, or specific:1,3 (default: ${DEFAULT-VALUE}).")
+  String versionPolicy;
+
+  @Option(names = "--version-labels", paramLabel = "FILE",
+      description = "Version labels for --model-base-path, as LABEL=VERSION lines (stable=1); requests name them"
+          + " by REST's /labels/LABEL or gRPC's model_spec.version_label. Read again at every poll.")
+  Path versionLabels;
+
+  @Option(names = "--poll-seconds", paramLabel = "N", defaultValue = "0",
+      description = "Look at --model-base-path every N seconds: new versions load in the background and replace the"
+          + " old ones once available, removed ones unload when their requests end (default: ${DEFAULT-VALUE},"
+          + " read once at start).")
+  double pollSeconds;
+
+  /**
+   * The versions --model-base-path serves, checked against the options it replaces; null without it.
+   * Each version is loaded as {@code serve} loads one model, exactness probe included.
+   */
+  private ModelVersions baseVersions() {
     if (modelBasePath == null) {
+      boolean versionOptions = versionLabels != null || pollSeconds != 0
+          || spec.commandLine().getParseResult().hasMatchedOption("--model-version-policy");
+      require(!versionOptions, "--model-version-policy, --version-labels and --poll-seconds go with --model-base-path");
       return null;
     }
     if (weights != null || savedModel != null || modelOption.model != null) {
@@ -144,7 +170,16 @@ public final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--model-version does not go with --model-base-path: the version folder's number is the version");
     }
-    return VersionFolders.latest(modelBasePath);
+    require(pollSeconds >= 0 && pollSeconds <= 86_400, "--poll-seconds must be 0..86400, got " + pollSeconds);
+    VersionPolicy policy;
+    try {
+      policy = VersionPolicy.parse(versionPolicy);
+    } catch (TfjMnistException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--model-version-policy: " + e.getMessage());
+    }
+    VersionFolders.list(modelBasePath); // a clear sentence now when the folder is missing or holds no version
+    return ModelVersions.fromFolder(modelName, modelBasePath, policy, versionLabels,
+        v -> ServedModel.fromVersionFolder(modelName, v, tfThreads, exactBatching));
   }
 
   @Option(names = "--grpc-port", paramLabel = "PORT",
@@ -173,8 +208,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     CommandLine cl = spec.commandLine();
-    VersionFolders.Version version = baseVersion();
-    ModelOption.Chosen chosen = version != null ? null : modelOption.choose(Path.of("mnist"), weights, savedModel);
+    ModelVersions versions = baseVersions();
+    ModelOption.Chosen chosen = versions != null ? null : modelOption.choose(Path.of("mnist"), weights, savedModel);
     if (signature != null && chosen != null && !chosen.isSavedModel()) {
       throw new CommandLine.ParameterException(cl, "--signature applies to a SavedModel only; " + chosen.path()
           + " is a " + chosen.kind().description());
@@ -213,12 +248,17 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter out = cl.getOut();
     boolean ownGraph = chosen != null && chosen.isSavedModel()
         && ModelOption.javaRebuild(chosen, signature != null).isEmpty();
-    ServedModel model = version != null ? ServedModel.fromVersionFolder(modelName, version, tfThreads, exactBatching)
-        : ownGraph
-        ? ServedModel.fromSavedModel(modelName, modelVersion, chosen.path(), signature, exactBatching)
-        : ModelOption.withHint(chosen, () -> ServedModel.fromCheckpoint(modelName, modelVersion, chosen.path(),
-            chosen.architecture(), tfThreads, exactBatching));
-    ModelServer server = ModelServer.start(model, config);
+    ModelServer server;
+    if (versions != null) {
+      server = ModelServer.start(versions, config, Math.round(pollSeconds * 1000));
+    } else {
+      ServedModel one = ownGraph
+          ? ServedModel.fromSavedModel(modelName, modelVersion, chosen.path(), signature, exactBatching)
+          : ModelOption.withHint(chosen, () -> ServedModel.fromCheckpoint(modelName, modelVersion, chosen.path(),
+              chosen.architecture(), tfThreads, exactBatching));
+      server = ModelServer.start(one, config);
+    }
+    ServedModel model = server.model();
 
     Thread hook = new Thread(() -> {
       System.err.println("serve: stopping; letting in-flight requests finish (up to " + stopTimeout + " s)");
@@ -230,9 +270,11 @@ public final class ServeCommand implements Callable<Integer> {
     String base = server.uri().toString();
     out.printf(Locale.ROOT, "Serving model '%s' version %d (%s, loaded in %.2f s)%n", model.name(), model.version(),
         model.source(), model.loadSeconds());
-    Path served = version == null ? chosen.path()
-        : VersionFolders.isSavedModel(version.dir()) ? version.dir() : VersionFolders.modelFile(version.dir());
-    ModelOrigin.print(served, ModelFiles.provenance(served), cl.getErr());
+    if (versions == null) {
+      ModelOrigin.print(chosen.path(), ModelFiles.provenance(chosen.path()), cl.getErr());
+    } else {
+      printVersions(out, versions, cl);
+    }
     out.printf(Locale.ROOT, "Listening on %s  (micro-batching: %s; %s; %s kernels)%n", base,
         config.batching() ? "up to " + maxBatch + " images merged, " + batchRunners + " runs at a time" : "off",
         model.policy().describe(), Kernels.active());
@@ -247,6 +289,22 @@ public final class ServeCommand implements Callable<Integer> {
     server.join();
     server.close(); // returns once the hook's close (if any) has finished
     return 0;
+  }
+
+  /** Each version's state at start, and where the served ones came from. */
+  private void printVersions(PrintWriter out, ModelVersions versions, CommandLine cl) {
+    for (ModelVersions.Status s : versions.statuses(modelName, null, null)) {
+      out.printf(Locale.ROOT, "  version %d  %s%s%n", s.version(), s.state(), s.error().isEmpty() ? "" : "  " + s.error());
+      if (s.state() == ModelVersions.State.AVAILABLE) {
+        Path dir = modelBasePath.resolve(Long.toString(s.version()));
+        Path served = VersionFolders.isSavedModel(dir) ? dir : VersionFolders.modelFile(dir);
+        ModelOrigin.print(served, ModelFiles.provenance(served), cl.getErr());
+      }
+    }
+    if (pollSeconds > 0) {
+      out.printf(Locale.ROOT, "  watching %s every %s s (policy %s)%n", modelBasePath, pollSeconds,
+          VersionPolicy.parse(versionPolicy).describe());
+    }
   }
 
   private void require(boolean ok, String message) {

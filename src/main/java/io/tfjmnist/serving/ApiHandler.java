@@ -39,28 +39,22 @@ final class ApiHandler extends Handler.Abstract {
   private static final Pattern STATUS = Pattern.compile("(?i)" + MODEL + "/?");
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
-  private final ServedModel model;
+  private final ModelVersions versions;
   private final ServeConfig config;
-  private final MicroBatcher batcher;
   private final ServingMetrics metrics;
   private final DecodeBudget decoding;
   private final StaticPage page;
-  private final byte[] statusJson;
-  private final byte[] metadataJson;
   private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
   private volatile boolean cutOff; // the stop timeout passed: unfinished requests were answered 503
 
-  ApiHandler(ServedModel model, ServeConfig config, MicroBatcher batcher, ServingMetrics metrics, DecodeBudget decoding) {
+  ApiHandler(ModelVersions versions, ServeConfig config, ServingMetrics metrics, DecodeBudget decoding) {
     super(InvocationType.BLOCKING);
-    this.model = model;
+    this.versions = versions;
     this.config = config;
-    this.batcher = batcher;
     this.metrics = metrics;
     this.decoding = decoding;
-    this.page = new StaticPage(model.name());
-    this.statusJson = ModelDocuments.status(model.version());
-    this.metadataJson = ModelDocuments.metadata(model);
+    this.page = new StaticPage(versions.name());
   }
 
   /** From now on every new request is answered 503 (and its connection closed). */
@@ -196,8 +190,8 @@ final class ApiHandler extends Handler.Abstract {
           throw malformed(method, path);
         }
         requireMethod(method, "GET", response);
-        checkModel(m, false);
-        sendBody(request, ex, 200, Replies.JSON, statusJson);
+        sendBody(request, ex, 200, Replies.JSON,
+            ModelDocuments.status(versions.statuses(m.group(1), version(m), m.group(3))));
       }
       case METADATA -> {
         Matcher m = METADATA.matcher(path);
@@ -205,8 +199,11 @@ final class ApiHandler extends Handler.Abstract {
           throw malformed(method, path);
         }
         requireMethod(method, "GET", response);
-        checkModel(m, true);
-        sendBody(request, ex, 200, Replies.JSON, metadataJson);
+        byte[] metadata;
+        try (ModelVersions.Lease lease = lease(m)) {
+          metadata = lease.metadataJson();
+        }
+        sendBody(request, ex, 200, Replies.JSON, metadata);
       }
       case PREDICT -> {
         Matcher m = PREDICT.matcher(path);
@@ -214,15 +211,16 @@ final class ApiHandler extends Handler.Abstract {
           throw malformed(method, path);
         }
         requireMethod(method, "POST", response);
-        checkModel(m, true);
         String verb = m.group(4).toLowerCase(Locale.ROOT);
-        if (!verb.equals("predict")) {
-          throw ServableCheck.wrongMethod(model, verb);
+        try (ModelVersions.Lease lease = lease(m)) { // 404 before the body is read
+          if (!verb.equals("predict")) {
+            throw ServableCheck.wrongMethod(lease.model(), verb);
+          }
         }
-        predict(request, ex);
+        predict(request, ex, m);
       }
       default -> throw new ApiException(404, "Not found: " + ApiException.quote(method) + " " + ApiException.quote(path)
-          + " (the API is under /v1/models/" + model.name() + ", the drawing page at /).");
+          + " (the API is under /v1/models/" + versions.name() + ", the drawing page at /).");
     }
   }
 
@@ -238,17 +236,21 @@ final class ApiHandler extends Handler.Abstract {
     throw new ApiException(405, "Method " + ApiException.quote(method) + " is not allowed here; use " + allowed + ".");
   }
 
-  /** 404 unless the URL names the served model (and, if given, its version); labels are not configured. */
-  private void checkModel(Matcher m, boolean servableWording) {
-    Long version = null;
-    if (m.group(2) != null) {
-      try {
-        version = Long.parseLong(m.group(2));
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("Failed to convert version: " + ApiException.quote(m.group(2)) + " to numeric.");
-      }
+  /** The version the URL names (null: none named). */
+  private static Long version(Matcher m) {
+    if (m.group(2) == null) {
+      return null;
     }
-    ServableCheck.check(model, m.group(1), version, m.group(3), servableWording);
+    try {
+      return Long.parseLong(m.group(2));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Failed to convert version: " + ApiException.quote(m.group(2)) + " to numeric.");
+    }
+  }
+
+  /** A reference to the version the URL names (its number, its label, or the latest); 404 when it is not served. */
+  private ModelVersions.Lease lease(Matcher m) {
+    return versions.acquire(m.group(1), version(m), m.group(3));
   }
 
   private void sendBody(Request request, Exchange ex, int status, String type, byte[] body) {
@@ -266,7 +268,7 @@ final class ApiHandler extends Handler.Abstract {
 
   // ---- predict ----------------------------------------------------------------------------
 
-  private void predict(Request request, Exchange ex) {
+  private void predict(Request request, Exchange ex, Matcher m) {
     Response response = ex.response;
     long declared = request.getLength();
     if (declared > config.maxBodyBytes()) {
@@ -276,7 +278,7 @@ final class ApiHandler extends Handler.Abstract {
     new BodyReader(request, (int) config.maxBodyBytes(), declared,
         body -> {
           try {
-            answer(request, ex, body);
+            answer(request, ex, m, body);
           } catch (ApiException e) {
             fail(ex, e.status(), e.getMessage());
           } catch (RuntimeException | Error e) {
@@ -326,7 +328,7 @@ final class ApiHandler extends Handler.Abstract {
         + " is larger than the limit of " + config.maxBodyBytes() + " bytes.");
   }
 
-  private void answer(Request request, Exchange ex, byte[] body) {
+  private void answer(Request request, Exchange ex, Matcher m, byte[] body) {
     // Waiting for a decode turn or a batch is the server's time, not the client's idleness: without
     // this, the idle timeout closed the connection first and the request got a false 408.
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
@@ -335,14 +337,21 @@ final class ApiHandler extends Handler.Abstract {
       endPoint.setIdleTimeout(busy);
     }
     try {
-      answerBody(request, ex, body);
+      answerBody(request, ex, m, body);
     } finally {
       endPoint.setIdleTimeout(config.idleTimeoutMillis());
     }
   }
 
-  private void answerBody(Request request, Exchange ex, byte[] body) {
+  /** Runs on the version the URL names as it is once the body is in; the request holds it until answered. */
+  private void answerBody(Request request, Exchange ex, Matcher m, byte[] body) {
     requireStrictUtf8(body);
+    try (ModelVersions.Lease lease = lease(m)) {
+      answerBody(request, ex, lease.model(), lease.batcher(), body);
+    }
+  }
+
+  private void answerBody(Request request, Exchange ex, ServedModel model, MicroBatcher batcher, byte[] body) {
     // Shutting down is not the client's leaving: an in-flight request decodes on until the stop
     // timeout, and only then (answered 503 by answerRemaining) stops before its next image.
     PredictParser parser = new PredictParser(model.inputSize(), model.inputKey(),

@@ -15,16 +15,27 @@ final class ModelDocuments {
 
   private ModelDocuments() {}
 
-  /** GetModelStatusResponse as TF Serving prints it: one version, AVAILABLE. */
-  static byte[] status(long version) {
+  /**
+   * GetModelStatusResponse as TF Serving prints it: each version's state, and its status (OK, or
+   * for a failed load UNKNOWN with the load's error).
+   */
+  static byte[] status(java.util.List<ModelVersions.Status> versions) {
     ObjectNode root = PRETTY.createObjectNode();
-    ObjectNode v = root.putArray("model_version_status").addObject();
-    v.put("version", Long.toString(version));
-    v.put("state", "AVAILABLE");
-    ObjectNode status = v.putObject("status");
-    status.put("error_code", "OK");
-    status.put("error_message", "");
+    ArrayNode list = root.putArray("model_version_status");
+    for (ModelVersions.Status s : versions) {
+      ObjectNode v = list.addObject();
+      v.put("version", Long.toString(s.version()));
+      v.put("state", s.state().name());
+      ObjectNode status = v.putObject("status");
+      status.put("error_code", errorCode(s));
+      status.put("error_message", s.error());
+    }
     return bytes(root);
+  }
+
+  /** The status code of a failed load: TF Serving reports the loader's own; ours is UNKNOWN. */
+  static String errorCode(ModelVersions.Status s) {
+    return s.error().isEmpty() ? "OK" : "UNKNOWN";
   }
 
   /** GetModelMetadataResponse as TF Serving prints it: model_spec, then metadata.signature_def.signature_def. */

@@ -3,10 +3,8 @@ package io.tfjmnist.serving;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.images.decoding.ImageDecoder;
 import io.tfjmnist.images.preprocessing.Preprocessing;
-import io.tfjmnist.inference.ProbabilityModel;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -19,12 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model server: TF Serving's REST API, the drawing page, {@code /metrics} and
- * {@code /healthz} for one {@link ServedModel}, on Jetty 12's core HTTP server (no servlet layer),
- * and, on its own port when configured, TF Serving's gRPC API ({@link GrpcDoor}) sharing the same
- * micro-batcher and decode budget.
+ * {@code /healthz} for one model's versions ({@link ModelVersions}), on Jetty 12's core HTTP server
+ * (no servlet layer), and, on its own port when configured, TF Serving's gRPC API ({@link GrpcDoor})
+ * sharing the same micro-batchers and decode budget.
  *
- * <p>One model (one TF session) serves every request thread; concurrent requests are merged into
- * shared session runs by a {@link MicroBatcher}. Request bodies are read asynchronously, so slow
+ * <p>Each served version (one TF session) serves every request thread that asks for it; concurrent
+ * requests are merged into shared session runs by the version's {@link MicroBatcher}. Request bodies are read asynchronously, so slow
  * or stalled clients hold only a connection, never a thread; a {@link ConnectionGuard} closes the
  * connections whose request does not arrive in time, and the slowest ones when connections run
  * short. A {@link DecodeBudget} bounds what {@code b64} images may cost. {@link #close()} is
@@ -45,25 +43,23 @@ public final class ModelServer implements AutoCloseable {
     }
   }
 
-  private final ServedModel model;
+  private final ModelVersions versions;
   private final ServeConfig config;
   private final Server server;
   private final ServerConnector connector;
-  private final MicroBatcher batcher;
   private final ServingMetrics metrics;
   private final ApiHandler api;
-  private final GuardedModel guarded;
   private final ConnectionGuard connections;
   private final DecodeBudget decoding;
   private GrpcDoor grpc;
   private boolean closed;
 
-  private ModelServer(ServedModel model, ServeConfig config) {
-    this.model = model;
+  private ModelServer(ModelVersions versions, ServeConfig config) {
+    this.versions = versions;
     this.config = config;
-    this.metrics = new ServingMetrics(model.name(), model.version(), model.loadSeconds(), model.policy());
-    this.guarded = new GuardedModel(model.model());
-    this.batcher = new MicroBatcher(guarded, config.maxBatch(), model.policy(), config.batchRunners(), metrics::ran);
+    versions.open((model, freed) -> new ServableVersion(model, config, this::ran, freed));
+    ServedModel first = versions.latest();
+    this.metrics = new ServingMetrics(first.name(), first.version(), first.loadSeconds(), first.policy());
 
     QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000);
     pool.setName("serve-http");
@@ -91,7 +87,7 @@ public final class ModelServer implements AutoCloseable {
           + " larger ones.", Runtime.getRuntime().maxMemory() >> 20, DecodeBudget.megapixels(decoding.effectiveImagePixels()),
           DecodeBudget.megapixels(config.maxImagePixels()));
     }
-    api = new ApiHandler(model, config, batcher, metrics, decoding);
+    api = new ApiHandler(versions, config, metrics, decoding);
     server.setHandler(new GracefulHandler(api));
     server.setErrorHandler(new JsonErrorHandler(metrics));
     server.setStopTimeout(JETTY_STOP_MILLIS);
@@ -103,19 +99,29 @@ public final class ModelServer implements AutoCloseable {
    * (also when starting fails).
    */
   public static ModelServer start(ServedModel model, ServeConfig config) {
+    return start(ModelVersions.of(model), config, 0);
+  }
+
+  /**
+   * Starts serving {@code versions}: loads those its policy wants (throws with their errors when
+   * none loads), and, with {@code pollMillis > 0}, watches its base path that often. The server owns
+   * the versions from now on and closes them in {@link #close()} (also when starting fails).
+   */
+  public static ModelServer start(ModelVersions versions, ServeConfig config, long pollMillis) {
     ModelServer s;
     try {
-      s = new ModelServer(model, config);
+      s = new ModelServer(versions, config);
     } catch (RuntimeException e) {
-      model.close();
+      versions.stop(MODEL_CALL_GRACE_MILLIS);
       throw e;
     }
     try {
       s.server.start();
       if (config.grpcPort() >= 0) {
-        s.grpc = GrpcDoor.start(config, new PredictionGrpcService(model, config, s.batcher, s.decoding, s.api::cutOff),
-            new ModelStatusGrpcService(model));
+        s.grpc = GrpcDoor.start(config, new PredictionGrpcService(versions, config, s.decoding, s.api::cutOff),
+            new ModelStatusGrpcService(versions));
       }
+      versions.startPolling(pollMillis);
     } catch (TfjMnistException e) {
       s.close();
       throw e;
@@ -152,8 +158,22 @@ public final class ModelServer implements AutoCloseable {
     return URI.create("http://" + h + ":" + port() + "/");
   }
 
+  /** The highest available version's model (null while none is). */
   public ServedModel model() {
-    return model;
+    return versions.latest();
+  }
+
+  /** The served model's versions and their states. */
+  public ModelVersions versions() {
+    return versions;
+  }
+
+  /** Every version's session runs, sized and timed, go to the metrics. */
+  private void ran(int images, long nanos) {
+    ServingMetrics m = metrics;
+    if (m != null) {
+      m.ran(images, nanos);
+    }
   }
 
   public ServingMetrics metrics() {
@@ -207,82 +227,15 @@ public final class ModelServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       api.answerRemaining();
     }
-    batcher.stopRunning();
-    boolean idle = guarded.awaitCalls(MODEL_CALL_GRACE_MILLIS);
+    boolean idle = versions.stop(MODEL_CALL_GRACE_MILLIS);
     try {
       server.stop();
     } catch (Exception e) {
       LOG.warn("Error while stopping the HTTP server: {}", e.toString());
     }
-    if (idle) {
-      guarded.closeModel();
-    } else {
+    if (!idle) {
       LOG.warn("A model call did not finish within {} ms of the stop timeout; the model is left open.",
           MODEL_CALL_GRACE_MILLIS);
-    }
-  }
-
-  /**
-   * Closes the model only once no call is inside it: a request thread still running when Jetty's
-   * stop timeout expired must not find its session freed under it.
-   */
-  private static final class GuardedModel implements ProbabilityModel {
-    private final ProbabilityModel model;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private volatile boolean closed;
-
-    GuardedModel(ProbabilityModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public int inputSize() {
-      return model.inputSize();
-    }
-
-    @Override
-    public float[] probabilities(float[] flat, int count) {
-      lock.readLock().lock();
-      try {
-        if (closed) {
-          throw new ApiException(503, "The server is shutting down.");
-        }
-        return model.probabilities(flat, count);
-      } finally {
-        lock.readLock().unlock();
-      }
-    }
-
-    /** Waits until no call is inside the model, then refuses new ones; whether it got there in time. */
-    boolean awaitCalls(long waitMillis) {
-      try {
-        if (lock.writeLock().tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
-          closed = true;
-          lock.writeLock().unlock();
-          return true;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      closed = true;
-      return false;
-    }
-
-    void closeModel() {
-      lock.writeLock().lock();
-      try {
-        closed = true;
-        model.close();
-      } finally {
-        lock.writeLock().unlock();
-      }
-    }
-
-    @Override
-    public void close() {
-      if (awaitCalls(30_000)) {
-        closeModel();
-      }
     }
   }
 }

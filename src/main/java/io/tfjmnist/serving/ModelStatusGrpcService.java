@@ -13,26 +13,29 @@ import tensorflow.serving.Status.StatusProto;
 
 /**
  * TF Serving's {@code tensorflow.serving.ModelService}: the served model's versions and their
- * states, as REST's {@code GET /v1/models/NAME} reports them. Reloading a model server config is
+ * states (highest version first), as REST's {@code GET /v1/models/NAME} reports them. Reloading a model server config is
  * not offered ({@code UNIMPLEMENTED}): the model is chosen on the command line.
  */
 final class ModelStatusGrpcService extends ModelServiceGrpc.ModelServiceImplBase {
-  private final ServedModel model;
+  private final ModelVersions versions;
 
-  ModelStatusGrpcService(ServedModel model) {
-    this.model = model;
+  ModelStatusGrpcService(ModelVersions versions) {
+    this.versions = versions;
   }
 
   @Override
   public void getModelStatus(GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> reply) {
     PredictionGrpcService.answer(reply, () -> {
       ModelSpec spec = request.getModelSpec();
-      Long version = spec.hasVersion() ? spec.getVersion().getValue() : null;
-      String label = spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL ? spec.getVersionLabel() : null;
-      ServableCheck.check(model, spec.getName(), version, label, false);
-      return GetModelStatusResponse.newBuilder().addModelVersionStatus(ModelVersionStatus.newBuilder()
-          .setVersion(model.version()).setState(ModelVersionStatus.State.AVAILABLE)
-          .setStatus(StatusProto.newBuilder().setErrorCode(Code.OK))).build();
+      GetModelStatusResponse.Builder out = GetModelStatusResponse.newBuilder();
+      for (ModelVersions.Status s : versions.statuses(spec.getName(), PredictionGrpcService.version(spec),
+          PredictionGrpcService.label(spec))) {
+        out.addModelVersionStatus(ModelVersionStatus.newBuilder().setVersion(s.version())
+            .setState(ModelVersionStatus.State.valueOf(s.state().name()))
+            .setStatus(StatusProto.newBuilder().setErrorCode(Code.valueOf(ModelDocuments.errorCode(s)))
+                .setErrorMessage(s.error())));
+      }
+      return out.build();
     });
   }
 

@@ -35,17 +35,14 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
   private static final Logger LOG = LoggerFactory.getLogger(PredictionGrpcService.class);
   static final String SIGNATURE_DEF_FIELD = "signature_def";
 
-  private final ServedModel model;
+  private final ModelVersions versions;
   private final ServeConfig config;
-  private final MicroBatcher batcher;
   private final DecodeBudget decoding;
   private final BooleanSupplier cutOff;
 
-  PredictionGrpcService(ServedModel model, ServeConfig config, MicroBatcher batcher, DecodeBudget decoding,
-      BooleanSupplier cutOff) {
-    this.model = model;
+  PredictionGrpcService(ModelVersions versions, ServeConfig config, DecodeBudget decoding, BooleanSupplier cutOff) {
+    this.versions = versions;
     this.config = config;
-    this.batcher = batcher;
     this.decoding = decoding;
     this.cutOff = cutOff;
   }
@@ -54,33 +51,41 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
   public void predict(PredictRequest request, StreamObserver<PredictResponse> reply) {
     answer(reply, () -> {
       ModelSpec spec = request.getModelSpec();
-      checkSpec(spec);
-      ServableCheck.checkSignature(model, spec.getSignatureName());
-      String outputKey = model.signature().outputs().get(0).key();
-      for (String f : request.getOutputFilterList()) {
-        if (model.signature().outputs().stream().noneMatch(o -> o.key().equals(f))) {
-          throw ApiException.badRequest("output_filter names '" + ApiException.quote(f) + "', which is not an output of"
-              + " the signature; its outputs are " + model.signature().outputs().stream().map(o -> "'" + o.key() + "'").toList()
-              + ".");
-        }
+      try (ModelVersions.Lease lease = lease(spec)) { // the call runs on this version to the end
+        return predict(request, spec, lease.model(), lease.batcher());
       }
-      Context call = Context.current();
-      TensorInput reader = new TensorInput(model.inputSize(), model.inputKey(),
-          decoding.forRequest(GrpcDoor.clientOf(call), call::isCancelled, cutOff));
-      PredictInput in = reader.read(request.getInputsMap(), spec.getSignatureName());
-      float[] probs = Predictions.run(batcher, in.flat(), in.count(), timeoutMillis(call));
-      PredictResponse.Builder out = PredictResponse.newBuilder().setModelSpec(answeredSpec(spec));
-      if (request.getOutputFilterCount() == 0 || request.getOutputFilterList().contains(outputKey)) {
-        out.putOutputs(outputKey, GrpcReplies.probabilities(probs, in.count()));
-      }
-      return out.build();
     });
+  }
+
+  private PredictResponse predict(PredictRequest request, ModelSpec spec, ServedModel model, MicroBatcher batcher) {
+    ServableCheck.checkSignature(model, spec.getSignatureName());
+    String outputKey = model.signature().outputs().get(0).key();
+    for (String f : request.getOutputFilterList()) {
+      if (model.signature().outputs().stream().noneMatch(o -> o.key().equals(f))) {
+        throw ApiException.badRequest("output_filter names '" + ApiException.quote(f) + "', which is not an output of"
+            + " the signature; its outputs are " + model.signature().outputs().stream().map(o -> "'" + o.key() + "'").toList()
+            + ".");
+      }
+    }
+    Context call = Context.current();
+    TensorInput reader = new TensorInput(model.inputSize(), model.inputKey(),
+        decoding.forRequest(GrpcDoor.clientOf(call), call::isCancelled, cutOff));
+    PredictInput in = reader.read(request.getInputsMap(), spec.getSignatureName());
+    float[] probs = Predictions.run(batcher, in.flat(), in.count(), timeoutMillis(call));
+    PredictResponse.Builder out = PredictResponse.newBuilder().setModelSpec(answeredSpec(spec, model));
+    if (request.getOutputFilterCount() == 0 || request.getOutputFilterList().contains(outputKey)) {
+      out.putOutputs(outputKey, GrpcReplies.probabilities(probs, in.count()));
+    }
+    return out.build();
   }
 
   @Override
   public void getModelMetadata(GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> reply) {
     answer(reply, () -> {
-      checkSpec(request.getModelSpec());
+      ServedModel model;
+      try (ModelVersions.Lease lease = lease(request.getModelSpec())) {
+        model = lease.model(); // its signature is plain data, readable after the lease
+      }
       if (request.getMetadataFieldCount() == 0) {
         throw ApiException.badRequest("GetModelMetadataRequest must name at least one metadata_field (\""
             + SIGNATURE_DEF_FIELD + "\").");
@@ -112,9 +117,10 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
 
   /** Classify and Regress: TF Serving's answer for a signature whose method is predict, once the spec is checked. */
   private <T> T refuse(ModelSpec spec, String verb) {
-    checkSpec(spec);
-    ServableCheck.checkSignature(model, spec.getSignatureName());
-    throw ServableCheck.wrongMethod(model, verb);
+    try (ModelVersions.Lease lease = lease(spec)) {
+      ServableCheck.checkSignature(lease.model(), spec.getSignatureName());
+      throw ServableCheck.wrongMethod(lease.model(), verb);
+    }
   }
 
   @Override
@@ -124,7 +130,10 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
         throw ApiException.badRequest("MultiInferenceRequest has no tasks.");
       }
       for (InferenceTask task : request.getTasksList()) {
-        checkSpec(task.getModelSpec());
+        ServedModel model;
+        try (ModelVersions.Lease lease = lease(task.getModelSpec())) {
+          model = lease.model();
+        }
         ServableCheck.checkSignature(model, task.getModelSpec().getSignatureName());
         switch (task.getMethodName()) {
           case "tensorflow/serving/classify" -> throw ServableCheck.wrongMethod(model, "classify");
@@ -137,18 +146,24 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
     });
   }
 
-  /** The model spec's name, version and label checked as REST checks its URL. */
-  private void checkSpec(ModelSpec spec) {
+  /** A reference to the version the spec names (its version, its label, or the latest), as REST finds its URL's. */
+  private ModelVersions.Lease lease(ModelSpec spec) {
     if (spec.getName().isEmpty()) {
-      throw ApiException.badRequest("The request's model_spec has no name; this server serves '" + model.name() + "'.");
+      throw ApiException.badRequest("The request's model_spec has no name; this server serves '" + versions.name() + "'.");
     }
-    Long version = spec.hasVersion() ? spec.getVersion().getValue() : null;
-    String label = spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL ? spec.getVersionLabel() : null;
-    ServableCheck.check(model, spec.getName(), version, label, true);
+    return versions.acquire(spec.getName(), version(spec), label(spec));
+  }
+
+  static Long version(ModelSpec spec) {
+    return spec.hasVersion() ? spec.getVersion().getValue() : null;
+  }
+
+  static String label(ModelSpec spec) {
+    return spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL ? spec.getVersionLabel() : null;
   }
 
   /** TF Serving answers with the spec it served: name, the version that ran, the signature's key. */
-  private ModelSpec answeredSpec(ModelSpec asked) {
+  private static ModelSpec answeredSpec(ModelSpec asked, ServedModel model) {
     return ModelSpec.newBuilder().setName(model.name()).setVersion(com.google.protobuf.Int64Value.of(model.version()))
         .setSignatureName(asked.getSignatureName().isEmpty() ? model.signature().key() : asked.getSignatureName()).build();
   }

@@ -9,26 +9,31 @@ final class ServableCheck {
   private ServableCheck() {}
 
   /**
-   * Throws a 404 {@link ApiException} unless {@code name} is the served model's and {@code version}
-   * (null: any) its version; a {@code label} is not configured, so it is refused.
+   * Throws a 404 {@link ApiException} unless {@code name} is the served model's, {@code served}.
    *
+   * @param version the version asked for (null: any), for TF Serving's words
    * @param servableWording TF Serving's words for predict and metadata ("Servable not found ...")
    *     rather than for the status call ("Could not find ...")
    */
-  static void check(ServedModel model, String name, Long version, String label, boolean servableWording) {
-    String quoted = ApiException.quote(name);
-    if (!name.equals(model.name())) {
+  static void checkName(String served, String name, Long version, boolean servableWording) {
+    if (!name.equals(served)) {
+      String quoted = ApiException.quote(name);
       throw ApiException.notFound(servableWording
           ? "Servable not found for request: " + (version == null ? "Latest(" + quoted + ")" : "Specific(" + quoted + ", " + version + ")")
           : "Could not find any versions of model " + quoted);
     }
-    if (label != null) {
-      throw ApiException.notFound("Unrecognized servable version label: " + ApiException.quote(label));
-    }
-    if (version != null && version != model.version()) {
-      throw ApiException.notFound(servableWording ? "Servable not found for request: Specific(" + quoted + ", " + version + ")"
-          : "Could not find version " + version + " of model " + quoted);
-    }
+  }
+
+  /** TF Serving's 404 for a version (null: the latest) that is not available now. */
+  static ApiException notServed(String name, Long version) {
+    String quoted = ApiException.quote(name);
+    return ApiException.notFound("Servable not found for request: "
+        + (version == null ? "Latest(" + quoted + ")" : "Specific(" + quoted + ", " + version + ")"));
+  }
+
+  /** TF Serving's 404 for a version label it was not given. */
+  static ApiException unknownLabel(String label) {
+    return ApiException.notFound("Unrecognized servable version label: " + ApiException.quote(label));
   }
 
   /** A signature name other than the served one's (empty or null: the served one) is refused, as REST refuses it. */

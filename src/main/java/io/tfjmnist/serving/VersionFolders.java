@@ -25,6 +25,16 @@ public final class VersionFolders {
 
   /** The version folders under {@code base}, lowest number first; throws with a clear sentence when there is none. */
   public static List<Version> list(Path base) {
+    List<Version> versions = scan(base);
+    if (versions.isEmpty()) {
+      throw new TfjMnistException("Model base path " + base + " holds no version folder (a sub-folder named by a"
+          + " number, such as " + base.resolve("1") + ").");
+    }
+    return versions;
+  }
+
+  /** The version folders under {@code base} now, lowest number first, none included (a poll between versions). */
+  public static List<Version> scan(Path base) {
     if (!Files.isDirectory(base)) {
       throw new TfjMnistException("Model base path " + base + " is not a folder.");
     }
@@ -36,12 +46,8 @@ public final class VersionFolders {
           versions.add(new Version(Long.parseLong(name), p));
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new TfjMnistException("Cannot list model base path " + base + ": " + e.getMessage(), e);
-    }
-    if (versions.isEmpty()) {
-      throw new TfjMnistException("Model base path " + base + " holds no version folder (a sub-folder named by a"
-          + " number, such as " + base.resolve("1") + ").");
     }
     versions.sort(Comparator.comparingLong(Version::number));
     return versions;

@@ -108,7 +108,10 @@ class VersionFoldersTest {
   void basePathReplacesTheSingleModelFlags() {
     for (String[] args : List.of(new String[] {"--model-base-path", "m", "--weights", "a"},
         new String[] {"--model-base-path", "m", "--saved-model", "b"},
-        new String[] {"--model-base-path", "m", "--model-version", "2"}, new String[] {"--grpc-port", "-1"})) {
+        new String[] {"--model-base-path", "m", "--model-version", "2"}, new String[] {"--grpc-port", "-1"},
+        new String[] {"--poll-seconds", "2"}, new String[] {"--version-labels", "labels.txt"},
+        new String[] {"--model-base-path", "m", "--model-version-policy", "newest"},
+        new String[] {"--model-base-path", "m", "--poll-seconds", "-1"})) {
       StringWriter err = new StringWriter();
       CommandLine cl = new CommandLine(new ServeCommand());
       cl.setErr(new PrintWriter(err, true));
