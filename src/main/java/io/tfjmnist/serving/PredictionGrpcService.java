@@ -70,9 +70,9 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
    * the server's executor, each of a call's transport events (started, message, half-close, ready,
    * closed) was a hand-off of its own: about 7 wake-ups per call on the server, where a REST request
    * costs 1 to 2, and those waits, not the work, were most of a call's time on a busy 2-core machine.
-   * So a predict the batcher would run at once, of
-   * float values (no image to decode), runs here on the event loop and writes its answer without a
-   * hand-off; it holds the loop's other connections for one model run. Any other predict could
+   * So a predict the batcher would run at once, of float values (no image to decode), runs here on
+   * the event loop and writes its answer without a hand-off; it holds the loop's other connections
+   * for one model run. Any other predict could
    * block the loop for long (decoding, waiting for a batch), so it moves to the call pool, once;
    * the call's {@link Context} (deadline, cancellation, client address) goes with it.
    */
