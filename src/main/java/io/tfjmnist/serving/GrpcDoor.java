@@ -24,9 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * TF Serving's gRPC API ({@code PredictionService}, {@code ModelService}) on its own port, beside
  * the REST server, with the REST server's limits: the largest message is the largest REST body,
- * each connection runs at most as many calls at once as there are request threads, the calls run
+ * each connection runs at most as many calls at once as there are request threads, predicts run
  * on a pool of that many threads, a connection must finish its handshake within the request
  * timeout and is closed after the idle timeout.
+ *
+ * <p>The server has no executor of its own ({@code directExecutor}): a call's transport events and
+ * the service methods run on Netty's event loop, and only Predict's blocking work moves to the pool
+ * ({@link PredictionGrpcService#runPredictsOn}), once per call. The services' other methods must
+ * not block.
  */
 final class GrpcDoor {
   private static final Context.Key<String> CLIENT = Context.key("tfjmnist-client");
@@ -49,8 +54,9 @@ final class GrpcDoor {
       calls.shutdown();
       throw new TfjMnistException("Cannot resolve host " + config.host() + ": " + e.getMessage(), e);
     }
+    predictions.runPredictsOn(calls);
     Server server = NettyServerBuilder.forAddress(at)
-        .executor(calls)
+        .directExecutor()
         .maxInboundMessageSize((int) config.maxBodyBytes())
         .maxInboundMetadataSize(64 * 1024)
         .maxConcurrentCallsPerConnection(config.maxThreads())

@@ -113,6 +113,16 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
+   * Whether a request of {@code count} images would run at once on its caller's thread: no run in
+   * progress, none waiting, and few enough images to be merged (a bigger one runs alone, however
+   * long it takes). A hint for a caller that must not wait long (the gRPC door's event loop): a
+   * run may start a moment later, and the request then waits for it as any other does.
+   */
+  public boolean wouldRunAtOnce(int count) {
+    return count < maxImages && active.get() == 0 && queuedImages.get() == 0;
+  }
+
+  /**
    * A request that fills a batch by itself runs at once on its own thread, beside the merged
    * batches (so it never holds up small requests), in runs sized by the policy; at
    * most one such request per core runs at a time, which bounds TF's memory for activations.

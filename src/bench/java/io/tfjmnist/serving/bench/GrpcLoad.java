@@ -21,7 +21,7 @@ import tensorflow.serving.PredictionServiceGrpc.PredictionServiceBlockingStub;
 
 /**
  * {@code scripts/bench-serve}'s gRPC load generator (a benchmark, not a test): {@code HOST:PORT
- * CLIENTS SECONDS [DATA_DIR]}, after SECONDS/3 of uncounted warm-up. Each client has its own channel (one HTTP/2 connection, as each REST
+ * CLIENTS SECONDS [DATA_DIR]}, after SECONDS/3 (at least 3 s) of uncounted warm-up. Each client has its own channel (one HTTP/2 connection, as each REST
  * client has its own HTTP/1.1 connection) and sends its next {@code Predict} of one 28x28 image
  * (MNIST test image #0, the REST body's image) when the previous answer arrived. Prints the same
  * line as {@code ServeBench load}.
@@ -36,8 +36,9 @@ public final class GrpcLoad {
     PredictRequest request = request(args.length > 3 ? Path.of(args[3]) : null);
 
     // A Java client needs its JIT warm (wrk, REST's usual load, is C): each client first calls for
-    // a third of the time, uncounted, then the timed window starts for all at once.
-    long warm = System.nanoTime() + (long) (seconds / 3 * 1e9);
+    // a third of the time, at least 3 s, uncounted (on a busy 2-core machine a fresh JVM's first
+    // calls took up to 3 s), then the timed window starts for all at once.
+    long warm = System.nanoTime() + (long) (Math.max(seconds / 3, 3) * 1e9);
     long end = warm + (long) (seconds * 1e9);
     AtomicLong errors = new AtomicLong();
     List<long[]> perClient = new ArrayList<>();
