@@ -96,7 +96,16 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       }
       images += t.getTensorShape().getDimCount() == 0 ? 1 : Math.max(0, t.getTensorShape().getDim(0).getSize());
     }
-    return images > 0 && images < Integer.MAX_VALUE && batcher.wouldRunAtOnce((int) images);
+    if (images <= 0 || images >= Integer.MAX_VALUE) {
+      return false;
+    }
+    // A look at the batcher of the version the request names (the predict takes its own reference);
+    // an unknown model, version or label is answered here at once, with its error.
+    try (ModelVersions.Lease lease = lease(request.getModelSpec())) {
+      return lease.batcher().wouldRunAtOnce((int) images);
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply) {
