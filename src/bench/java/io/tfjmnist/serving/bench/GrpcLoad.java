@@ -5,6 +5,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +26,21 @@ import tensorflow.serving.PredictionServiceGrpc.PredictionServiceBlockingStub;
  * CLIENTS SECONDS [DATA_DIR]}, after SECONDS/3 (at least 3 s) of uncounted warm-up. Each client has its own channel (one HTTP/2 connection, as each REST
  * client has its own HTTP/1.1 connection) and sends its next {@code Predict} of one 28x28 image
  * (MNIST test image #0, the REST body's image) when the previous answer arrived. Prints the same
- * line as {@code ServeBench load}.
+ * line as {@code ServeBench load}. {@code body OUT [DATA_DIR]} writes the same request as gRPC frames
+ * it, for h2load.
  */
 public final class GrpcLoad {
   private GrpcLoad() {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("body")) {
+      // gRPC's wire form of the request (a 0 flag, a big-endian length, the message) for h2load,
+      // a C load generator as wrk is REST's: {@code body OUT [DATA_DIR]}.
+      byte[] message = request(args.length > 2 ? Path.of(args[2]) : null).toByteArray();
+      ByteBuffer framed = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message);
+      Files.write(Path.of(args[1]), framed.array());
+      return;
+    }
     String[] hp = args[0].split(":");
     int clients = Integer.parseInt(args[1]);
     double seconds = Double.parseDouble(args[2]);
