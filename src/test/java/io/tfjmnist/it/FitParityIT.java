@@ -85,9 +85,10 @@ class FitParityIT {
 
   /**
    * Usually every step is identical too, but not always: in two runs of 938 steps the first step to
-   * differ was the 748th and the 415th (a BatchNormalization gamma a last bit apart after step 414),
-   * where Keras's graph optimizer rewrites a part of the step that Java's graph leaves alone (with
-   * Python's arithmetic optimizer off, Keras's step gives Java's bits). So the first step must be
+   * differ was the 748th and the 415th (a BatchNormalization gamma a last bit apart after step 414):
+   * TF's arithmetic optimizer reorders Keras's update of gamma, a product of two vectors times the
+   * learning rate, which Java's graph computes in the gradient's order (docs/training-keras-models.md).
+   * So the first step must be
    * identical (the same weights and the same forward pass), and the epoch within the goals: the
    * runs part late, so the gaps stay far below those of runs that part at once (0.04 % and up to
    * 0.62 points for the default kernels, whose runs part within ten steps).
