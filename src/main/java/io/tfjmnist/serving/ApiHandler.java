@@ -4,13 +4,10 @@ import io.tfjmnist.serving.ServingMetrics.Endpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
@@ -33,10 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiHandler extends Handler.Abstract {
   // TF Serving's own URL patterns (http_rest_api_handler.cc), plus /labels/ and /metadata.
-  private static final String MODEL = "/v1/models/([^/:]+)(?:/versions/(\\d+)|/labels/([^/:]+))?";
-  private static final Pattern PREDICT = Pattern.compile("(?i)" + MODEL + ":(predict|classify|regress)");
-  private static final Pattern METADATA = Pattern.compile("(?i)" + MODEL + "/metadata");
-  private static final Pattern STATUS = Pattern.compile("(?i)" + MODEL + "/?");
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
   private final ModelVersions versions;
@@ -185,39 +178,38 @@ final class ApiHandler extends Handler.Abstract {
             (up ? "ok\n" : "shutting down\n").getBytes(StandardCharsets.US_ASCII));
       }
       case MODEL_STATUS -> {
-        Matcher m = STATUS.matcher(path);
-        if (!m.matches()) {
+        ModelUrl url = ModelUrl.status(path);
+        if (url == null) {
           throw malformed(method, path);
         }
         requireMethod(method, "GET", response);
         sendBody(request, ex, 200, Replies.JSON,
-            ModelDocuments.status(versions.statuses(m.group(1), version(m), m.group(3))));
+            ModelDocuments.status(versions.statuses(url.model(), url.version(), url.label())));
       }
       case METADATA -> {
-        Matcher m = METADATA.matcher(path);
-        if (!m.matches()) {
+        ModelUrl url = ModelUrl.metadata(path);
+        if (url == null) {
           throw malformed(method, path);
         }
         requireMethod(method, "GET", response);
         byte[] metadata;
-        try (ModelVersions.Lease lease = lease(m)) {
+        try (ModelVersions.Lease lease = url.acquire(versions)) {
           metadata = lease.metadataJson();
         }
         sendBody(request, ex, 200, Replies.JSON, metadata);
       }
       case PREDICT -> {
-        Matcher m = PREDICT.matcher(path);
-        if (!m.matches()) {
+        ModelUrl url = ModelUrl.predict(path);
+        if (url == null) {
           throw malformed(method, path);
         }
         requireMethod(method, "POST", response);
-        String verb = m.group(4).toLowerCase(Locale.ROOT);
-        try (ModelVersions.Lease lease = lease(m)) { // 404 before the body is read
-          if (!verb.equals("predict")) {
-            throw ServableCheck.wrongMethod(lease.model(), verb);
+        try (ModelVersions.Lease lease = url.acquire(versions)) { // 404 before the body is read
+          if (!url.verb().equals("predict")) {
+            throw ServableCheck.wrongMethod(lease.model(), url.verb());
           }
         }
-        predict(request, ex, m);
+        predict(request, ex, url);
       }
       default -> throw new ApiException(404, "Not found: " + ApiException.quote(method) + " " + ApiException.quote(path)
           + " (the API is under /v1/models/" + versions.name() + ", the drawing page at /).");
@@ -236,23 +228,6 @@ final class ApiHandler extends Handler.Abstract {
     throw new ApiException(405, "Method " + ApiException.quote(method) + " is not allowed here; use " + allowed + ".");
   }
 
-  /** The version the URL names (null: none named). */
-  private static Long version(Matcher m) {
-    if (m.group(2) == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(m.group(2));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("Failed to convert version: " + ApiException.quote(m.group(2)) + " to numeric.");
-    }
-  }
-
-  /** A reference to the version the URL names (its number, its label, or the latest); 404 when it is not served. */
-  private ModelVersions.Lease lease(Matcher m) {
-    return versions.acquire(m.group(1), version(m), m.group(3));
-  }
-
   private void sendBody(Request request, Exchange ex, int status, String type, byte[] body) {
     if (request.getMethod().equals("HEAD")) {
       if (ex.claim()) {
@@ -268,7 +243,7 @@ final class ApiHandler extends Handler.Abstract {
 
   // ---- predict ----------------------------------------------------------------------------
 
-  private void predict(Request request, Exchange ex, Matcher m) {
+  private void predict(Request request, Exchange ex, ModelUrl url) {
     Response response = ex.response;
     long declared = request.getLength();
     if (declared > config.maxBodyBytes()) {
@@ -278,7 +253,7 @@ final class ApiHandler extends Handler.Abstract {
     new BodyReader(request, (int) config.maxBodyBytes(), declared,
         body -> {
           try {
-            answer(request, ex, m, body);
+            answer(request, ex, url, body);
           } catch (ApiException e) {
             fail(ex, e.status(), e.getMessage());
           } catch (RuntimeException | Error e) {
@@ -328,7 +303,7 @@ final class ApiHandler extends Handler.Abstract {
         + " is larger than the limit of " + config.maxBodyBytes() + " bytes.");
   }
 
-  private void answer(Request request, Exchange ex, Matcher m, byte[] body) {
+  private void answer(Request request, Exchange ex, ModelUrl url, byte[] body) {
     // Waiting for a decode turn or a batch is the server's time, not the client's idleness: without
     // this, the idle timeout closed the connection first and the request got a false 408.
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
@@ -337,16 +312,16 @@ final class ApiHandler extends Handler.Abstract {
       endPoint.setIdleTimeout(busy);
     }
     try {
-      answerBody(request, ex, m, body);
+      answerBody(request, ex, url, body);
     } finally {
       endPoint.setIdleTimeout(config.idleTimeoutMillis());
     }
   }
 
   /** Runs on the version the URL names as it is once the body is in; the request holds it until answered. */
-  private void answerBody(Request request, Exchange ex, Matcher m, byte[] body) {
+  private void answerBody(Request request, Exchange ex, ModelUrl url, byte[] body) {
     requireStrictUtf8(body);
-    try (ModelVersions.Lease lease = lease(m)) {
+    try (ModelVersions.Lease lease = url.acquire(versions)) {
       answerBody(request, ex, lease.model(), lease.batcher(), body);
     }
   }
