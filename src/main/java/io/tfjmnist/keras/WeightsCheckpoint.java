@@ -3,6 +3,7 @@ package io.tfjmnist.keras;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointReader;
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import io.tfjmnist.model.ModelArchitecture;

@@ -1,5 +1,6 @@
 package io.tfjmnist.keras;
 
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
@@ -47,6 +48,12 @@ public final class WeightsFiles {
    * only (its object graph is Adam's); another optimizer's checkpoint holds the weights alone.
    */
   public static void save(Path path, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
+    save(path, weights, state, optimizer, CheckpointLayout.KERAS3);
+  }
+
+  /** As {@link #save(Path, ModelWeights, OptimizerState, Optimizer)}, a TF checkpoint in {@code layout}. */
+  public static void save(Path path, ModelWeights weights, OptimizerState state, Optimizer optimizer,
+      CheckpointLayout layout) {
     if (isKeras3WeightsName(path)) {
       KerasH5Writer.write(path, weights, state, optimizer);
       return;
@@ -57,9 +64,9 @@ public final class WeightsFiles {
           + " KerasModelFiles.writeKeras).");
     }
     if (optimizer instanceof Adam adam) {
-      WeightsCheckpoint.save(path, weights, state, adam);
+      WeightsCheckpoint.save(path, weights, state, adam, layout);
     } else {
-      WeightsCheckpoint.save(path, weights, null, Adam.kerasDefaults());
+      WeightsCheckpoint.save(path, weights, null, Adam.kerasDefaults(), layout);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.tfjmnist.modelfiles;
 
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.CheckpointInfo;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.keras.KerasCheckpointWeights;
@@ -146,11 +147,19 @@ public final class ModelFiles {
    * a TF checkpoint keeps Adam's only); the provenance beside it. Each file is replaced atomically.
    */
   public static void write(Path path, LoadedModel model, Optimizer optimizer) {
+    write(path, model, optimizer, CheckpointLayout.KERAS3);
+  }
+
+  /**
+   * As {@link #write(Path, LoadedModel, Optimizer)}; a TF checkpoint carries the object graph of
+   * {@code layout}: Keras 3's {@code tf.train.Checkpoint(model=, optimizer=)} or Keras 2's {@code save_weights}.
+   */
+  public static void write(Path path, LoadedModel model, Optimizer optimizer, CheckpointLayout layout) {
     String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".keras")) {
       KerasModelFiles.writeKeras(path, model.weights(), model.optimizerState().orElse(null), optimizer);
     } else {
-      WeightsFiles.save(path, model.weights(), model.optimizerState().orElse(null), optimizer);
+      WeightsFiles.save(path, model.weights(), model.optimizerState().orElse(null), optimizer, layout);
     }
     ProvenanceFiles.write(path, model.provenance().orElse(null));
   }

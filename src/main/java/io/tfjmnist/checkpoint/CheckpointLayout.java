@@ -1,4 +1,4 @@
-package io.tfjmnist.keras;
+package io.tfjmnist.checkpoint;
 
 /**
  * Which object graph a TF checkpoint Java writes carries: the one Keras 3 builds, or the one Keras 2's
