@@ -44,6 +44,14 @@ class Keras3CheckpointPythonTest {
       check(py, zoo, ModelFiles.read(file).weights().architecture(), List.of("--keras", file.toString()), failures);
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
+
+    // The check can fail: Keras 2's layout (beta_1, beta_2, decay, .OPTIMIZER_SLOT) is not consumed by Keras 3.
+    Path keras2 = dir.resolve("keras2");
+    WeightsCheckpoint.save(keras2, io.tfjmnist.model.ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 1),
+        null, TrainingConfig.quickstartDefaults().adam(), io.tfjmnist.checkpoint.CheckpointLayout.KERAS2);
+    PythonTf.Run refused = py.script("check_keras3_checkpoint.py", Duration.ofMinutes(1), "--prefix", keras2.toString(),
+        "--weights-h5", dir.resolve("quickstart.weights.h5").toString(), "--quickstart");
+    assertTrue(refused.exitCode() != 0 && refused.err().contains("AssertionError"), refused.out() + refused.err());
   }
 
   private void check(PythonTf py, String name, ModelArchitecture arch, List<String> modelArgs, List<String> failures) {
