@@ -3,10 +3,7 @@ package io.tfjmnist.keras;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,26 +119,10 @@ final class Keras3CheckpointGraph {
 
   /** Numbers nodes breadth-first from the root and keys each value by its first path, as Python does. */
   private static Keras3CheckpointGraph number(Node root) {
-    List<Node> order = new ArrayList<>();
-    Map<Node, Integer> ids = new IdentityHashMap<>();
-    Map<Node, String> paths = new IdentityHashMap<>();
-    Deque<Node> queue = new ArrayDeque<>();
-    ids.put(root, 0);
-    paths.put(root, "");
-    order.add(root);
-    queue.add(root);
-    while (!queue.isEmpty()) {
-      Node n = queue.poll();
-      for (Map.Entry<String, Node> c : n.children.entrySet()) {
-        if (!ids.containsKey(c.getValue())) {
-          ids.put(c.getValue(), order.size());
-          String parent = paths.get(n);
-          paths.put(c.getValue(), parent.isEmpty() ? c.getKey() : parent + "/" + c.getKey());
-          order.add(c.getValue());
-          queue.add(c.getValue());
-        }
-      }
-    }
+    BreadthFirst<Node> bfs = BreadthFirst.of(root, n -> List.copyOf(n.children.entrySet()));
+    List<Node> order = bfs.order();
+    Map<Node, Integer> ids = bfs.ids();
+    Map<Node, String> paths = bfs.paths();
     TrackableObjectGraph.Builder g = TrackableObjectGraph.newBuilder();
     List<Value> values = new ArrayList<>();
     for (Node n : order) {

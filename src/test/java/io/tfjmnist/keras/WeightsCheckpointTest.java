@@ -93,14 +93,7 @@ class WeightsCheckpointTest {
     }
     assertEquals(expected, keys, "keys, in the sorted order TF's bundle writer stores them");
 
-    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
-    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
-    OptimizerState back = loaded.optimizerState().orElseThrow();
-    assertEquals(1875, back.iterations());
-    for (WeightSpec spec : ARCH.weights()) {
-      assertArrayEquals(s.m(spec.path()), back.m(spec.path()));
-      assertArrayEquals(s.v(spec.path()), back.v(spec.path()));
-    }
+    assertRestores(prefix, w, s);
     try (CheckpointReader r = CheckpointReader.open(prefix)) {
       assertEquals(0.001f, r.readFloatScalar("optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE"));
       assertEquals(0.9f, r.readFloatScalar("optimizer/beta_1/.ATTRIBUTES/VARIABLE_VALUE"));
@@ -108,6 +101,18 @@ class WeightsCheckpointTest {
       Map<String, String> byPath = ObjectGraphPaths.variableKeysByPath(graph);
       assertEquals("d1/kernel/.ATTRIBUTES/VARIABLE_VALUE", byPath.get("d1/kernel"));
       assertEquals("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", byPath.get("optimizer/iter"));
+    }
+  }
+
+  /** Java reads back from {@code prefix} exactly the weights and Adam state it saved. */
+  private static void assertRestores(Path prefix, ModelWeights w, OptimizerState s) {
+    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
+    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
+    OptimizerState back = loaded.optimizerState().orElseThrow();
+    assertEquals(s.iterations(), back.iterations());
+    for (WeightSpec spec : ARCH.weights()) {
+      assertArrayEquals(s.m(spec.path()), back.m(spec.path()));
+      assertArrayEquals(s.v(spec.path()), back.v(spec.path()));
     }
   }
 
@@ -136,14 +141,7 @@ class WeightsCheckpointTest {
     }
     assertEquals(expected, CheckpointIndex.open(prefix).keys());
 
-    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
-    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
-    OptimizerState back = loaded.optimizerState().orElseThrow();
-    assertEquals(42, back.iterations());
-    for (WeightSpec spec : ARCH.weights()) {
-      assertArrayEquals(s.m(spec.path()), back.m(spec.path()));
-      assertArrayEquals(s.v(spec.path()), back.v(spec.path()));
-    }
+    assertRestores(prefix, w, s);
     try (CheckpointReader r = CheckpointReader.open(prefix)) {
       TrackableObjectGraph graph = r.objectGraph();
       // Adam's lists lead to the slots: momentum j is _variables/2+2j, velocity j is _variables/3+2j.
