@@ -101,8 +101,9 @@ def main(argv=None):
     if saved_iter is not None:
         moments = 0
         for i, var_path in enumerate(["conv1/kernel", "conv1/bias", "d1/kernel", "d1/bias", "d2/kernel", "d2/bias"]):
-            for slot, restored in (("m", optimizer._momentums[i]), ("v", optimizer._velocities[i])):
-                saved = reader.get_tensor(f"{var_path}/.OPTIMIZER_SLOT/optimizer/{slot}/.ATTRIBUTES/VARIABLE_VALUE")
+            # Keras 3's optimizer._variables: iterations, learning rate, then momentum and velocity per weight.
+            for slot, k, restored in (("m", 2 + 2 * i, optimizer._momentums[i]), ("v", 3 + 2 * i, optimizer._velocities[i])):
+                saved = reader.get_tensor(f"optimizer/_variables/{k}/.ATTRIBUTES/VARIABLE_VALUE")
                 if not np.array_equal(saved, restored.numpy()):
                     failures.append(f"Adam's {slot} of {var_path} was not restored")
                 moments += 1
