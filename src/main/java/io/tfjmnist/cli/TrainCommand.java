@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean deterministic;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Where to save: a TF checkpoint prefix, like Keras 2's save_weights('mnist'), NAME.weights.h5 "
+      description = "Where to save: a TF checkpoint prefix such as mnist (see --checkpoint-layout), NAME.weights.h5 "
           + "for Keras 3's format, or NAME.keras for the whole model with its optimizer, as model.save writes it "
           + "(default: the data set's name, mnist or fashion_mnist).")
   Path weights;

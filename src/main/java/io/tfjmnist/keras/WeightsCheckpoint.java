@@ -28,12 +28,15 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
 /**
- * A model's weights (and optionally Adam's state) as the TF checkpoint that Keras's
- * {@code model.save_weights(prefix)} writes for a subclassed model: keys
- * {@code conv1/kernel/.ATTRIBUTES/VARIABLE_VALUE}, Adam's slots under
- * {@code .../.OPTIMIZER_SLOT/optimizer/m|v/...}, {@code optimizer/iter} and the other
- * hyperparameters, and the {@code _CHECKPOINTABLE_OBJECT_GRAPH} that Python's object-based
- * {@code load_weights} matches against.
+ * A model's weights (and optionally Adam's state) as a TF checkpoint, in one of two
+ * {@link CheckpointLayout}s: by default the one Keras 3 writes for
+ * {@code tf.train.Checkpoint(model=model, optimizer=model.optimizer)} ({@link Keras3CheckpointGraph}:
+ * {@code model/conv1/_kernel/...}, {@code optimizer/_iterations}, {@code optimizer/_variables/k}), so
+ * that Keras 3's {@code assert_consumed()} passes; on request the one Keras 2's
+ * {@code model.save_weights(prefix)} writes ({@link KerasObjectGraph}: {@code conv1/kernel/...}, Adam's
+ * slots under {@code .../.OPTIMIZER_SLOT/optimizer/m|v/...}, {@code optimizer/iter} and the other
+ * OptimizerV2 hyperparameters). Either way the {@code _CHECKPOINTABLE_OBJECT_GRAPH} is what Python's
+ * object-based restore matches against.
  */
 public final class WeightsCheckpoint {
   private WeightsCheckpoint() {}
@@ -168,7 +171,7 @@ public final class WeightsCheckpoint {
    * or the {@code variables/} of a SavedModel ({@code model.export()} included) for the same
    * architecture: {@link KerasCheckpointWeights} finds each weight. Every weight must be present
    * with the architecture's shape; the optimizer state is returned when all of Adam's slots are
-   * there in the Keras 2 layout this class writes.
+   * there, in either layout this class writes.
    *
    * @param prefix a checkpoint prefix, its {@code .index}, a folder with a {@code checkpoint} file,
    *     or a SavedModel folder

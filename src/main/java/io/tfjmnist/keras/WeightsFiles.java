@@ -43,8 +43,8 @@ public final class WeightsFiles {
 
   /**
    * Saves like Keras: a name ending in {@code .weights.h5} gets Keras 3's HDF5 layout (the only name
-   * Keras 3's {@code save_weights} accepts), any other a TF checkpoint with that prefix, as Keras 2's
-   * {@code save_weights('mnist')}. {@code state} may be null. A TF checkpoint keeps the state of Adam
+   * Keras 3's {@code save_weights} accepts), any other a TF checkpoint with that prefix, in Keras 3's
+   * {@code tf.train.Checkpoint(model=, optimizer=)} layout. {@code state} may be null. A TF checkpoint keeps the state of Adam
    * only (its object graph is Adam's); another optimizer's checkpoint holds the weights alone.
    */
   public static void save(Path path, ModelWeights weights, OptimizerState state, Optimizer optimizer) {

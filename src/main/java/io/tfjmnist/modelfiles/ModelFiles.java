@@ -142,7 +142,7 @@ public final class ModelFiles {
   /**
    * Writes {@code model} as Keras would, the format chosen by the name: {@code NAME.keras} a Keras 3
    * archive that {@code keras.saving.load_model} opens, {@code NAME.weights.h5} Keras 3's weights
-   * file, any other name a TF checkpoint with that prefix (Keras 2's {@code save_weights('mnist')}).
+   * file, any other name a TF checkpoint with that prefix, in Keras 3's {@code tf.train.Checkpoint} layout.
    * The optimizer's state is kept when the model has it, as {@code optimizer}'s (Adam, SGD, RMSprop;
    * a TF checkpoint keeps Adam's only); the provenance beside it. Each file is replaced atomically.
    */
