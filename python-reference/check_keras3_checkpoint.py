@@ -1,7 +1,7 @@
 """Reads a TF checkpoint Java wrote into Keras 3 the way Keras 3 checkpoints a model and its optimizer.
 
     python check_keras3_checkpoint.py --prefix DIR/NAME --weights-h5 DIR/NAME.weights.h5 \
-                                      (--keras FILE.keras | --quickstart)
+                                      (--keras FILE.keras | --quickstart) [--write-back PREFIX]
 
 Builds the model twice (from FILE.keras with keras.saving.load_model and no custom objects, or the
 quickstart's MyModel), compiles each with Adam() and builds the optimizer on its trainable variables.
@@ -13,6 +13,8 @@ and the second loads NAME.weights.h5 (Keras 3's own format, the same values Java
 model.load_weights. Every model weight and every optimizer variable (iterations, learning rate,
 Adam's momentums and velocities) must be equal bit for bit. Prints one JSON line; exits 1 on a
 difference, and fails (assert_consumed's AssertionError) on any object the checkpoint leaves unmatched.
+With --write-back, Keras 3 then writes the restored model and optimizer with the same
+tf.train.Checkpoint to PREFIX, for Java to read back.
 """
 
 import argparse
@@ -45,6 +47,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--prefix", required=True)
     ap.add_argument("--weights-h5", required=True)
+    ap.add_argument("--write-back")
     which = ap.add_mutually_exclusive_group(required=True)
     which.add_argument("--keras")
     which.add_argument("--quickstart", action="store_true")
@@ -74,6 +77,8 @@ def main(argv=None):
         "max_abs_delta": max_delta,
         "differing": differing,
     }))
+    if args.write_back:
+        tf.train.Checkpoint(model=restored, optimizer=restored.optimizer).write(args.write_back)
     # Unmatched checkpoint values would be reported as warnings when the status goes away: let it go now.
     del status, checkpoint
     gc.collect()

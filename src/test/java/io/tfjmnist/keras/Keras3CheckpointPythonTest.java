@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (functional_bn), python-reference/check_keras3_checkpoint.py reads each checkpoint with
  * {@code assert_consumed()} and compares every weight and optimizer variable with the same values
  * read from the {@code .weights.h5} Java writes beside it: Δ 0, no unmatched value, no warning.
+ * Keras 3 then writes what it restored with the same {@code tf.train.Checkpoint}, and Java reads
+ * that back to the same weights and Adam state.
  */
 class Keras3CheckpointPythonTest {
   @TempDir
@@ -63,8 +65,9 @@ class Keras3CheckpointPythonTest {
     WeightsCheckpoint.save(prefix, r.weights(), r.optimizerState(), adam);
     KerasH5Writer.write(dir.resolve(name + ".weights.h5"), r.weights(), r.optimizerState(), adam);
 
+    Path python = dir.resolve(name + "-keras3");
     List<String> args = new ArrayList<>(List.of("--prefix", prefix.toString(),
-        "--weights-h5", dir.resolve(name + ".weights.h5").toString()));
+        "--weights-h5", dir.resolve(name + ".weights.h5").toString(), "--write-back", python.toString()));
     args.addAll(modelArgs);
     PythonTf.Run run = py.script("check_keras3_checkpoint.py", Duration.ofMinutes(1), args.toArray(String[]::new));
     if (run.exitCode() != 0) {
@@ -75,8 +78,13 @@ class Keras3CheckpointPythonTest {
     assertTrue(run.out().contains("\"max_abs_delta\": 0.0,"), name + ": " + run.out());
     assertFalse(run.err().contains("could not be found") || run.err().contains("Unresolved"), name + ": " + run.err());
 
-    // Java reads its own checkpoint back: the same weights and Adam state.
-    WeightsCheckpoint.Loaded back = WeightsCheckpoint.load(prefix, arch);
+    // Java reads its own checkpoint, and the one Keras 3 writes of what it restored: the same weights and Adam state.
+    for (Path p : List.of(prefix, python)) {
+      assertRestores(name + " " + p.getFileName(), WeightsCheckpoint.load(p, arch), r, arch);
+    }
+  }
+
+  private static void assertRestores(String name, WeightsCheckpoint.Loaded back, TrainingResult r, ModelArchitecture arch) {
     assertEquals(0.0, back.weights().maxAbsDifference(r.weights()), name);
     assertEquals(r.optimizerState().iterations(), back.optimizerState().orElseThrow().iterations(), name);
     for (var spec : arch.trainableWeights()) {
