@@ -8,10 +8,10 @@ Usage (from the repository root):
         [--golden java_outputs.json] [--iterations 9375] [--report report.json]
 
 1. ``tf.saved_model.load(DIR).signatures['serving_default'](input=x)['probabilities']``.
-2. The checkpoint: ``tf.train.load_checkpoint`` (keys, ``optimizer/iter``), then the quickstart's
+2. The checkpoint: ``tf.train.load_checkpoint`` (keys, ``optimizer/_iterations``), then the quickstart's
    MyModel compiled with ``Adam()`` and restored object-based with
-   ``tf.train.Checkpoint(model).read(PREFIX).assert_existing_objects_matched()``: every weight
-   and Adam's state (iterations, both moments) must come back. Keras 3's ``model.load_weights``
+   ``tf.train.Checkpoint(model=model, optimizer=model.optimizer).read(PREFIX).assert_consumed()``:
+   every weight and Adam's state (iterations, both moments) must come back, and nothing be left over. Keras 3's ``model.load_weights``
    reads only ``.weights.h5``/``.keras`` files; it must refuse a TF checkpoint loudly.
 With ``--golden`` (Java's own probabilities in ``export.py``'s golden format) both outputs must
 match it within 1e-6 with identical argmax; without it, the SavedModel is the reference for the
@@ -78,19 +78,19 @@ def main(argv=None):
 
     # 2. The checkpoint, object-based into the quickstart model with Keras 3's Adam attached.
     reader = tf.train.load_checkpoint(args.weights)
-    iter_key = "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE"
+    iter_key = "optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"
     saved_iter = int(reader.get_tensor(iter_key)) if reader.has_tensor(iter_key) else None
     model = build(MyModel())
     optimizer = tf.keras.optimizers.Adam()
     model.compile(optimizer=optimizer)
     optimizer.build(model.trainable_variables)
-    status = tf.train.Checkpoint(model).read(args.weights)
+    status = tf.train.Checkpoint(model=model, optimizer=model.optimizer).read(args.weights)
     try:
-        status.assert_existing_objects_matched()
+        status.assert_consumed()
         report["all_objects_matched"] = True
     except AssertionError as e:
         report["all_objects_matched"] = False
-        failures.append(f"tf.train.Checkpoint(model).read left objects unmatched: {str(e)[:300]}")
+        failures.append(f"tf.train.Checkpoint(model=, optimizer=).read did not consume the checkpoint: {str(e)[:300]}")
     restored_iter = int(optimizer.iterations.numpy())
     report.update({"checkpoint_iterations": saved_iter, "restored_iterations": restored_iter})
     print(f"Adam iterations: checkpoint {saved_iter}, restored into Keras 3 {restored_iter}")
@@ -101,14 +101,15 @@ def main(argv=None):
     if saved_iter is not None:
         moments = 0
         for i, var_path in enumerate(["conv1/kernel", "conv1/bias", "d1/kernel", "d1/bias", "d2/kernel", "d2/bias"]):
-            for slot, restored in (("m", optimizer._momentums[i]), ("v", optimizer._velocities[i])):
-                saved = reader.get_tensor(f"{var_path}/.OPTIMIZER_SLOT/optimizer/{slot}/.ATTRIBUTES/VARIABLE_VALUE")
+            # Keras 3's optimizer._variables: iterations, learning rate, then momentum and velocity per weight.
+            for slot, k, restored in (("m", 2 + 2 * i, optimizer._momentums[i]), ("v", 3 + 2 * i, optimizer._velocities[i])):
+                saved = reader.get_tensor(f"optimizer/_variables/{k}/.ATTRIBUTES/VARIABLE_VALUE")
                 if not np.array_equal(saved, restored.numpy()):
                     failures.append(f"Adam's {slot} of {var_path} was not restored")
                 moments += 1
         report["moments_checked"] = moments
     q = model.predict(x, batch_size=500, verbose=0)
-    report["checkpoint"] = compare("checkpoint (tf.train.Checkpoint(model).read) vs " + ("Java" if golden else "SavedModel"),
+    report["checkpoint"] = compare("checkpoint (tf.train.Checkpoint(model=, optimizer=).read) vs " + ("Java" if golden else "SavedModel"),
                                    q, reference, failures)
 
     # Keras 3's load_weights knows no TF checkpoints: it must say so, not load nothing silently.

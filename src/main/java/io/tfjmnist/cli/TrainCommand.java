@@ -1,5 +1,6 @@
 package io.tfjmnist.cli;
 
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.training.TrainingOptions;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.modelfiles.ModelFiles;
@@ -73,10 +74,18 @@ final class TrainCommand implements Callable<Integer> {
   boolean deterministic;
 
   @Option(names = "--weights", paramLabel = "PREFIX",
-      description = "Where to save: a TF checkpoint prefix, like Keras 2's save_weights('mnist'), NAME.weights.h5 "
+      description = "Where to save: a TF checkpoint prefix such as mnist (see --checkpoint-layout), NAME.weights.h5 "
           + "for Keras 3's format, or NAME.keras for the whole model with its optimizer, as model.save writes it "
           + "(default: the data set's name, mnist or fashion_mnist).")
   Path weights;
+
+  @Option(names = "--checkpoint-layout", paramLabel = "keras3|keras2", defaultValue = "keras3",
+      converter = CheckpointLayoutConverter.class,
+      description = "Object graph of a TF checkpoint --weights: keras3 (default; Keras 3's "
+          + "tf.train.Checkpoint(model=model, optimizer=model.optimizer).read(PREFIX).assert_consumed() passes) or "
+          + "keras2 (Keras 2's save_weights layout with its optimizer entries beta_1, beta_2, decay; for Keras 2's "
+          + "load_weights). Java reads both.")
+  CheckpointLayout checkpointLayout;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
       description = "Save model and Adam state every epoch (ckpt-N, last 3 kept).")
@@ -324,6 +333,7 @@ final class TrainCommand implements Callable<Integer> {
         .history(history)
         .plotHistory(plotHistory)
         .validationSplit(validationSplit > 0 ? validationSplit : 0)
+        .checkpointLayout(checkpointLayout)
         .handleStopSignals(signal -> {
           main.err.println();
           main.err.println("TERM".equals(signal)

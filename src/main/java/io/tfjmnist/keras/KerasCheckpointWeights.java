@@ -25,12 +25,14 @@ import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
  * Finds a given architecture's weights in a checkpoint whatever way Keras (or TF1) named them, and
  * reads them as {@link ModelWeights} keyed by {@link WeightSpec#path()}.
  *
- * <p>Four namings are tried, in order, and the first that covers every weight wins:
+ * <p>Five namings are tried, in order, and the first that covers every weight wins:
  * <ol>
  *   <li><b>attribute</b>: a subclassed model's attributes, {@code d1/kernel/.ATTRIBUTES/VARIABLE_VALUE}
  *       (the layer names of the architecture are the Python attribute names);
  *   <li><b>layer_with_weights</b>: Sequential and functional models track the k-th layer that has
  *       weights as {@code layer_with_weights-k}, whatever its name;
+ *   <li><b>operations</b>: Keras 3 tracks a Functional model's layers as {@code _operations/i} and a
+ *       Sequential one's as {@code _functional/_operations/i} (operation 0 is the {@code InputLayer});
  *   <li><b>variable list</b>: Keras 3's {@code model.export()} saves no layers, only the model's
  *       variables as the list {@code variables/0..n-1} in {@code model.weights} order, which is the
  *       architecture's order; every shape must match;
@@ -47,7 +49,7 @@ public final class KerasCheckpointWeights {
   private static final Pattern LAYER_WITH_WEIGHTS = Pattern.compile("^layer_with_weights-(\\d+)/");
 
   /** A naming scheme: how a weight of the architecture maps to an object path or tensor key. */
-  public enum Naming { ATTRIBUTE, LAYER_WITH_WEIGHTS, VARIABLE_LIST, NAME_BASED }
+  public enum Naming { ATTRIBUTE, LAYER_WITH_WEIGHTS, OPERATIONS, VARIABLE_LIST, NAME_BASED }
 
   /**
    * The weights read and where each came from.
@@ -108,6 +110,11 @@ public final class KerasCheckpointWeights {
         int k = weightedLayerIndex(arch, spec.layer());
         yield k < 0 ? Optional.empty() : objectKey(reader, graph, "layer_with_weights-" + k + "/" + spec.name());
       }
+      case OPERATIONS -> {
+        int i = layerIndex(arch, spec.layer());
+        yield i < 0 || !List.of("Sequential", "Functional").contains(arch.className()) ? Optional.empty()
+            : objectKey(reader, graph, Keras3CheckpointGraph.layerPath(arch, i) + "/" + spec.name());
+      }
       case VARIABLE_LIST -> variableListKey(reader, graph, arch, spec);
       case NAME_BASED -> reader.contains(spec.path()) ? Optional.of(spec.path()) : Optional.empty();
     };
@@ -154,6 +161,16 @@ public final class KerasCheckpointWeights {
       }
     }
     return ObjectGraphPaths.variableKey(graph, "variables/" + all.indexOf(spec));
+  }
+
+  /** The index of the layer named {@code layer} in the architecture, or -1. */
+  private static int layerIndex(ModelArchitecture arch, String layer) {
+    for (int i = 0; i < arch.layers().size(); i++) {
+      if (arch.layers().get(i).name().equals(layer)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** k such that {@code layer} is the k-th layer with weights, or -1. */

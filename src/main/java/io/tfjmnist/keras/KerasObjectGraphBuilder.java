@@ -11,9 +11,7 @@ import io.tfjmnist.keras.KerasObjectGraph.Layer;
 import io.tfjmnist.keras.KerasObjectGraph.Optimizer;
 import io.tfjmnist.keras.KerasObjectGraph.Variable;
 import io.tfjmnist.keras.KerasObjectGraph.Weight;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -152,26 +150,11 @@ public final class KerasObjectGraphBuilder {
     }
 
     // Breadth-first node ids and paths, as Python's _breadth_first_traversal assigns them.
-    List<Obj> order = new ArrayList<>();
-    Map<Obj, Integer> ids = new IdentityHashMap<>();
-    Map<Obj, String> paths = new IdentityHashMap<>();
-    Deque<Obj> queue = new ArrayDeque<>();
-    ids.put(root, 0);
-    paths.put(root, "");
-    order.add(root);
-    queue.add(root);
-    while (!queue.isEmpty()) {
-      Obj o = queue.poll();
-      for (Child c : o.children) {
-        if (!ids.containsKey(c.obj)) {
-          ids.put(c.obj, order.size());
-          String parent = paths.get(o);
-          paths.put(c.obj, parent.isEmpty() ? c.name : parent + "/" + c.name);
-          order.add(c.obj);
-          queue.add(c.obj);
-        }
-      }
-    }
+    BreadthFirst<Obj> bfs = BreadthFirst.of(root,
+        o -> o.children.stream().map(c -> Map.entry(c.name, c.obj)).toList());
+    List<Obj> order = bfs.order();
+    Map<Obj, Integer> ids = bfs.ids();
+    Map<Obj, String> paths = bfs.paths();
 
     List<TrackableObject.Builder> nodes = new ArrayList<>();
     List<Variable> vars = new ArrayList<>();

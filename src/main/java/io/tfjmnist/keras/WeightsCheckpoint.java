@@ -3,7 +3,9 @@ package io.tfjmnist.keras;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointIndex;
 import io.tfjmnist.checkpoint.CheckpointReader;
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.CheckpointSaver;
+import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
@@ -20,17 +22,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
 /**
- * A model's weights (and optionally Adam's state) as the TF checkpoint that Keras's
- * {@code model.save_weights(prefix)} writes for a subclassed model: keys
- * {@code conv1/kernel/.ATTRIBUTES/VARIABLE_VALUE}, Adam's slots under
- * {@code .../.OPTIMIZER_SLOT/optimizer/m|v/...}, {@code optimizer/iter} and the other
- * hyperparameters, and the {@code _CHECKPOINTABLE_OBJECT_GRAPH} that Python's object-based
- * {@code load_weights} matches against.
+ * A model's weights (and optionally Adam's state) as a TF checkpoint, in one of two
+ * {@link CheckpointLayout}s: by default the one Keras 3 writes for
+ * {@code tf.train.Checkpoint(model=model, optimizer=model.optimizer)} ({@link Keras3CheckpointGraph}:
+ * {@code model/conv1/_kernel/...}, {@code optimizer/_iterations}, {@code optimizer/_variables/k}), so
+ * that Keras 3's {@code assert_consumed()} passes; on request the one Keras 2's
+ * {@code model.save_weights(prefix)} writes ({@link KerasObjectGraph}: {@code conv1/kernel/...}, Adam's
+ * slots under {@code .../.OPTIMIZER_SLOT/optimizer/m|v/...}, {@code optimizer/iter} and the other
+ * OptimizerV2 hyperparameters). Either way the {@code _CHECKPOINTABLE_OBJECT_GRAPH} is what Python's
+ * object-based restore matches against.
  */
 public final class WeightsCheckpoint {
   private WeightsCheckpoint() {}
@@ -40,7 +46,12 @@ public final class WeightsCheckpoint {
 
   /** Saves atomically under {@code prefix} and writes the {@code checkpoint} state file beside it, as Keras does. */
   public static void save(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
-    saveBundle(prefix, weights, state, adam);
+    save(prefix, weights, state, adam, CheckpointLayout.KERAS3);
+  }
+
+  /** As {@link #save(Path, ModelWeights, OptimizerState, Adam)}, in the given object-graph layout. */
+  public static void save(Path prefix, ModelWeights weights, OptimizerState state, Adam adam, CheckpointLayout layout) {
+    saveBundle(prefix, weights, state, adam, layout);
     CheckpointSaver.writeCheckpointState(prefix, List.of(prefix.getFileName().toString()));
   }
 
@@ -49,6 +60,42 @@ public final class WeightsCheckpoint {
    * state file alone: for a caller that keeps several checkpoints in one folder and must change the state file last.
    */
   public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
+    saveBundle(prefix, weights, state, adam, CheckpointLayout.KERAS3);
+  }
+
+  /** As {@link #saveBundle(Path, ModelWeights, OptimizerState, Adam)}, in the given object-graph layout. */
+  public static void saveBundle(Path prefix, ModelWeights weights, OptimizerState state, Adam adam,
+      CheckpointLayout layout) {
+    if (layout == CheckpointLayout.KERAS3) {
+      saveKeras3(prefix, weights, state, adam);
+    } else {
+      saveKeras2(prefix, weights, state, adam);
+    }
+  }
+
+  private static void saveKeras3(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
+    ModelArchitecture arch = weights.architecture();
+    Map<String, WeightSpec> specByPath = new LinkedHashMap<>();
+    arch.weights().forEach(s -> specByPath.put(s.path(), s));
+    Keras3CheckpointGraph objects = Keras3CheckpointGraph.build(arch, state != null);
+    try (TensorMap tensors = new TensorMap()) {
+      for (Keras3CheckpointGraph.Value v : objects.values()) {
+        WeightSpec spec = v.weightPath() == null ? null : specByPath.get(v.weightPath());
+        tensors.put(v.checkpointKey(), switch (v.kind()) {
+          case WEIGHT -> Tensors.floats(spec.shape(), weights.view(v.weightPath()));
+          case MOMENTUM -> Tensors.floats(spec.shape(), state.m(v.weightPath()));
+          case VELOCITY -> Tensors.floats(spec.shape(), state.v(v.weightPath()));
+          case ITERATIONS -> TInt64.scalarOf(state.iterations());
+          case LEARNING_RATE -> TFloat32.scalarOf(adam.learningRate());
+        });
+      }
+      tensors.put(CheckpointIndex.OBJECT_GRAPH_KEY,
+          TString.tensorOfBytes(NdArrays.scalarOfObject(objects.proto().toByteArray())));
+      CheckpointSaver.save(prefix, tensors.asMap());
+    }
+  }
+
+  private static void saveKeras2(Path prefix, ModelWeights weights, OptimizerState state, Adam adam) {
     ModelArchitecture arch = weights.architecture();
     // Keras 2 names the kernel `kernel`, Keras 3 `_kernel`: both edges lead to the same value.
     KerasObjectGraphBuilder graph = KerasObjectGraph.builder().layers(objectLayers(arch)).keras3Aliases(true)
@@ -124,7 +171,7 @@ public final class WeightsCheckpoint {
    * or the {@code variables/} of a SavedModel ({@code model.export()} included) for the same
    * architecture: {@link KerasCheckpointWeights} finds each weight. Every weight must be present
    * with the architecture's shape; the optimizer state is returned when all of Adam's slots are
-   * there in the Keras 2 layout this class writes.
+   * there, in either layout this class writes.
    *
    * @param prefix a checkpoint prefix, its {@code .index}, a folder with a {@code checkpoint} file,
    *     or a SavedModel folder
@@ -137,6 +184,35 @@ public final class WeightsCheckpoint {
   }
 
   private static Optional<OptimizerState> readAdam(CheckpointReader reader, ModelArchitecture arch) {
+    return readKeras2Adam(reader, arch).or(() -> readKeras3Adam(reader, arch));
+  }
+
+  /** Adam as Keras 3 tracks it: {@code optimizer/_iterations}, {@code _momentums/j}, {@code _velocities/j}. */
+  private static Optional<OptimizerState> readKeras3Adam(CheckpointReader reader, ModelArchitecture arch) {
+    if (!reader.hasObjectGraph()) {
+      return Optional.empty();
+    }
+    TrackableObjectGraph graph = reader.objectGraph();
+    Optional<String> iterKey = ObjectGraphPaths.variableKey(graph, "optimizer/_iterations").filter(reader::contains);
+    if (iterKey.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, float[]> m = new LinkedHashMap<>();
+    Map<String, float[]> v = new LinkedHashMap<>();
+    List<WeightSpec> trainables = arch.trainableWeights();
+    for (int j = 0; j < trainables.size(); j++) {
+      Optional<String> mKey = ObjectGraphPaths.variableKey(graph, "optimizer/_momentums/" + j).filter(reader::contains);
+      Optional<String> vKey = ObjectGraphPaths.variableKey(graph, "optimizer/_velocities/" + j).filter(reader::contains);
+      if (mKey.isEmpty() || vKey.isEmpty()) {
+        return Optional.empty();
+      }
+      m.put(trainables.get(j).path(), reader.readFloats(mKey.get()));
+      v.put(trainables.get(j).path(), reader.readFloats(vKey.get()));
+    }
+    return Optional.of(new OptimizerState(reader.readLongScalar(iterKey.get()), m, v));
+  }
+
+  private static Optional<OptimizerState> readKeras2Adam(CheckpointReader reader, ModelArchitecture arch) {
     String iterKey = KerasObjectGraph.variableKey("optimizer/iter");
     if (!reader.contains(iterKey)) {
       return Optional.empty();

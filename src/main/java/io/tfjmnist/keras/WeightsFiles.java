@@ -1,5 +1,6 @@
 package io.tfjmnist.keras;
 
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
@@ -42,11 +43,17 @@ public final class WeightsFiles {
 
   /**
    * Saves like Keras: a name ending in {@code .weights.h5} gets Keras 3's HDF5 layout (the only name
-   * Keras 3's {@code save_weights} accepts), any other a TF checkpoint with that prefix, as Keras 2's
-   * {@code save_weights('mnist')}. {@code state} may be null. A TF checkpoint keeps the state of Adam
+   * Keras 3's {@code save_weights} accepts), any other a TF checkpoint with that prefix, in Keras 3's
+   * {@code tf.train.Checkpoint(model=, optimizer=)} layout. {@code state} may be null. A TF checkpoint keeps the state of Adam
    * only (its object graph is Adam's); another optimizer's checkpoint holds the weights alone.
    */
   public static void save(Path path, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
+    save(path, weights, state, optimizer, CheckpointLayout.KERAS3);
+  }
+
+  /** As {@link #save(Path, ModelWeights, OptimizerState, Optimizer)}, a TF checkpoint in {@code layout}. */
+  public static void save(Path path, ModelWeights weights, OptimizerState state, Optimizer optimizer,
+      CheckpointLayout layout) {
     if (isKeras3WeightsName(path)) {
       KerasH5Writer.write(path, weights, state, optimizer);
       return;
@@ -57,9 +64,9 @@ public final class WeightsFiles {
           + " KerasModelFiles.writeKeras).");
     }
     if (optimizer instanceof Adam adam) {
-      WeightsCheckpoint.save(path, weights, state, adam);
+      WeightsCheckpoint.save(path, weights, state, adam, layout);
     } else {
-      WeightsCheckpoint.save(path, weights, null, Adam.kerasDefaults());
+      WeightsCheckpoint.save(path, weights, null, Adam.kerasDefaults(), layout);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.tfjmnist.modelfiles;
 
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.CheckpointInfo;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.keras.KerasCheckpointWeights;
@@ -141,16 +142,24 @@ public final class ModelFiles {
   /**
    * Writes {@code model} as Keras would, the format chosen by the name: {@code NAME.keras} a Keras 3
    * archive that {@code keras.saving.load_model} opens, {@code NAME.weights.h5} Keras 3's weights
-   * file, any other name a TF checkpoint with that prefix (Keras 2's {@code save_weights('mnist')}).
+   * file, any other name a TF checkpoint with that prefix, in Keras 3's {@code tf.train.Checkpoint} layout.
    * The optimizer's state is kept when the model has it, as {@code optimizer}'s (Adam, SGD, RMSprop;
    * a TF checkpoint keeps Adam's only); the provenance beside it. Each file is replaced atomically.
    */
   public static void write(Path path, LoadedModel model, Optimizer optimizer) {
+    write(path, model, optimizer, CheckpointLayout.KERAS3);
+  }
+
+  /**
+   * As {@link #write(Path, LoadedModel, Optimizer)}; a TF checkpoint carries the object graph of
+   * {@code layout}: Keras 3's {@code tf.train.Checkpoint(model=, optimizer=)} or Keras 2's {@code save_weights}.
+   */
+  public static void write(Path path, LoadedModel model, Optimizer optimizer, CheckpointLayout layout) {
     String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".keras")) {
       KerasModelFiles.writeKeras(path, model.weights(), model.optimizerState().orElse(null), optimizer);
     } else {
-      WeightsFiles.save(path, model.weights(), model.optimizerState().orElse(null), optimizer);
+      WeightsFiles.save(path, model.weights(), model.optimizerState().orElse(null), optimizer, layout);
     }
     ProvenanceFiles.write(path, model.provenance().orElse(null));
   }

@@ -320,7 +320,7 @@ public final class TrainingJob {
       try {
         ModelFiles.write(options.weights(), LoadedModel.of(saved, result.optimizerState(),
             TrainingProvenance.of(config, options, replay, data, started, Instant.now(), epochLogs(result, savedEpoch),
-                validating() ? "val" : "test")), config.optimizer());
+                validating() ? "val" : "test")), config.optimizer(), options.checkpointLayout());
       } catch (TfjMnistException e) {
         throw savedElsewhere(e, result);
       }

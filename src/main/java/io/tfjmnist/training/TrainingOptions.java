@@ -1,5 +1,6 @@
 package io.tfjmnist.training;
 
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.training.callbacks.CsvLogger;
 import io.tfjmnist.training.callbacks.EarlyStopping;
 import io.tfjmnist.training.callbacks.HistoryPlot;
@@ -22,13 +23,17 @@ import java.util.function.Consumer;
  * @param validationSplit the fraction of the training set held out for evaluation; 0 for none
  * @param onFirstSignal what the first SIGINT or SIGTERM also does, told which came first ("INT" or
  *     "TERM"), e.g. tell the user; null keeps both signals' default meaning
+ * @param checkpointLayout the object graph of the final weights when they are a TF checkpoint:
+ *     Keras 3's (the default) or Keras 2's {@code save_weights}
  */
 public record TrainingOptions(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history, Path plotHistory,
-    Optional<EarlyStopping.Settings> earlyStopping, double validationSplit, Consumer<String> onFirstSignal) {
+    Optional<EarlyStopping.Settings> earlyStopping, double validationSplit, Consumer<String> onFirstSignal,
+    CheckpointLayout checkpointLayout) {
 
   public TrainingOptions {
     Objects.requireNonNull(weights, "weights");
     earlyStopping = earlyStopping == null ? Optional.empty() : earlyStopping;
+    checkpointLayout = checkpointLayout == null ? CheckpointLayout.KERAS3 : checkpointLayout;
     if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
       throw new IllegalArgumentException("the validation split must be 0 (none) or in (0, 1), got " + validationSplit);
     }
@@ -67,6 +72,7 @@ public record TrainingOptions(Path weights, Path checkpointDir, boolean resume, 
     private EarlyStopping.Settings earlyStopping;
     private double validationSplit;
     private Consumer<String> onFirstSignal;
+    private CheckpointLayout checkpointLayout;
 
     private Builder(Path weights) {
       this.weights = Objects.requireNonNull(weights, "weights");
@@ -144,9 +150,15 @@ public record TrainingOptions(Path weights, Path checkpointDir, boolean resume, 
       return this;
     }
 
+    /** The object graph of the final weights when they are a TF checkpoint (default Keras 3's). */
+    public Builder checkpointLayout(CheckpointLayout layout) {
+      this.checkpointLayout = layout;
+      return this;
+    }
+
     public TrainingOptions build() {
       return new TrainingOptions(weights, checkpointDir, resume, logdir, history, plotHistory,
-          Optional.ofNullable(earlyStopping), validationSplit, onFirstSignal);
+          Optional.ofNullable(earlyStopping), validationSplit, onFirstSignal, checkpointLayout);
     }
   }
 }

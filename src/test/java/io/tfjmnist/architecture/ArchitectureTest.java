@@ -169,7 +169,7 @@ class ArchitectureTest {
       "savedmodel.SavedModelFiles", "savedmodel.SavedModelInspector", "savedmodel.SavedModelInfo",
       "savedmodel.MetaGraphInfo", "savedmodel.SignatureInfo", "savedmodel.TensorSpecInfo",
       "savedmodel.ServingSignature", "savedmodel.ExampleEncoder", "savedmodel.SavedModelExporter",
-      "savedmodel.GoldenOutputs", "checkpoint.WeightsFormat");
+      "savedmodel.GoldenOutputs", "checkpoint.WeightsFormat", "checkpoint.CheckpointLayout");
 
   @Test
   void theFormatPackagesAreUsedOutsideTheModelFilesOnlyAsDocumented() {

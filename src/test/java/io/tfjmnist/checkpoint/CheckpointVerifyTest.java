@@ -27,7 +27,7 @@ import org.tensorflow.proto.TensorShapeProto;
  * so that it never shows as valid an entry that restoring it ({@code eval}) would refuse.
  */
 class CheckpointVerifyTest {
-  static final String KERNEL = "d1/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+  static final String KERNEL = "model/d1/_kernel/.ATTRIBUTES/VARIABLE_VALUE";
 
   @TempDir static Path dir;
   static Path good;

@@ -80,7 +80,7 @@ class CliTest {
     Path good = dir.resolve("good/mnist");
     WeightsCheckpoint.save(good, ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 1), null, Adam.kerasDefaults());
     assertEquals(0, Cli.run("inspect", good.toString()).exitCode());
-    String kernel = "d1/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+    String kernel = "model/d1/_kernel/.ATTRIBUTES/VARIABLE_VALUE";
     CheckpointIndex index = CheckpointIndex.open(good);
     Map<String, BundleEntryProto> entries = new LinkedHashMap<>();
     index.entries().forEach(e -> entries.put(e.key(), e.proto()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.checkpoint.CheckpointFixtures;
 import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.CheckpointReader;
 import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.checkpoint.ObjectGraphPaths;
@@ -61,7 +62,7 @@ class WeightsCheckpointTest {
     ModelWeights w = ModelWeights.glorotUniform(ARCH, 5);
     OptimizerState s = randomState(1875);
     Path prefix = dir.resolve("mnist");
-    WeightsCheckpoint.save(prefix, w, s, Adam.kerasDefaults());
+    WeightsCheckpoint.save(prefix, w, s, Adam.kerasDefaults(), CheckpointLayout.KERAS2);
 
     assertTrue(Files.exists(dir.resolve("mnist.index")));
     assertTrue(Files.exists(dir.resolve("mnist.data-00000-of-00001")));
@@ -92,14 +93,7 @@ class WeightsCheckpointTest {
     }
     assertEquals(expected, keys, "keys, in the sorted order TF's bundle writer stores them");
 
-    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
-    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
-    OptimizerState back = loaded.optimizerState().orElseThrow();
-    assertEquals(1875, back.iterations());
-    for (WeightSpec spec : ARCH.weights()) {
-      assertArrayEquals(s.m(spec.path()), back.m(spec.path()));
-      assertArrayEquals(s.v(spec.path()), back.v(spec.path()));
-    }
+    assertRestores(prefix, w, s);
     try (CheckpointReader r = CheckpointReader.open(prefix)) {
       assertEquals(0.001f, r.readFloatScalar("optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE"));
       assertEquals(0.9f, r.readFloatScalar("optimizer/beta_1/.ATTRIBUTES/VARIABLE_VALUE"));
@@ -110,11 +104,60 @@ class WeightsCheckpointTest {
     }
   }
 
+  /** Java reads back from {@code prefix} exactly the weights and Adam state it saved. */
+  private static void assertRestores(Path prefix, ModelWeights w, OptimizerState s) {
+    WeightsCheckpoint.Loaded loaded = WeightsCheckpoint.load(prefix, ARCH);
+    assertEquals(0.0, w.maxAbsDifference(loaded.weights()));
+    OptimizerState back = loaded.optimizerState().orElseThrow();
+    assertEquals(s.iterations(), back.iterations());
+    for (WeightSpec spec : ARCH.weights()) {
+      assertArrayEquals(s.m(spec.path()), back.m(spec.path()));
+      assertArrayEquals(s.v(spec.path()), back.v(spec.path()));
+    }
+  }
+
+  /**
+   * The default layout: keys exactly those Keras 3.15 writes for the quickstart's MyModel with
+   * {@code tf.train.Checkpoint(model=model, optimizer=model.optimizer)} (listed from Python's own
+   * checkpoint with tf.train.list_variables), and no Keras 2 optimizer entry; Java reads it back whole.
+   * Keras3CheckpointPythonTest runs Keras 3's assert_consumed() on it.
+   */
+  @Test
+  void byDefaultTheKeysAreKeras3sForTheModelAndItsOptimizer() {
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 6);
+    OptimizerState s = randomState(42);
+    Path prefix = dir.resolve("mnist");
+    WeightsCheckpoint.save(prefix, w, s, Adam.kerasDefaults());
+
+    List<String> expected = new ArrayList<>(List.of("_CHECKPOINTABLE_OBJECT_GRAPH"));
+    for (String l : List.of("conv1", "d1", "d2")) {
+      expected.add("model/" + l + "/_kernel/.ATTRIBUTES/VARIABLE_VALUE");
+      expected.add("model/" + l + "/bias/.ATTRIBUTES/VARIABLE_VALUE");
+    }
+    expected.add("optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE");
+    expected.add("optimizer/_learning_rate/.ATTRIBUTES/VARIABLE_VALUE");
+    for (int i : new int[] {10, 11, 12, 13, 2, 3, 4, 5, 6, 7, 8, 9}) {
+      expected.add("optimizer/_variables/" + i + "/.ATTRIBUTES/VARIABLE_VALUE");
+    }
+    assertEquals(expected, CheckpointIndex.open(prefix).keys());
+
+    assertRestores(prefix, w, s);
+    try (CheckpointReader r = CheckpointReader.open(prefix)) {
+      TrackableObjectGraph graph = r.objectGraph();
+      // Adam's lists lead to the slots: momentum j is _variables/2+2j, velocity j is _variables/3+2j.
+      assertEquals("optimizer/_variables/4/.ATTRIBUTES/VARIABLE_VALUE",
+          ObjectGraphPaths.variableKey(graph, "optimizer/_momentums/1").orElseThrow());
+      assertEquals("optimizer/_variables/5/.ATTRIBUTES/VARIABLE_VALUE",
+          ObjectGraphPaths.variableKey(graph, "optimizer/_velocities/1").orElseThrow());
+      assertEquals(0.001f, r.readFloatScalar("optimizer/_learning_rate/.ATTRIBUTES/VARIABLE_VALUE"));
+    }
+  }
+
   @Test
   void keras3NamesTheKernelUnderscoreKernelAndBothDirectionsWork() {
     ModelWeights w = ModelWeights.glorotUniform(ARCH, 8);
     Path prefix = dir.resolve("mnist");
-    WeightsCheckpoint.save(prefix, w, null, Adam.kerasDefaults());
+    WeightsCheckpoint.save(prefix, w, null, Adam.kerasDefaults(), CheckpointLayout.KERAS2);
     try (CheckpointReader r = CheckpointReader.open(prefix)) {
       var graph = r.objectGraph();
       var conv1 = graph.getNodes(graph.getNodes(0).getChildrenList().stream()
@@ -178,7 +221,7 @@ class WeightsCheckpointTest {
   void keras3OptimizerNamesLeadToTheSameAdamState() {
     ModelWeights w = ModelWeights.glorotUniform(ARCH, 8);
     Path prefix = dir.resolve("with-adam");
-    WeightsCheckpoint.save(prefix, w, randomState(9375), Adam.kerasDefaults());
+    WeightsCheckpoint.save(prefix, w, randomState(9375), Adam.kerasDefaults(), CheckpointLayout.KERAS2);
     try (CheckpointReader reader = CheckpointReader.open(prefix)) {
       TrackableObjectGraph g = reader.objectGraph();
       assertEquals(ObjectGraphPaths.variableKey(g, "optimizer/iter"), ObjectGraphPaths.variableKey(g, "optimizer/_iterations"));
