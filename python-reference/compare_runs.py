@@ -45,7 +45,9 @@ def weights(path):
     out = {}
     for name in ["conv1/kernel", "conv1/bias", "d1/kernel", "d1/bias", "d2/kernel", "d2/bias"]:
         layer, attr = name.split("/")
-        key = next(k for k in (f"{layer}/{attr}/.ATTRIBUTES/VARIABLE_VALUE", f"{layer}/_{attr}/.ATTRIBUTES/VARIABLE_VALUE")
+        # Keras 2's layout (save_weights, Java's --checkpoint-layout keras2), the model alone
+        # (tf.train.Checkpoint(model)), or Keras 3's tf.train.Checkpoint(model=, optimizer=) (Java's default).
+        key = next(k for k in (f"{p}{layer}/{a}/.ATTRIBUTES/VARIABLE_VALUE" for p in ("", "model/") for a in (attr, "_" + attr))
                    if k in keys)
         out[name] = reader.get_tensor(key)
     return out

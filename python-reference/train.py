@@ -177,8 +177,10 @@ def read_weights(model, path):
     keys = reader.get_variable_to_shape_map()
     for name, var in named_variables(model):
         layer, attr = name.split("/")
-        key = next((k for k in (f"{layer}/{attr}/.ATTRIBUTES/VARIABLE_VALUE", f"{layer}/_{attr}/.ATTRIBUTES/VARIABLE_VALUE")
-                    if k in keys), None)
+        # Keras 2's layout, the model alone (tf.train.Checkpoint(model)), or Keras 3's
+        # tf.train.Checkpoint(model=, optimizer=) (Java's default), whose keys start with model/.
+        key = next((k for k in (f"{p}{layer}/{a}/.ATTRIBUTES/VARIABLE_VALUE" for p in ("", "model/")
+                                for a in (attr, "_" + attr)) if k in keys), None)
         if key is None:
             raise SystemExit(f"error: {path} has no value for {name}")
         var.assign(reader.get_tensor(key))
