@@ -84,8 +84,8 @@ class FitParityIT {
   }
 
   /**
-   * Usually every step is identical too, but not always: in two runs of 938 steps the first step to
-   * differ was the 748th and the 415th (a BatchNormalization gamma a last bit apart after step 414):
+   * Most steps are identical too, not all: in runs of 938 steps the first step to differ was the
+   * 83rd, the 415th and the 748th (in the one traced, a BatchNormalization gamma a last bit apart):
    * TF's arithmetic optimizer reorders Keras's update of gamma, a product of two vectors times the
    * learning rate, which Java's graph computes in the gradient's order (docs/training-keras-models.md).
    * So the first step must be
