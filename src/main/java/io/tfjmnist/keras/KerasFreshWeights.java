@@ -57,12 +57,12 @@ final class KerasFreshWeights {
       while (fields.hasNext()) {
         var field = fields.next();
         if (KerasInitializers.drawsDefaultSeed(field.getKey(), field.getValue())) {
-          drawn.put(field.getKey(), random.randint(1, 1_000_000_000L));
+          drawn.put(field.getKey(), random.makeDefaultSeed());
         }
       }
       // The layer's own SeedGenerator (Dropout's), drawn after its initializers: it only moves the stream on.
       for (int d = drawn.size(); d < KerasLayerFactory.defaultSeedDraws(c); d++) {
-        random.randint(1, 1_000_000_000L);
+        random.makeDefaultSeed();
       }
       seeds.add(drawn);
     }

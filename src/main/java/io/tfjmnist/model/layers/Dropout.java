@@ -60,7 +60,7 @@ public final class Dropout extends WeightlessLayer {
     PythonRandom random = new PythonRandom(globalSeed);
     long drawn = 0;
     for (int i = 0; i <= defaultSeedIndex; i++) {
-      drawn = random.randint(1, 1_000_000_000L);
+      drawn = random.makeDefaultSeed();
     }
     return drawn;
   }

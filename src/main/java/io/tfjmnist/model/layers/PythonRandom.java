@@ -26,6 +26,11 @@ public final class PythonRandom {
     initByArray(key);
   }
 
+  /** Keras 3's {@code make_default_seed()}: {@code random.randint(1, 10**9)}, the seed of an unseeded initializer or SeedGenerator. */
+  public long makeDefaultSeed() {
+    return randint(1, 1_000_000_000L);
+  }
+
   /** {@code random.randint(a, b)}: {@code a + _randbelow(b - a + 1)}, rejection-sampled from getrandbits. */
   public long randint(long a, long b) {
     long n = b - a + 1;
