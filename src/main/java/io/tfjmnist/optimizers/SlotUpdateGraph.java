@@ -42,7 +42,7 @@ final class SlotUpdateGraph extends SlottedOptimizerGraph {
    * {@code var += m}, or with Nesterov {@code var += m * momentum - g * lr} (the new m).
    */
   private Op sgdUpdate(Ops u, Sgd sgd, VarHandleOp weight, VarHandleOp m, Operand<TFloat32> grad) {
-    Operand<TFloat32> step = u.math.mul(grad, learningRate);
+    Operand<TFloat32> step = u.math.mul(grad, lr);
     if (sgd.momentum() == 0f) {
       return u.withName("var_sub").assignSubVariableOp(weight, step);
     }
@@ -51,7 +51,7 @@ final class SlotUpdateGraph extends SlottedOptimizerGraph {
         u.math.sub(u.math.mul(u.readVariableOp(m, TFloat32.class), momentum), step));
     Ops after = u.withControlDependencies(List.of(mAssign));
     Operand<TFloat32> mNew = after.withName("m_new").readVariableOp(m, TFloat32.class);
-    Operand<TFloat32> delta = sgd.nesterov() ? u.math.sub(u.math.mul(mNew, momentum), u.math.mul(grad, learningRate)) : mNew;
+    Operand<TFloat32> delta = sgd.nesterov() ? u.math.sub(u.math.mul(mNew, momentum), u.math.mul(grad, lr)) : mNew;
     return u.withName("var_add").assignAddVariableOp(weight, delta);
   }
 
@@ -65,7 +65,7 @@ final class SlotUpdateGraph extends SlottedOptimizerGraph {
         u.math.mul(u.constant(AdamGraph.oneMinus(rms.rho())), u.math.square(grad))));
     Ops afterV = u.withControlDependencies(List.of(vAssign));
     Operand<TFloat32> vNew = afterV.withName("v_new").readVariableOp(v, TFloat32.class);
-    Operand<TFloat32> increment = u.math.div(u.math.mul(learningRate, grad),
+    Operand<TFloat32> increment = u.math.div(u.math.mul(lr, grad),
         u.math.sqrt(u.math.add(vNew, u.constant(rms.epsilon()))));
     if (rms.momentum() == 0f) {
       return u.withName("var_sub").assignSubVariableOp(weight, increment);

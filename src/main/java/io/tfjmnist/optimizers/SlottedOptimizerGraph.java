@@ -2,6 +2,7 @@ package io.tfjmnist.optimizers;
 
 import io.tfjmnist.model.WeightSpec;
 import java.util.List;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -18,6 +19,13 @@ abstract class SlottedOptimizerGraph implements OptimizerGraph {
   final Ops opt;
   final OptimizerSlots slots;
   final Placeholder<TFloat32> learningRate;
+  /**
+   * The fed learning rate as a known scalar: TF's graph optimizer takes a fed tensor's shape as
+   * unknown, and rewrites a chain of products ({@code g * lr} of a gradient that is itself a
+   * product) only where every shape is known, as Keras's learning-rate variable's is. With this,
+   * Java's graph is rewritten as Keras's is.
+   */
+  final Operand<TFloat32> lr;
   private Op step;
 
   SlottedOptimizerGraph(Ops tf, List<WeightSpec> specs) {
@@ -26,6 +34,7 @@ abstract class SlottedOptimizerGraph implements OptimizerGraph {
     // The learning rate is fed each step so that a schedule or a resumed run can change it
     // without rebuilding the graph; Keras also keeps it as a variable.
     learningRate = opt.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    lr = opt.withName("learning_rate_scalar").reshape(learningRate, opt.constant(new int[0]));
   }
 
   /** Sets the op that applies {@code updates} and then advances {@code iterations}; called once by the constructor. */

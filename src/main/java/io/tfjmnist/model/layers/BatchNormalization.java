@@ -22,6 +22,12 @@ import org.tensorflow.types.TFloat32;
  * {@code inv = rsqrt(variance + epsilon) * gamma; x * inv + (beta - mean * inv)}.
  */
 public final class BatchNormalization implements Layer {
+  /**
+   * Where a training graph's {@code rsqrt(variance + epsilon)} is named, outside the layer's scope:
+   * a name that sorts after the {@code gradients/} ops whatever the layer is called (see
+   * {@link #normalize}).
+   */
+  static final String RSQRT_SCOPE = "training_rsqrt";
   private final String name;
   private final long[] shape;
   private final double momentum;
@@ -71,7 +77,7 @@ public final class BatchNormalization implements Layer {
   @Override
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w) {
     Ops scope = tf.withSubScope(name());
-    return normalize(scope, input, w.get("moving_mean"), w.get("moving_variance"), w);
+    return normalize(scope, scope, input, w.get("moving_mean"), w.get("moving_variance"), w);
   }
 
   /**
@@ -82,7 +88,10 @@ public final class BatchNormalization implements Layer {
   public Operand<TFloat32> callInTraining(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w,
       TrainingInputs inputs) {
     Ops scope = tf.withSubScope(name());
-    Operand<TFloat32> training = inputs.training();
+    // A fed tensor's shape is unknown to TF's graph optimizer, whatever its placeholder says; the
+    // reshape makes the flag a known scalar, so that the statistics and rsqrt(variance + epsilon)
+    // have the known shape [channels] they have in Keras's graph (see normalize).
+    Operand<TFloat32> training = scope.reshape(inputs.training(), scope.constant(new int[0]));
     Operand<TFloat32> notTraining = scope.math.sub(scope.constant(1f), training);
     // The input's gradient is the sum of three shares: through x * inv (a), the variance (c) and the
     // mean (b). Keras's graph sums them as (a + c) + b: TF's graph optimizer sorts an AddN's inputs
@@ -97,7 +106,7 @@ public final class BatchNormalization implements Layer {
         scope.math.mul(notTraining, w.get("moving_mean")));
     Operand<TFloat32> variance = scope.math.add(scope.math.mul(training, moments[1]),
         scope.math.mul(notTraining, w.get("moving_variance")));
-    return normalize(scope, sharedInput, mean, variance, w);
+    return normalize(scope, tf.withSubScope(RSQRT_SCOPE).withSubScope(name()), sharedInput, mean, variance, w);
   }
 
   @Override
@@ -132,9 +141,21 @@ public final class BatchNormalization implements Layer {
     return new Operand[] {scope.reshape(mean, scope.constant(flat)), scope.reshape(variance, scope.constant(flat))};
   }
 
-  private Operand<TFloat32> normalize(Ops scope, Operand<TFloat32> x, Operand<TFloat32> mean, Operand<TFloat32> variance,
-      Map<String, Operand<TFloat32>> w) {
-    Operand<TFloat32> inv = scope.math.rsqrt(scope.math.add(variance, scope.constant((float) epsilon)));
+  /**
+   * {@code tf.nn.batch_normalization}. In training, {@code gamma}'s gradient is the product
+   * {@code d(inv) * rsqrt}, and SGD multiplies it by the learning rate. TF's graph optimizer
+   * (MinimizeBroadcasts, on a chain of products whose shapes are all known) rebuilds Keras's
+   * {@code (d(inv) * rsqrt) * lr} as {@code (lr * d(inv)) * rsqrt}: it orders the factors by size, ties
+   * in the order of the products' inputs, which it has sorted by name, and pairs the smallest first.
+   * In Keras's graph {@code d(inv)}, an AddN at the function's top scope, sorts before the model's
+   * Rsqrt. Here {@code d(inv)} is a {@code gradients/AddN}, so the training graph's Rsqrt is named
+   * in {@code rsqrtScope}, {@link #RSQRT_SCOPE}, which sorts after it; under the layer's own name
+   * (often {@code batch_normalization}) it would sort first, and the update would be
+   * {@code (lr * rsqrt) * d(inv)}, a last bit apart now and then.
+   */
+  private Operand<TFloat32> normalize(Ops scope, Ops rsqrtScope, Operand<TFloat32> x, Operand<TFloat32> mean,
+      Operand<TFloat32> variance, Map<String, Operand<TFloat32>> w) {
+    Operand<TFloat32> inv = rsqrtScope.math.rsqrt(scope.math.add(variance, scope.constant((float) epsilon)));
     if (scale) {
       inv = scope.math.mul(inv, w.get("gamma"));
     }
