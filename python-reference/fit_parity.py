@@ -131,6 +131,25 @@ def initializers():
 
 
 ZOO = {"lenet": lenet, "cnn_dropout": cnn_dropout, "mlp": mlp, "functional_bn": functional_bn}
+
+
+def functional_bn_with(optimizer):
+    """functional_bn compiled with another optimizer: gamma's gradient meets each optimizer's update differently."""
+    def build():
+        model, _, loss = functional_bn()
+        return model, optimizer(), loss
+    return build
+
+
+# For --model only (docs/training-keras-models.md): the BatchNormalization model under every optimizer Java trains with.
+OPTIMIZER_VARIANTS = {
+    "functional_bn_momentum": functional_bn_with(lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)),
+    "functional_bn_nesterov": functional_bn_with(
+        lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True)),
+    "functional_bn_rmsprop": functional_bn_with(lambda: keras.optimizers.RMSprop(learning_rate=0.001, momentum=0.5)),
+    "functional_bn_adam": functional_bn_with(keras.optimizers.Adam),
+}
+
 # Models only for the initial weights (--initial-only): Java's fresh draw is held against Keras's.
 INITIAL_ZOO = {**ZOO, "initializers": initializers}
 
@@ -148,7 +167,7 @@ class RunningLoss(keras.callbacks.Callback):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", choices=sorted(ZOO))
+    ap.add_argument("--model", choices=sorted({**ZOO, **OPTIMIZER_VARIANTS}))
     ap.add_argument("--out", help="folder for NAME.keras, NAME.fit.json, NAME.fit.weights.h5")
     ap.add_argument("--check-java", metavar="FILE.keras", help="load Java's .keras and evaluate it (see above)")
     ap.add_argument("--initial-only", action="store_true",
@@ -171,7 +190,7 @@ def main(argv=None):
         ap.error("--model and --out are required (or --check-java, or --initial-only)")
     keras.utils.set_random_seed(global_seed)
 
-    model, optimizer, loss = ZOO[args.model]()
+    model, optimizer, loss = {**ZOO, **OPTIMIZER_VARIANTS}[args.model]()
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
     os.makedirs(args.out, exist_ok=True)
     base = os.path.join(args.out, args.model)
