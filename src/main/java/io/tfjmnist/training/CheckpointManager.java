@@ -82,13 +82,13 @@ public final class CheckpointManager {
 
   /** A checkpoint that passed the completeness checks, with its metadata. */
   public record Checkpoint(Path prefix, TrainingProgress progress) {
-    /** Reads the weights and Adam state, verifying every tensor's checksum. */
+    /** Reads the weights and optimizer state, verifying every tensor's checksum. */
     public WeightsCheckpoint.Loaded load(ModelArchitecture architecture) {
       return WeightsCheckpoint.load(prefix, architecture);
     }
   }
 
-  /** A checkpoint read in full: the weights, Adam's state (null if it was saved without) and the metadata. */
+  /** A checkpoint read in full: the weights, the optimizer's state (null if it was saved without) and the metadata. */
   public record Restored(Path prefix, TrainingProgress progress, ModelWeights weights, OptimizerState optimizerState) {}
 
   public Path directory() {

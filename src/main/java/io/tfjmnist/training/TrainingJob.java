@@ -345,7 +345,7 @@ public final class TrainingJob {
       String first = failure.getMessage().replaceFirst("[.\\s]+$", "");
       try {
         Interrupted kept = interrupted(result, null);
-        return new TfjMnistException(first + ". The trained weights and Adam's state were saved to checkpoint "
+        return new TfjMnistException(first + ". The trained weights and optimizer state were saved to checkpoint "
             + kept.checkpoint() + " instead; resume from " + kept.checkpointDir() + " to save them again.", failure);
       } catch (TfjMnistException again) {
         return new TfjMnistException(first + "; saving them as a checkpoint instead failed too: "
