@@ -9,16 +9,13 @@ import io.tfjmnist.checkpoint.ObjectGraphPaths;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
-import io.tfjmnist.model.layers.Layer;
 import io.tfjmnist.tensors.TensorMap;
 import io.tfjmnist.tensors.Tensors;
 import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.ndarray.NdArrays;
@@ -114,8 +111,9 @@ public final class WeightsCheckpoint {
   private static void saveKeras2(Path prefix, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
     ModelArchitecture arch = weights.architecture();
     // Keras 2 names the kernel `kernel`, Keras 3 `_kernel`: both edges lead to the same value.
-    KerasObjectGraphBuilder graph = KerasObjectGraph.builder().layers(objectLayers(arch)).keras3Aliases(true)
-        .nonTrainable(arch.weights().stream().filter(w -> !w.trainable()).map(WeightSpec::path)
+    Keras2ModelLayers layers = Keras2ModelLayers.of(arch);
+    KerasObjectGraphBuilder graph = KerasObjectGraph.builder().layers(layers.layers()).keras3Aliases(true)
+        .nonTrainable(arch.weights().stream().filter(w -> !w.trainable()).map(w -> layers.objectPath(w.path()))
             .collect(java.util.stream.Collectors.toSet()));
     Map<String, KerasOptimizerLayout.SlotList> listOf = new LinkedHashMap<>();
     if (state != null) {
@@ -123,19 +121,20 @@ public final class WeightsCheckpoint {
       KerasOptimizerLayout.slotLists(optimizer).forEach(l -> listOf.put(l.keras2Slot(), l));
     }
     KerasObjectGraph objects = graph.build();
-    Map<String, WeightSpec> specByPath = new LinkedHashMap<>();
-    arch.weights().forEach(s -> specByPath.put(s.path(), s));
+    Map<String, WeightSpec> specByPath = new LinkedHashMap<>(); // by object path
+    Map<String, String> weightPaths = layers.weightPathsByObjectPath();
+    arch.weights().forEach(s -> specByPath.put(layers.objectPath(s.path()), s));
 
     try (TensorMap tensors = new TensorMap()) {
       for (KerasObjectGraph.Variable v : objects.variables()) {
         switch (v.kind()) {
           case MODEL_WEIGHT -> {
             WeightSpec spec = specByPath.get(v.path());
-            tensors.put(v.checkpointKey(), Tensors.floats(spec.shape(), weights.view(v.path())));
+            tensors.put(v.checkpointKey(), Tensors.floats(spec.shape(), weights.view(spec.path())));
           }
           case OPTIMIZER_SLOT -> {
-            String weightPath = v.path().substring(0, v.path().indexOf("/.OPTIMIZER_SLOT/"));
-            WeightSpec spec = specByPath.get(weightPath);
+            String weightPath = weightPaths.get(v.path().substring(0, v.path().indexOf("/.OPTIMIZER_SLOT/")));
+            WeightSpec spec = specByPath.get(v.path().substring(0, v.path().indexOf("/.OPTIMIZER_SLOT/")));
             float[] value = slot(listOf.get(v.slotName()).value(state, weightPath), weightPath);
             tensors.put(v.checkpointKey(), Tensors.floats(spec.shape(), value));
           }
@@ -148,28 +147,6 @@ public final class WeightsCheckpoint {
           TString.tensorOfBytes(NdArrays.scalarOfObject(objects.serialized())));
       CheckpointSaver.save(prefix, tensors.asMap());
     }
-  }
-
-  /**
-   * The object-graph layers of a subclassed model: each layer under its attribute name, its weights
-   * named as Python names them. For the quickstart's {@code MyModel} these are Keras's auto-generated
-   * layer names ({@code my_model/conv2d/kernel}, {@code my_model/dense_1/bias}).
-   */
-  static List<KerasObjectGraph.Layer> objectLayers(ModelArchitecture arch) {
-    if ("MyModel".equals(arch.className()) && arch.layers().size() == 4) {
-      return KerasObjectGraph.quickstartModelLayers();
-    }
-    String scope = snakeCase(arch.className());
-    List<KerasObjectGraph.Layer> out = new ArrayList<>();
-    for (Layer layer : arch.layers()) {
-      out.add(KerasObjectGraph.Layer.keras(layer.name(), scope + "/" + layer.name(),
-          layer.weights().stream().map(WeightSpec::name).toArray(String[]::new)));
-    }
-    return out;
-  }
-
-  private static String snakeCase(String className) {
-    return className.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -218,8 +195,11 @@ public final class WeightsCheckpoint {
     if (!reader.contains(iterKey)) {
       return Optional.empty();
     }
+    Keras2ModelLayers layers = Keras2ModelLayers.of(arch);
+    // Keras 2's own object path (layer_with_weights-0/kernel in a Sequential model), or the layer's name
     return readSlots(reader, arch, reader.readLongScalar(iterKey), (list, j, spec) ->
-        Optional.of(KerasObjectGraph.slotKey(spec.path(), list.keras2Slot())).filter(reader::contains));
+        java.util.stream.Stream.of(layers.objectPath(spec.path()), spec.path())
+            .map(p -> KerasObjectGraph.slotKey(p, list.keras2Slot())).filter(reader::contains).findFirst());
   }
 
   /** Where slot {@code list} of trainable weight {@code j} is saved, if it is. */

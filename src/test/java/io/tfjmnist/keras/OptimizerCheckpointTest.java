@@ -14,6 +14,7 @@ import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Activation;
 import io.tfjmnist.model.layers.Dense;
+import io.tfjmnist.model.layers.Flatten;
 import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.optimizers.OptimizerState;
@@ -45,7 +46,8 @@ class OptimizerCheckpointTest {
   @TempDir
   Path dir;
 
-  private static OptimizerState randomState(ModelArchitecture arch, long iterations, long seed) {
+  /** Random values in every slot of every weight (m Gaussian, v in [0, 1)). */
+  static OptimizerState randomState(ModelArchitecture arch, long iterations, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     Map<String, float[]> m = new LinkedHashMap<>();
     Map<String, float[]> v = new LinkedHashMap<>();
@@ -144,6 +146,37 @@ class OptimizerCheckpointTest {
     Path prefix = dir.resolve("mlp");
     WeightsCheckpoint.save(prefix, ModelWeights.glorotUniform(mlp, 1), randomState(mlp, 3, 5), RmsProp.kerasDefaults(),
         CheckpointLayout.KERAS2);
+    assertSameAsKeras2(fixture, prefix);
+  }
+
+  /**
+   * The Sequential fixture (Keras 2 {@code ModelCheckpoint(save_weights_only=True)}, Adam): Java's keras2
+   * checkpoint of a Sequential model of the same layers tracks them as Keras 2 does
+   * ({@code layer_with_weights-K}, {@code layer-I}), with exactly the fixture's keys, and reads its own
+   * Adam state back from there.
+   */
+  @Test
+  void keras2LayoutOfASequentialModelHasTheKeysKeras2Wrote() {
+    Path fixture = CheckpointFixtures.sequentialAdam();
+    long[] input = {28, 28, 1};
+    ModelArchitecture seq = new ModelArchitecture("Sequential", input, List.of(new Flatten("flatten", input),
+        new Dense("dense", 32, Activation.RELU, 784), new Dense("dense_1", 32, Activation.RELU, 32),
+        new Dense("dense_2", 32, Activation.RELU, 32), new Dense("dense_3", 10, Activation.SOFTMAX, 32)));
+    Path prefix = dir.resolve("sequential");
+    ModelWeights w = ModelWeights.glorotUniform(seq, 2);
+    OptimizerState s = randomState(seq, 9, 7);
+    WeightsCheckpoint.save(prefix, w, s, Adam.kerasDefaults(), CheckpointLayout.KERAS2);
+    assertSameAsKeras2(fixture, prefix);
+    WeightsCheckpoint.Loaded back = WeightsCheckpoint.load(prefix, seq);
+    assertEquals(0.0, back.weights().maxAbsDifference(w));
+    for (WeightSpec spec : seq.trainableWeights()) {
+      assertArrayEquals(s.m(spec.path()), back.optimizerState().orElseThrow().m(spec.path()), spec.path());
+      assertArrayEquals(s.v(spec.path()), back.optimizerState().orElseThrow().v(spec.path()), spec.path());
+    }
+  }
+
+  /** The same tensor keys as the Keras 2 fixture, every object path of its graph leading to the same key, the same slots. */
+  private static void assertSameAsKeras2(Path fixture, Path prefix) {
     assertEquals(CheckpointIndex.open(fixture).keys(), CheckpointIndex.open(prefix).keys());
     try (CheckpointReader py = CheckpointReader.open(fixture); CheckpointReader ours = CheckpointReader.open(prefix)) {
       // Every object path of Keras 2's graph leads to the same key in Java's (slots are reached below)...
