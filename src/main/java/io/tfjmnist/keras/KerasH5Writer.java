@@ -10,7 +10,6 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
-import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.lang.reflect.Array;
@@ -67,11 +66,9 @@ public final class KerasH5Writer {
     try (HdfFile back = new HdfFile(tmp)) {
       KerasH5Listing.listing(back); // touches every group and dataset header
       WeightsCheckpoint.Loaded read = KerasH5Weights.read(back, tmp.toString(), arch,
-          isContainer(arch) ? KerasNames.containerGroups(arch) : null);
-      // The reader knows Adam's layout only; another optimizer's slots are checked by Keras's own load.
+          isContainer(arch) ? KerasNames.containerGroups(arch) : null, state == null ? null : optimizer);
       boolean same = read.weights().maxAbsDifference(weights) == 0
-          && (state == null || !(optimizer instanceof Adam)
-              || read.optimizerState().map(s -> sameState(s, state, arch)).orElse(false));
+          && (state == null || read.optimizerState().map(s -> sameState(s, state, arch, optimizer)).orElse(false));
       if (!same) {
         throw new TfjMnistException("the values read back differ from those written");
       }
@@ -81,13 +78,16 @@ public final class KerasH5Writer {
     }
   }
 
-  private static boolean sameState(OptimizerState a, OptimizerState b, ModelArchitecture arch) {
+  /** The same iterations and the same values in every slot {@code optimizer} keeps. */
+  private static boolean sameState(OptimizerState a, OptimizerState b, ModelArchitecture arch, Optimizer optimizer) {
     if (a.iterations() != b.iterations()) {
       return false;
     }
-    for (WeightSpec s : arch.trainableWeights()) {
-      if (!java.util.Arrays.equals(a.m(s.path()), b.m(s.path())) || !java.util.Arrays.equals(a.v(s.path()), b.v(s.path()))) {
-        return false;
+    for (KerasOptimizerLayout.SlotList list : KerasOptimizerLayout.slotLists(optimizer)) {
+      for (WeightSpec s : arch.trainableWeights()) {
+        if (!java.util.Arrays.equals(list.value(a, s.path()), list.value(b, s.path()))) {
+          return false;
+        }
       }
     }
     return true;

@@ -104,6 +104,32 @@ class OptimizerCheckpointTest {
     }
   }
 
+  /**
+   * A {@code .weights.h5} keeps every optimizer's slots too: the writer reads each file back as that
+   * optimizer's variables and refuses one that differs; here the slots are also counted.
+   */
+  @Test
+  void weightsH5HoldsEveryOptimizersVariablesInKerasOrder() throws Exception {
+    ModelWeights w = ModelWeights.glorotUniform(ARCH, 5);
+    OptimizerState s = randomState(ARCH, 12, 8);
+    for (Optimizer o : OPTIMIZERS) {
+      Path h5 = dir.resolve(OPTIMIZERS.indexOf(o) + ".weights.h5");
+      KerasH5Writer.write(h5, w, s, o);
+      try (io.jhdf.HdfFile file = new io.jhdf.HdfFile(h5)) {
+        io.jhdf.api.Group vars = (io.jhdf.api.Group) file.getByPath("optimizer/vars");
+        int slots = KerasOptimizerLayout.slotLists(o).size() * ARCH.trainableWeights().size();
+        assertEquals(2 + slots, vars.getChildren().size(), o.describe());
+        WeightsCheckpoint.Loaded back = KerasH5Weights.read(file, h5.toString(), ARCH, null, o);
+        for (KerasOptimizerLayout.SlotList list : KerasOptimizerLayout.slotLists(o)) {
+          for (WeightSpec spec : ARCH.trainableWeights()) {
+            assertArrayEquals(list.value(s, spec.path()), list.value(back.optimizerState().orElseThrow(), spec.path()),
+                o.describe() + " " + spec.path());
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void keras3LayoutHoldsOnlyTheOptimizersOwnSlotLists() {
     ModelWeights w = ModelWeights.glorotUniform(ARCH, 5);

@@ -102,11 +102,11 @@ class OptimizerStatePythonTest {
     assertEquals(0.0, result.get("java_keras_max_abs_delta").asDouble(), name + ": " + out);
     assertEquals(iterations + 1, result.get("java_keras_iterations_after_fit").asLong(), name + ": " + out);
 
-    // Java reads its own checkpoint, and the one Keras 3 wrote of what it restored: Java's own state.
-    for (Path p : List.of(prefix, python)) {
-      WeightsCheckpoint.Loaded back = WeightsCheckpoint.load(p, arch);
+    // Java reads its own checkpoint and .keras, and the checkpoint Keras 3 wrote of what it restored: Java's own state.
+    for (Path p : List.of(prefix, python, javaKeras)) {
+      io.tfjmnist.modelfiles.LoadedModel back = ModelFiles.read(p, arch);
       assertEquals(0.0, back.weights().maxAbsDifference(r.weights()), name + " " + p.getFileName());
-      OptimizerState state = back.optimizerState().orElseThrow();
+      OptimizerState state = back.optimizerState().orElseThrow(() -> new AssertionError(name + " " + p + ": no state"));
       assertEquals(iterations, state.iterations(), name);
       for (KerasOptimizerLayout.SlotList list : KerasOptimizerLayout.slotLists(optimizer)) {
         for (WeightSpec spec : arch.trainableWeights()) {
