@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  *
  * Keras then writes what it restored with {@code tf.train.Checkpoint}, and Java reads that back to its
- * own state bit for bit, so the values Python compared are Java's.
+ * own state bit for bit, so the values Python compared are Java's; {@code export} of Java's {@code .keras}
+ * to another keeps the same optimizer and state.
  */
 class OptimizerStatePythonTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,8 +103,15 @@ class OptimizerStatePythonTest {
     assertEquals(0.0, result.get("java_keras_max_abs_delta").asDouble(), name + ": " + out);
     assertEquals(iterations + 1, result.get("java_keras_iterations_after_fit").asLong(), name + ": " + out);
 
-    // Java reads its own checkpoint and .keras, and the checkpoint Keras 3 wrote of what it restored: Java's own state.
-    for (Path p : List.of(prefix, python, javaKeras)) {
+    // export of Java's .keras to another .keras keeps the optimizer it names, and says which.
+    Path exported = dir.resolve(name + "-exported.keras");
+    io.tfjmnist.testing.Cli.Outcome export = io.tfjmnist.testing.Cli.run("export", "--model", javaKeras.toString(),
+        "--out", exported.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    assertTrue(export.out().contains("with " + optimizerClass + "'s state (iterations " + iterations + ")"), export.out());
+
+    // Java reads its own checkpoint and .keras files, and the checkpoint Keras 3 wrote of what it restored: Java's own state.
+    for (Path p : List.of(prefix, python, javaKeras, exported)) {
       io.tfjmnist.modelfiles.LoadedModel back = ModelFiles.read(p, arch);
       assertEquals(0.0, back.weights().maxAbsDifference(r.weights()), name + " " + p.getFileName());
       OptimizerState state = back.optimizerState().orElseThrow(() -> new AssertionError(name + " " + p + ": no state"));
