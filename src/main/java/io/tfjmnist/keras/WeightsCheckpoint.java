@@ -219,6 +219,9 @@ public final class WeightsCheckpoint {
     Map<String, float[]> v = new LinkedHashMap<>();
     for (KerasOptimizerLayout.SlotList list : KerasOptimizerLayout.ALL) {
       Map<String, float[]> into = list.m() ? m : v;
+      if (!trainables.isEmpty() && into.size() == trainables.size()) {
+        continue; // already read under the same name for another optimizer (Adam's and RMSprop's _momentums)
+      }
       int found = 0;
       for (int j = 0; j < trainables.size(); j++) {
         Optional<String> key = keys.find(list, j, trainables.get(j));
