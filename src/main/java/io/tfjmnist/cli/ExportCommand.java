@@ -2,6 +2,7 @@ package io.tfjmnist.cli;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.modelfiles.LoadedModel;
 import io.tfjmnist.modelfiles.ModelFiles;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
     description = {"Export saved weights as a SavedModel (tag serve, signature serving_default: "
         + "input float32 [-1,28,28,1] -> probabilities float32 [-1,10]),",
         "or, when --out ends in .weights.h5 or .keras, as the Keras 3 file Python's load_weights / "
-            + "keras.saving.load_model reads (with Adam's state when the weights have it)."})
+            + "keras.saving.load_model reads (with the optimizer's state when the weights have it)."})
 final class ExportCommand implements Callable<Integer> {
   @Mixin
   ModelOption model;
@@ -66,11 +67,11 @@ final class ExportCommand implements Callable<Integer> {
       throw new TfjMnistException(out + " already exists; give --overwrite to replace it.");
     }
     LoadedModel loaded = ModelOption.read(chosen);
-    // The files hold Adam's slots and step count, not its hyperparameters beyond the learning rate:
-    // Keras's defaults are the quickstart's Adam().
-    Adam adam = Adam.kerasDefaults();
+    // A .keras names the optimizer its state belongs to; other files hold slots and a step count, not
+    // hyperparameters beyond the learning rate: Keras's defaults are the quickstart's Adam().
+    Optimizer optimizer = compiledOptimizer(chosen.path()).orElse(Adam.kerasDefaults());
     try {
-      ModelFiles.write(out, loaded, adam);
+      ModelFiles.write(out, loaded, optimizer);
     } catch (TfjMnistException e) {
       if (!name.endsWith(".keras") || loaded.architectureSource() != LoadedModel.ArchitectureSource.FILE) {
         throw e;
@@ -82,9 +83,19 @@ final class ExportCommand implements Callable<Integer> {
           + " --architecture FILE.keras.)", e);
     }
     spec.commandLine().getOut().println("Exported " + (name.endsWith(".keras") ? "Keras 3 model " : "Keras 3 weights ")
-        + out + loaded.optimizerState().map(s -> " with Adam's state (iterations " + s.iterations() + ")")
+        + out + loaded.optimizerState().map(s -> " with " + optimizer.kerasClassName() + "'s state (iterations "
+            + s.iterations() + ")")
             .orElse(" (no optimizer state)"));
     return 0;
+  }
+
+  /** The optimizer a {@code .keras} was compiled with; empty for other files and for compile configs train does not read. */
+  private static java.util.Optional<Optimizer> compiledOptimizer(Path model) {
+    try {
+      return ModelFiles.compileConfig(model).map(io.tfjmnist.optimizers.CompileConfig::optimizer);
+    } catch (TfjMnistException unsupported) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static boolean isNonEmptyFolder(Path dir) {

@@ -81,14 +81,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--checkpoint-layout", paramLabel = "keras3|keras2", defaultValue = "keras3",
       converter = CheckpointLayoutConverter.class,
-      description = "Object graph of a TF checkpoint --weights: keras3 (default; Keras 3's "
+      description = "Object graph of the TF checkpoints train writes (a TF checkpoint --weights and every "
+          + "--checkpoint-dir checkpoint): keras3 (default; Keras 3's "
           + "tf.train.Checkpoint(model=model, optimizer=model.optimizer).read(PREFIX).assert_consumed() passes) or "
-          + "keras2 (Keras 2's save_weights layout with its optimizer entries beta_1, beta_2, decay; for Keras 2's "
-          + "load_weights). Java reads both.")
+          + "keras2 (Keras 2's save_weights layout with its OptimizerV2 entries such as iter, decay, beta_1; for "
+          + "Keras 2's load_weights). Java reads both, --resume included.")
   CheckpointLayout checkpointLayout;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-      description = "Save model and Adam state every epoch (ckpt-N, last 3 kept).")
+      description = "Save model and optimizer state every epoch (ckpt-N, last 3 kept).")
   Path checkpointDir;
 
   @Option(names = "--resume", description = "Continue from the last complete checkpoint in --checkpoint-dir.")

@@ -24,9 +24,11 @@ import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.
  *       as {@code model/_operations/i} and a Sequential one as {@code model/_functional/_operations/i},
  *       where operation 0 is the {@code InputLayer}, so the model's i-th layer is operation i+1.
  *       Keras 3 names a kernel {@code _kernel}; other weights keep their names.
- *   <li>Adam: {@code _iterations} (int64), {@code _learning_rate}, the lists {@code _momentums/j} and
- *       {@code _velocities/j} (j = trainable weight), {@code _trainable_variables/j} (the weights
- *       themselves) and {@code _variables} = iterations, learning rate, then m and v per weight.
+ *   <li>The optimizer: {@code _iterations} (int64), {@code _learning_rate}, its slot lists (Adam's
+ *       {@code _momentums/j} and {@code _velocities/j}, SGD's {@code momentums/j}, RMSprop's
+ *       {@code _velocities/j} and {@code _momentums/j}; j = trainable weight; see
+ *       {@link KerasOptimizerLayout}), {@code _trainable_variables/j} (the weights themselves) and
+ *       {@code _variables} = iterations, learning rate, then the slots in {@code optimizer.variables} order.
  * </ul>
  *
  * Each value is saved under the key of its first breadth-first path, as Python's saver picks it: a
@@ -34,7 +36,11 @@ import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.
  * {@code optimizer/_trainable_variables/j}, a subclassed model's as {@code model/conv1/_kernel}.
  */
 final class Keras3CheckpointGraph {
-  /** What a value node holds: a model weight (by path), Adam's m or v (by weight path), or a hyperparameter. */
+  /**
+   * What a value node holds: a model weight (by path), a slot kept in {@link
+   * io.tfjmnist.optimizers.OptimizerState#m} ({@code MOMENTUM}) or {@code v} ({@code VELOCITY}) by weight
+   * path, or a hyperparameter.
+   */
   enum Kind { WEIGHT, MOMENTUM, VELOCITY, ITERATIONS, LEARNING_RATE }
 
   /** A value to save: what it is, the weight it belongs to (null for hyperparameters) and its key. */
@@ -72,8 +78,8 @@ final class Keras3CheckpointGraph {
     return "kernel".equals(name) ? "_kernel" : name;
   }
 
-  /** The graph for {@code arch}'s weights and, when {@code withAdam}, Adam's state. */
-  static Keras3CheckpointGraph build(ModelArchitecture arch, boolean withAdam) {
+  /** The graph for {@code arch}'s weights and, unless {@code optimizer} is null, that optimizer's state. */
+  static Keras3CheckpointGraph build(ModelArchitecture arch, io.tfjmnist.optimizers.Optimizer optimizer) {
     Node root = new Node(null);
     Node model = root.child("model", new Node(null));
     Map<String, Node> weightNodes = new LinkedHashMap<>();
@@ -90,7 +96,7 @@ final class Keras3CheckpointGraph {
         weightNodes.put(w.path(), at.child(weightName(w.name()), new Node(new Value(Kind.WEIGHT, w.path(), null))));
       }
     }
-    if (withAdam) {
+    if (optimizer != null) {
       Node opt = new Node(null);
       root.child("optimizer", opt);
       model.child("optimizer", opt);
@@ -98,20 +104,21 @@ final class Keras3CheckpointGraph {
       Node trainable = opt.child("_trainable_variables", new Node(null));
       Node iterations = opt.child("_iterations", new Node(new Value(Kind.ITERATIONS, null, null)));
       Node learningRate = opt.child("_learning_rate", new Node(new Value(Kind.LEARNING_RATE, null, null)));
-      Node momentums = opt.child("_momentums", new Node(null));
-      Node velocities = opt.child("_velocities", new Node(null));
+      Map<KerasOptimizerLayout.SlotList, Node> lists = new LinkedHashMap<>();
+      for (KerasOptimizerLayout.SlotList l : KerasOptimizerLayout.slotLists(optimizer)) {
+        lists.put(l, opt.child(l.keras3Attribute(), new Node(null)));
+      }
       variables.child("0", iterations);
       variables.child("1", learningRate);
       List<WeightSpec> trainables = arch.trainableWeights();
       for (int j = 0; j < trainables.size(); j++) {
-        String path = trainables.get(j).path();
-        trainable.child(Integer.toString(j), weightNodes.get(path));
-        Node m = new Node(new Value(Kind.MOMENTUM, path, null));
-        Node v = new Node(new Value(Kind.VELOCITY, path, null));
-        momentums.child(Integer.toString(j), m);
-        velocities.child(Integer.toString(j), v);
-        variables.child(Integer.toString(2 + 2 * j), m);
-        variables.child(Integer.toString(3 + 2 * j), v);
+        trainable.child(Integer.toString(j), weightNodes.get(trainables.get(j).path()));
+      }
+      int k = 2;
+      for (KerasOptimizerLayout.Slot slot : KerasOptimizerLayout.variables(optimizer, trainables)) {
+        Node n = new Node(new Value(slot.list().m() ? Kind.MOMENTUM : Kind.VELOCITY, slot.spec().path(), null));
+        lists.get(slot.list()).child(Integer.toString(slot.weightIndex()), n);
+        variables.child(Integer.toString(k++), n);
       }
     }
     return number(root);

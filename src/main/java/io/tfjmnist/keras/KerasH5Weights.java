@@ -93,6 +93,16 @@ public final class KerasH5Weights {
    */
   public static WeightsCheckpoint.Loaded read(Group h5, String where, ModelArchitecture arch,
       Map<String, String> containerGroups) {
+    return read(h5, where, arch, containerGroups, null);
+  }
+
+  /**
+   * As {@link #read(Group, String, ModelArchitecture, Map)}, reading {@code optimizer/vars} as
+   * {@code optimizer}'s variables (a {@code .keras} file's compiled optimizer); null when the file does not
+   * say which optimizer wrote them: then only Adam's layout is recognised.
+   */
+  public static WeightsCheckpoint.Loaded read(Group h5, String where, ModelArchitecture arch,
+      Map<String, String> containerGroups, io.tfjmnist.optimizers.Optimizer optimizer) {
     try {
       Map<String, float[]> values;
       Optional<OptimizerState> adam = Optional.empty();
@@ -104,7 +114,8 @@ public final class KerasH5Weights {
         for (Layer layer : arch.layers()) {
           readVars(h5, where, groups.get(layer.name()), layer, values);
         }
-        adam = readAdam(h5, where, arch);
+        adam = optimizer == null || optimizer instanceof io.tfjmnist.optimizers.Adam ? readAdam(h5, where, arch)
+            : readSlots(h5, where, arch, optimizer);
       }
       return new WeightsCheckpoint.Loaded(ModelWeights.of(arch, values), adam);
     } catch (HdfException | IllegalArgumentException | IllegalStateException e) {
@@ -184,6 +195,41 @@ public final class KerasH5Weights {
       return Optional.empty();
     }
     return Optional.of(new OptimizerState(n.longValue(), m, v));
+  }
+
+  /**
+   * {@code optimizer}'s state when {@code optimizer/vars} holds iterations, learning rate and exactly its
+   * slots, in Keras 3's {@code optimizer.variables} order ({@link KerasOptimizerLayout}); a slot the
+   * optimizer does not keep reads as zeros.
+   */
+  private static Optional<OptimizerState> readSlots(Group h5, String where, ModelArchitecture arch,
+      io.tfjmnist.optimizers.Optimizer optimizer) {
+    if (!isGroup(h5, "optimizer/vars")) {
+      return Optional.empty();
+    }
+    Group vars = (Group) node(h5, "optimizer/vars");
+    List<WeightSpec> specs = arch.trainableWeights();
+    List<KerasOptimizerLayout.Slot> slots = KerasOptimizerLayout.variables(optimizer, specs);
+    if (vars.getChildren().size() != 2 + slots.size() || !(vars.getChild("0") instanceof Dataset it)
+        || !it.isScalar() || !(it.getData() instanceof Number iterations)) {
+      return Optional.empty();
+    }
+    Map<String, float[]> m = new LinkedHashMap<>();
+    Map<String, float[]> v = new LinkedHashMap<>();
+    for (int k = 0; k < slots.size(); k++) {
+      KerasOptimizerLayout.Slot slot = slots.get(k);
+      String name = Integer.toString(2 + k);
+      if (!(vars.getChild(name) instanceof Dataset d) || !Arrays.equals(dims(d), slot.spec().shape())) {
+        return Optional.empty();
+      }
+      (slot.list().m() ? m : v).put(slot.spec().path(), floats(vars, name, slot.spec().shape(), where,
+          "optimizer " + slot.list().keras3Attribute() + " of " + slot.spec().path()));
+    }
+    for (WeightSpec spec : specs) {
+      m.computeIfAbsent(spec.path(), p -> new float[Math.toIntExact(spec.size())]);
+      v.computeIfAbsent(spec.path(), p -> new float[Math.toIntExact(spec.size())]);
+    }
+    return Optional.of(new OptimizerState(iterations.longValue(), m, v));
   }
 
   // ----------------------------------------------------------------------------------- legacy

@@ -10,10 +10,7 @@ import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.model.WeightSpec;
 import io.tfjmnist.model.layers.Layer;
-import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.Optimizer;
-import io.tfjmnist.optimizers.RmsProp;
-import io.tfjmnist.optimizers.Sgd;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
@@ -25,8 +22,8 @@ import java.util.Map;
  * for the same model (checked with h5py on real files): a subclassed model's layers under their
  * attribute names ({@code conv1/vars/0} kernel, {@code conv1/vars/1} bias, an empty
  * {@code flatten/vars}), a Sequential model's under {@code layers/<snake_case class>}, a root
- * {@code vars} group, and with Adam's state {@code optimizer/vars}: 0 iterations (int64), 1 the
- * learning rate, then m and v of each weight in {@code trainable_variables} order.
+ * {@code vars} group, and with an optimizer's state {@code optimizer/vars}: 0 iterations (int64), 1 the
+ * learning rate, then its slots in {@code optimizer.variables} order ({@link KerasOptimizerLayout}).
  *
  * <p>Groups that would hold no variables (a {@code Flatten}'s {@code vars}, the model's own root
  * {@code vars}) are left out: Keras reads a missing group as "no variables", and jHDF 0.9.4 (also
@@ -69,11 +66,9 @@ public final class KerasH5Writer {
     try (HdfFile back = new HdfFile(tmp)) {
       KerasH5Listing.listing(back); // touches every group and dataset header
       WeightsCheckpoint.Loaded read = KerasH5Weights.read(back, tmp.toString(), arch,
-          isContainer(arch) ? KerasNames.containerGroups(arch) : null);
-      // The reader knows Adam's layout only; another optimizer's slots are checked by Keras's own load.
+          isContainer(arch) ? KerasNames.containerGroups(arch) : null, state == null ? null : optimizer);
       boolean same = read.weights().maxAbsDifference(weights) == 0
-          && (state == null || !(optimizer instanceof Adam)
-              || read.optimizerState().map(s -> sameState(s, state, arch)).orElse(false));
+          && (state == null || read.optimizerState().map(s -> sameState(s, state, arch, optimizer)).orElse(false));
       if (!same) {
         throw new TfjMnistException("the values read back differ from those written");
       }
@@ -83,13 +78,16 @@ public final class KerasH5Writer {
     }
   }
 
-  private static boolean sameState(OptimizerState a, OptimizerState b, ModelArchitecture arch) {
+  /** The same iterations and the same values in every slot {@code optimizer} keeps. */
+  private static boolean sameState(OptimizerState a, OptimizerState b, ModelArchitecture arch, Optimizer optimizer) {
     if (a.iterations() != b.iterations()) {
       return false;
     }
-    for (WeightSpec s : arch.trainableWeights()) {
-      if (!java.util.Arrays.equals(a.m(s.path()), b.m(s.path())) || !java.util.Arrays.equals(a.v(s.path()), b.v(s.path()))) {
-        return false;
+    for (KerasOptimizerLayout.SlotList list : KerasOptimizerLayout.slotLists(optimizer)) {
+      for (WeightSpec s : arch.trainableWeights()) {
+        if (!java.util.Arrays.equals(list.value(a, s.path()), list.value(b, s.path()))) {
+          return false;
+        }
       }
     }
     return true;
@@ -126,8 +124,8 @@ public final class KerasH5Writer {
         vars.putDataset("0", Long.valueOf(state.iterations()));
         vars.putDataset("1", Float.valueOf(adam.learningRate()));
         int k = 2;
-        for (Slot slot : slots(adam, arch)) {
-          float[] value = slot.m() ? state.m(slot.spec().path()) : state.v(slot.spec().path());
+        for (KerasOptimizerLayout.Slot slot : KerasOptimizerLayout.variables(adam, arch.trainableWeights())) {
+          float[] value = slot.list().value(state, slot.spec().path());
           if (value == null) {
             throw new TfjMnistException("The optimizer state has no slot for weight '" + slot.spec().path() + "'.");
           }
@@ -137,35 +135,6 @@ public final class KerasH5Writer {
     } catch (HdfException e) {
       throw new TfjMnistException("Cannot write HDF5 weights: " + e.getMessage(), e);
     }
-  }
-
-  /** One optimizer variable after {@code iterations} and {@code learning_rate}: a weight's m or v slot. */
-  private record Slot(WeightSpec spec, boolean m) {}
-
-  /**
-   * Keras 3's optimizer variables in their order (slot i of a list belongs to trainable variable i):
-   * Adam's momentum and velocity per weight, interleaved; SGD's momentums (only with momentum);
-   * RMSprop's velocities, then its momentums (only with momentum).
-   */
-  private static List<Slot> slots(Optimizer optimizer, ModelArchitecture arch) {
-    List<WeightSpec> trainable = arch.trainableWeights();
-    List<Slot> out = new java.util.ArrayList<>();
-    if (optimizer instanceof Adam) {
-      trainable.forEach(w -> {
-        out.add(new Slot(w, true));
-        out.add(new Slot(w, false));
-      });
-    } else if (optimizer instanceof Sgd sgd) {
-      if (sgd.momentum() != 0) {
-        trainable.forEach(w -> out.add(new Slot(w, true)));
-      }
-    } else if (optimizer instanceof RmsProp rms) {
-      trainable.forEach(w -> out.add(new Slot(w, false)));
-      if (rms.momentum() > 0) {
-        trainable.forEach(w -> out.add(new Slot(w, true)));
-      }
-    }
-    return out;
   }
 
   /** A row-major flat array as the nested Java array of {@code shape} that jHDF writes with that shape. */

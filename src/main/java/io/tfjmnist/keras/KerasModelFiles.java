@@ -68,7 +68,7 @@ public final class KerasModelFiles {
       Rebuilt rebuilt = rebuild(config, path.toString());
       ModelArchitecture arch = rebuilt.architecture().withKerasConfig(archive.configJson()); // written back as is
       try (HdfFile file = KerasH5Weights.open(h5, where)) {
-        return new Read(KerasH5Weights.read(file, where, arch, rebuilt.groups()), true);
+        return new Read(KerasH5Weights.read(file, where, arch, rebuilt.groups(), compiledOptimizer(archive, path)), true);
       }
     }
     if (format == WeightsFormat.HDF5) {
@@ -81,6 +81,20 @@ public final class KerasModelFiles {
       }
     }
     return new Read(WeightsFiles.loadWithOptimizer(path, whenFileHoldsNone), false);
+  }
+
+  /**
+   * The optimizer the archive was compiled with, whose variables its {@code optimizer/vars} holds; null
+   * when it was saved uncompiled or with a compile config {@code train} does not support (its weights
+   * still load, without the optimizer's state).
+   */
+  private static Optimizer compiledOptimizer(KerasArchive archive, Path path) {
+    try {
+      return KerasCompileConfig.parse(archive.configJson(), path + " (config.json)").map(CompileConfig::optimizer)
+          .orElse(null);
+    } catch (TfjMnistException unsupported) {
+      return null;
+    }
   }
 
   /**

@@ -108,17 +108,25 @@ public final class KerasObjectGraph {
    * @param pythonName the optimizer's name, prefix of its variables' full names ({@code Adam})
    * @param hyperparameters its hyperparameter variables in child order
    * @param slotNames its slot names in creation order ({@code m}, {@code v} for Adam)
+   * @param keras3Lists for each slot name, the Keras 3 optimizer attribute listing the same slots
+   *     ({@code m} → {@code _momentums}), added as second edges when Keras 3 aliases are asked for
    */
-  public record Optimizer(String pythonName, List<Hyper> hyperparameters, List<String> slotNames) {
+  public record Optimizer(String pythonName, List<Hyper> hyperparameters, List<String> slotNames,
+      java.util.Map<String, String> keras3Lists) {
     public Optimizer {
       hyperparameters = List.copyOf(hyperparameters);
       slotNames = List.copyOf(slotNames);
+      keras3Lists = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(keras3Lists));
+    }
+
+    /** Without Keras 3 list aliases. */
+    public Optimizer(String pythonName, List<Hyper> hyperparameters, List<String> slotNames) {
+      this(pythonName, hyperparameters, slotNames, java.util.Map.of());
     }
 
     /** Keras OptimizerV2 {@code Adam} (amsgrad off): iter, beta_1, beta_2, decay, learning_rate; slots m, v. */
     public static Optimizer adam() {
-      return new Optimizer("Adam",
-          hypers("iter", "beta_1", "beta_2", "decay", "learning_rate"), List.of("m", "v"));
+      return KerasOptimizerLayout.keras2(io.tfjmnist.optimizers.Adam.kerasDefaults());
     }
 
     static List<Hyper> hypers(String... names) {

@@ -129,9 +129,9 @@ public final class KerasObjectGraphBuilder {
         opt.children.add(new Child(h.name(), ho));
       }
       if (keras3Aliases) {
-        // Keras 3's optimizer tracks the same state as `_iterations`, `_learning_rate` and the
-        // lists `_momentums`/`_velocities` (slot i belongs to trainable variable i); edges under
-        // those names let tf.train.Checkpoint(model).read() restore Adam into a built Keras 3 Adam.
+        // Keras 3's optimizer tracks the same state as `_iterations`, `_learning_rate` and slot
+        // lists such as `_momentums`/`_velocities` (slot i belongs to trainable variable i); edges under
+        // those names let tf.train.Checkpoint(model).read() restore it into a built Keras 3 optimizer.
         for (Child c : List.copyOf(opt.children)) {
           String alias = KERAS3_HYPER_ALIASES.get(c.name);
           if (alias != null) {
@@ -139,7 +139,7 @@ public final class KerasObjectGraphBuilder {
           }
         }
         for (String slot : optimizer.slotNames()) {
-          String list = KERAS3_SLOT_LISTS.get(slot);
+          String list = optimizer.keras3Lists().get(slot);
           if (list != null) {
             Obj lo = new Obj();
             lo.slotList = slot;
@@ -268,7 +268,6 @@ public final class KerasObjectGraphBuilder {
 
   private static final Map<String, String> KERAS3_HYPER_ALIASES = Map.of("iter", "_iterations",
       "learning_rate", "_learning_rate");
-  private static final Map<String, String> KERAS3_SLOT_LISTS = Map.of("m", "_momentums", "v", "_velocities");
 
   private record Child(String name, Obj obj) {}
 }

@@ -4,7 +4,6 @@ import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.WeightsFormat;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
-import io.tfjmnist.optimizers.Adam;
 import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.optimizers.OptimizerState;
 import io.tfjmnist.TfjMnistException;
@@ -44,8 +43,8 @@ public final class WeightsFiles {
   /**
    * Saves like Keras: a name ending in {@code .weights.h5} gets Keras 3's HDF5 layout (the only name
    * Keras 3's {@code save_weights} accepts), any other a TF checkpoint with that prefix, in Keras 3's
-   * {@code tf.train.Checkpoint(model=, optimizer=)} layout. {@code state} may be null. A TF checkpoint keeps the state of Adam
-   * only (its object graph is Adam's); another optimizer's checkpoint holds the weights alone.
+   * {@code tf.train.Checkpoint(model=, optimizer=)} layout. {@code state} may be null; it is saved as
+   * {@code optimizer}'s own variables (Adam's, SGD's or RMSprop's), so Keras restores it into that optimizer.
    */
   public static void save(Path path, ModelWeights weights, OptimizerState state, Optimizer optimizer) {
     save(path, weights, state, optimizer, CheckpointLayout.KERAS3);
@@ -63,11 +62,7 @@ public final class WeightsFiles {
           + " (a name without a suffix saves a TF checkpoint; a whole model is written to NAME.keras by"
           + " KerasModelFiles.writeKeras).");
     }
-    if (optimizer instanceof Adam adam) {
-      WeightsCheckpoint.save(path, weights, state, adam, layout);
-    } else {
-      WeightsCheckpoint.save(path, weights, null, Adam.kerasDefaults(), layout);
-    }
+    WeightsCheckpoint.save(path, weights, state, optimizer, layout);
   }
 
   /** {@code NAME.weights.h5}: what Keras 3's {@code save_weights} insists on. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@link ModelFiles#read} returns and {@link ModelFiles#write} takes.
  *
  * @param weights the weights, with their architecture
- * @param optimizerState Adam's slots and step count (TF checkpoints and compiled Keras 3 models keep them)
+ * @param optimizerState the optimizer's slots and step count (TF checkpoints and compiled Keras 3 models keep them)
  * @param provenance how the model was made
  * @param architectureSource where the architecture came from: {@link ArchitectureSource#FILE} when
  *     the file holds one (a Keras config), else the caller's default

@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Adam's state after some steps: the iteration count and the first and second moments of each
- * weight, keyed like the weights ({@code conv1/kernel}). Immutable; arrays are copied in.
+ * An optimizer's state after some steps: the iteration count and two slots per weight, {@code m}
+ * (Adam's first moment, SGD's and RMSprop's momentum buffer) and {@code v} (Adam's second moment,
+ * RMSprop's mean square), keyed like the weights ({@code conv1/kernel}); an optimizer that keeps fewer
+ * leaves the others at zero. Immutable; arrays are copied in.
  */
 public final class OptimizerState {
   private final long iterations;

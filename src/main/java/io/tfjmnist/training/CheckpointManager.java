@@ -1,6 +1,7 @@
 package io.tfjmnist.training;
 
 import io.tfjmnist.checkpoint.CheckpointIndex;
+import io.tfjmnist.checkpoint.CheckpointLayout;
 import io.tfjmnist.checkpoint.CheckpointSaver;
 import io.tfjmnist.checkpoint.CheckpointState;
 import io.tfjmnist.keras.WeightsCheckpoint;
@@ -11,7 +12,7 @@ import io.tfjmnist.files.Notices;
 import io.tfjmnist.files.StaleTemporaries;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
-import io.tfjmnist.optimizers.Adam;
+import io.tfjmnist.optimizers.Optimizer;
 import io.tfjmnist.optimizers.OptimizerState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,7 @@ public final class CheckpointManager {
 
   private final Path directory;
   private final int maxToKeep;
+  private final CheckpointLayout layout;
   private final java.util.concurrent.atomic.AtomicBoolean reportedRebuild = new java.util.concurrent.atomic.AtomicBoolean();
 
   public CheckpointManager(Path directory) {
@@ -62,26 +64,39 @@ public final class CheckpointManager {
   }
 
   public CheckpointManager(Path directory, int maxToKeep) {
+    this(directory, maxToKeep, CheckpointLayout.KERAS3);
+  }
+
+  /**
+   * @param layout the object graph each checkpoint is written in, as {@code train --checkpoint-layout}
+   *     chooses it for the final weights; either is read back
+   */
+  public CheckpointManager(Path directory, int maxToKeep, CheckpointLayout layout) {
     if (maxToKeep < 1) {
       throw new IllegalArgumentException("max to keep must be at least 1, got " + maxToKeep);
     }
     this.directory = directory.toAbsolutePath().normalize();
     this.maxToKeep = maxToKeep;
+    this.layout = java.util.Objects.requireNonNull(layout, "layout");
   }
 
   /** A checkpoint that passed the completeness checks, with its metadata. */
   public record Checkpoint(Path prefix, TrainingProgress progress) {
-    /** Reads the weights and Adam state, verifying every tensor's checksum. */
+    /** Reads the weights and optimizer state, verifying every tensor's checksum. */
     public WeightsCheckpoint.Loaded load(ModelArchitecture architecture) {
       return WeightsCheckpoint.load(prefix, architecture);
     }
   }
 
-  /** A checkpoint read in full: the weights, Adam's state (null if it was saved without) and the metadata. */
+  /** A checkpoint read in full: the weights, the optimizer's state (null if it was saved without) and the metadata. */
   public record Restored(Path prefix, TrainingProgress progress, ModelWeights weights, OptimizerState optimizerState) {}
 
   public Path directory() {
     return directory;
+  }
+
+  public CheckpointLayout layout() {
+    return layout;
   }
 
   public int maxToKeep() {
@@ -97,10 +112,11 @@ public final class CheckpointManager {
    * Writes checkpoint {@code ckpt-N} (N one more than any number in the folder), makes it the
    * latest in the state file, then deletes checkpoints beyond the last {@code maxToKeep}.
    *
-   * @param state Adam's state, or null to save the weights only
+   * @param state the optimizer's state, or null to save the weights only
+   * @param optimizer the optimizer trained with, whose variables {@code state} is saved as
    * @return the new checkpoint's prefix
    */
-  public Path save(ModelWeights weights, OptimizerState state, Adam adam, TrainingProgress progress) {
+  public Path save(ModelWeights weights, OptimizerState state, Optimizer optimizer, TrainingProgress progress) {
     java.util.Objects.requireNonNull(progress, "progress");
     try {
       Files.createDirectories(directory);
@@ -111,7 +127,7 @@ public final class CheckpointManager {
     int n = nextNumber(kept);
     String name = NAME + "-" + n;
     Path prefix = directory.resolve(name);
-    WeightsCheckpoint.saveBundle(prefix, weights, state, adam);
+    WeightsCheckpoint.saveBundle(prefix, weights, state, optimizer, layout);
     FaultInjection.point("checkpoint.after-bundle");
     CheckpointSaver.writeAtomically(sidecar(prefix), progress.toJson());
     FaultInjection.point("checkpoint.before-state");

@@ -172,7 +172,8 @@ public final class TrainingJob {
       eval = split.validation();
       evalName = "Validation";
     }
-    CheckpointManager manager = options.checkpointDir() == null ? null : new CheckpointManager(options.checkpointDir());
+    CheckpointManager manager = options.checkpointDir() == null ? null
+        : new CheckpointManager(options.checkpointDir(), CheckpointManager.DEFAULT_MAX_TO_KEEP, options.checkpointLayout());
     Prepared p = new Prepared(data, arch, train, eval, evalName, manager);
     if (start != null) {
       p.initial = start.weights();
@@ -344,7 +345,7 @@ public final class TrainingJob {
       String first = failure.getMessage().replaceFirst("[.\\s]+$", "");
       try {
         Interrupted kept = interrupted(result, null);
-        return new TfjMnistException(first + ". The trained weights and Adam's state were saved to checkpoint "
+        return new TfjMnistException(first + ". The trained weights and optimizer state were saved to checkpoint "
             + kept.checkpoint() + " instead; resume from " + kept.checkpointDir() + " to save them again.", failure);
       } catch (TfjMnistException again) {
         return new TfjMnistException(first + "; saving them as a checkpoint instead failed too: "
@@ -354,7 +355,8 @@ public final class TrainingJob {
 
     /** Saves exactly where training stopped. */
     private Interrupted interrupted(TrainingResult result, String signal) {
-      CheckpointManager target = manager != null ? manager : new CheckpointManager(defaultCheckpointDir(options.weights()));
+      CheckpointManager target = manager != null ? manager : new CheckpointManager(defaultCheckpointDir(options.weights()),
+          CheckpointManager.DEFAULT_MAX_TO_KEEP, options.checkpointLayout());
       TrainingPosition p = result.position();
       int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
       List<EpochLogs> history = new ArrayList<>(previous);
@@ -363,7 +365,7 @@ public final class TrainingJob {
           ? TrainingProgress.atEpochEnd(config, dataset, p.completedEpochs(), stepsPerEpoch, history)
           : TrainingProgress.midEpoch(config, dataset, p.completedEpochs(), p.stepsInEpoch(), stepsPerEpoch,
               p.lossTotal(), p.lossCount(), p.correct(), p.seen(), history);
-      Path saved = target.save(result.weights(), result.optimizerState(), config.adam(), progress);
+      Path saved = target.save(result.weights(), result.optimizerState(), config.optimizer(), progress);
       return new Interrupted(result, saved, target.directory(), signal);
     }
   }

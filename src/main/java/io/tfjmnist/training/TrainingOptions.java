@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * @param validationSplit the fraction of the training set held out for evaluation; 0 for none
  * @param onFirstSignal what the first SIGINT or SIGTERM also does, told which came first ("INT" or
  *     "TERM"), e.g. tell the user; null keeps both signals' default meaning
- * @param checkpointLayout the object graph of the final weights when they are a TF checkpoint:
- *     Keras 3's (the default) or Keras 2's {@code save_weights}
+ * @param checkpointLayout the object graph of the TF checkpoints the run writes (the final weights when
+ *     they are one, and every checkpoint in the checkpoint folder): Keras 3's (the default) or Keras 2's
+ *     {@code save_weights}
  */
 public record TrainingOptions(Path weights, Path checkpointDir, boolean resume, Path logdir, Path history, Path plotHistory,
     Optional<EarlyStopping.Settings> earlyStopping, double validationSplit, Consumer<String> onFirstSignal,

@@ -35,6 +35,9 @@ import java.util.List;
  *     ({@code --tf-shuffle}); null for Java's own order
  * @param adam Adam's float32 arithmetic ({@code keras2} or {@code keras3}); null in sidecars written
  *     before it was recorded, which were all {@code keras2}
+ * @param optimizer the optimizer trained with, as {@link io.tfjmnist.optimizers.Optimizer#describe()}
+ *     writes it: its state in the checkpoint is that optimizer's slots; null in sidecars written before it
+ *     was recorded
  */
 public record TrainingProgress(
     int completedEpochs,
@@ -51,7 +54,8 @@ public record TrainingProgress(
     String dataset,
     String created,
     String tfShuffle,
-    String adam) {
+    String adam,
+    String optimizer) {
 
   // NaN (no test set) is written as the string "NaN", which Jackson reads back into a float.
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -71,7 +75,7 @@ public record TrainingProgress(
       int stepsPerEpoch, List<EpochLogs> history) {
     return new TrainingProgress(completedEpochs, 0, (long) completedEpochs * stepsPerEpoch, config.seed(),
         config.shuffleBuffer(), config.batchSize(), 0f, 0f, 0f, 0f, history, dataset, Instant.now().toString(),
-        tfShuffleOf(config), config.adamArithmetic().flagName());
+        tfShuffleOf(config), config.adamArithmetic().flagName(), config.optimizer().describe());
   }
 
   /** After {@code step} steps of epoch {@code completedEpochs + 1}, with that epoch's running metric sums. */
@@ -79,7 +83,7 @@ public record TrainingProgress(
       int stepsPerEpoch, float lossTotal, float lossCount, float correct, float count, List<EpochLogs> history) {
     return new TrainingProgress(completedEpochs, step, (long) completedEpochs * stepsPerEpoch + step, config.seed(),
         config.shuffleBuffer(), config.batchSize(), lossTotal, lossCount, correct, count, history, dataset,
-        Instant.now().toString(), tfShuffleOf(config), config.adamArithmetic().flagName());
+        Instant.now().toString(), tfShuffleOf(config), config.adamArithmetic().flagName(), config.optimizer().describe());
   }
 
   private static String tfShuffleOf(TrainingConfig config) {
@@ -110,6 +114,11 @@ public record TrainingProgress(
     if (!savedAdam.equals(thisAdam)) {
       return "The checkpoint was trained with " + savedAdam + " Adam arithmetic, but this run uses " + thisAdam
           + "; the weights would not continue exactly.";
+    }
+    // Another class keeps other slots; another learning rate (fine-tuning on) is the user's choice.
+    if (optimizer != null && !optimizer.startsWith(config.optimizer().kerasClassName() + "(")) {
+      return "The checkpoint was trained with " + optimizer + ", but this run uses " + config.optimizer().describe()
+          + ": the optimizer state saved is the first one's.";
     }
     if (dataset != null && datasetName != null && !dataset.equals(datasetName)) {
       return "The checkpoint was trained on " + dataset + ", but this run uses " + datasetName + ".";

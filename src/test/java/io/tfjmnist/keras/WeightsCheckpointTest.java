@@ -22,10 +22,8 @@ import io.tfjmnist.optimizers.OptimizerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject;
@@ -41,20 +39,7 @@ class WeightsCheckpointTest {
   Path dir;
 
   private static OptimizerState randomState(long iterations) {
-    SplittableRandom r = new SplittableRandom(3);
-    Map<String, float[]> m = new LinkedHashMap<>();
-    Map<String, float[]> v = new LinkedHashMap<>();
-    for (WeightSpec s : ARCH.weights()) {
-      float[] a = new float[(int) s.size()];
-      float[] b = new float[(int) s.size()];
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (float) r.nextGaussian();
-        b[i] = (float) r.nextDouble();
-      }
-      m.put(s.path(), a);
-      v.put(s.path(), b);
-    }
-    return new OptimizerState(iterations, m, v);
+    return OptimizerCheckpointTest.randomState(ARCH, iterations, 3);
   }
 
   @Test

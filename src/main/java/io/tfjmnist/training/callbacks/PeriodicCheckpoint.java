@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Saves a {@link CheckpointManager} checkpoint at the end of every epoch (Keras's
- * {@code BackupAndRestore} / {@code ModelCheckpoint(save_freq='epoch')}): weights, Adam's state and
+ * {@code BackupAndRestore} / {@code ModelCheckpoint(save_freq='epoch')}): weights, the optimizer's state and
  * the {@link TrainingProgress} a resumed run needs, with the whole history so far. Put it last in
  * the listener list, so that a crash between the other listeners' epoch output (CSV row, event
  * file) and the checkpoint is the only possible gap, which {@link CsvLogger#resuming} repairs.
@@ -42,7 +42,7 @@ public final class PeriodicCheckpoint implements TrainingListener {
   public void onEpochEnd(EpochLogs logs, Trainer.Snapshot snapshot) {
     history.add(logs);
     TrainingProgress progress = TrainingProgress.atEpochEnd(config, dataset, logs.epoch(), stepsPerEpoch, history);
-    last = manager.save(snapshot.weights(), snapshot.optimizerState(), config.adam(), progress);
+    last = manager.save(snapshot.weights(), snapshot.optimizerState(), config.optimizer(), progress);
   }
 
   /** The prefix of the last checkpoint written by this listener, or null. */
