@@ -211,6 +211,8 @@ final class TrainCommand implements Callable<Integer> {
     if (initialWeights != null && ModelFiles.compileConfig(initialWeights).isPresent()) {
       err.println("Compiled in " + initialWeights + ": " + training.config().optimizer().describe()
           + (training.config().fromLogits() ? ", SparseCategoricalCrossentropy(from_logits=True)" : "") + ".");
+      job.continuedOptimizer().ifPresent(s -> err.println("Continuing its saved optimizer state from iteration "
+          + s.iterations() + ", as keras.saving.load_model then fit does."));
     }
     if (freshWeights && job.resumed().isEmpty()) {
       err.println("Fresh weights drawn with the initializers in " + initialWeights + ", as Keras 3 draws them after"

@@ -177,6 +177,14 @@ public final class TrainingJob {
     Prepared p = new Prepared(data, arch, train, eval, evalName, manager);
     if (start != null) {
       p.initial = start.weights();
+      // keras.saving.load_model then fit continues the optimizer a .keras file saved: its iteration
+      // count (Adam's bias correction) and its slots. A file saved before its optimizer was built holds
+      // none, and a bare .weights.h5 or TF checkpoint starts a fresh optimizer, as Keras's load_weights
+      // into a model not yet trained does.
+      if (!replay.freshWeights() && ModelFiles.compileConfig(replay.initialWeights()).isPresent()) {
+        p.state = start.optimizerState().orElse(null);
+        p.continued = p.state;
+      }
     }
     if (options.resume()) {
       Optional<CheckpointManager.Restored> restored = manager.restoreLatest(arch);
@@ -216,6 +224,7 @@ public final class TrainingJob {
     private Resumed resumed;
     private ModelWeights initial;
     private OptimizerState state;
+    private OptimizerState continued;
     private TrainingPosition position = TrainingPosition.start();
     private List<EpochLogs> previous = List.of();
     private Optional<EarlyStopping> earlyStopping = Optional.empty();
@@ -236,6 +245,15 @@ public final class TrainingJob {
     /** The checkpoint this run continues from; empty for a fresh start (also when resuming found none yet). */
     public Optional<Resumed> resumed() {
       return Optional.ofNullable(resumed);
+    }
+
+    /**
+     * The optimizer state this run continues from its {@code .keras} starting point, as Keras's
+     * {@code load_model} then {@code fit} does; empty when the optimizer starts fresh or a checkpoint is
+     * resumed instead.
+     */
+    public Optional<OptimizerState> continuedOptimizer() {
+      return resumed == null ? Optional.ofNullable(continued) : Optional.empty();
     }
 
     /** The epochs done before this run (a resumed run's history), oldest first. */
