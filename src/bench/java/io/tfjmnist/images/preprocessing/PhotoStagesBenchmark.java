@@ -4,6 +4,7 @@ import io.tfjmnist.images.decoding.DecodedImage;
 import io.tfjmnist.images.decoding.ImageDecoder;
 import io.tfjmnist.images.decoding.PillowImage;
 import io.tfjmnist.images.decoding.PillowView;
+import io.tfjmnist.tensors.JpegTurbo;
 import io.tfjmnist.testing.PhotoSynth;
 
 import io.tfjmnist.data.Dataset;
@@ -55,6 +56,7 @@ public final class PhotoStagesBenchmark {
 
     List<Stage<?>> stages = List.of(
         new Stage<>("ImageDecoder.decode (all of it)", jpegs, b -> ImageDecoder.decode(b, "photo.jpg")),
+        new Stage<>("  libjpeg-turbo (TF DecodeJpeg) alone", jpegs, b -> JpegTurbo.shared().decode(b, 3)),
         new Stage<>("  ImageIO reader.read alone", jpegs, PhotoStagesBenchmark::imageIoRead),
         new Stage<>("  PillowView.of (RGB bands)", imageIo, bi -> PillowView.of(bi, PillowImage.Mode.RGB)),
         new Stage<>("  PillowView.storedArgb + argbImage", imageIo,

@@ -10,8 +10,10 @@ import io.tfjmnist.tensors.JpegTurbo;
  *
  * <p>Only files where the two decoders are known to agree take this path: 8-bit baseline or
  * extended-sequential frames with one scan, grey or JFIF's YCbCr (components 1, 2, 3, no Adobe
- * marker) with chroma at full, half-width or half-size resolution, and a marker stream that is
- * whole (no stray bytes between segments, an EOI at the end). Everything else, and every file
+ * marker) with chroma at full, half-width or half-size resolution, no restart markers (whose
+ * resynchronisation libjpeg reports only as a warning), and a marker stream that is whole (no stray
+ * bytes between segments, an EOI at the end). A picture whose last block is flat is checked by
+ * ImageIO too ({@link #endsInFlatBlock}). Everything else, and every file
  * libjpeg-turbo refuses, goes to ImageIO, whose messages and checks (truncation, CMYK, 12-bit,
  * progressive scans) are unchanged. libjpeg-turbo's h1v2 upsampling (chroma at half height only)
  * postdates libjpeg 6b, hence that layout's exclusion.
@@ -23,7 +25,7 @@ final class BaselineJpeg {
   static boolean eligible(JpegInfo info) {
     boolean sequential = info.frameMarker == 0xC0 || info.frameMarker == 0xC1;
     if (!sequential || info.precision != 8 || info.scans != 1 || !info.endsWithEoi || info.extraneousBytes
-        || info.adobeTransform != -1 || info.width <= 0 || info.height <= 0
+        || info.adobeTransform != -1 || info.restartInterval != 0 || info.width <= 0 || info.height <= 0
         || info.componentIds.length != info.components) {
       return false;
     }
@@ -38,6 +40,29 @@ final class BaselineJpeg {
   }
 
   /**
+   * Whether the bottom-right 4x4 pixels are all one colour: what libjpeg leaves where the compressed
+   * data ran out before the last block ("premature end of data segment", a file cut in the middle
+   * but ending in EOI). libjpeg only warns about that, and TF passes no warning on, so such a picture
+   * would come back half grey; ImageIO's path refuses it. Flat corners occur in clean pictures too
+   * (a white margin): those also go to ImageIO, which gives them the same pixels, a little slower.
+   */
+  static boolean endsInFlatBlock(JpegTurbo.Pixels p) {
+    int c = p.channels();
+    int side = Math.min(4, Math.min(p.width(), p.height()));
+    byte[] s = p.samples();
+    int last = ((p.height() - 1) * p.width() + p.width() - 1) * c;
+    for (int y = 0; y < side; y++) {
+      int row = ((p.height() - 1 - y) * p.width() + p.width() - side) * c;
+      for (int i = 0; i < side * c; i++) {
+        if (s[row + i] != s[last + i % c]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
    * The decoded image, or null when libjpeg-turbo refuses the data (the caller's ImageIO path then
    * says why in its own words) or TF's library cannot be loaded here.
    */
@@ -48,8 +73,8 @@ final class BaselineJpeg {
     } catch (IllegalArgumentException | LinkageError e) {
       return null;
     }
-    if (p.width() != info.width || p.height() != info.height) {
-      return null; // not what the header declared: let ImageIO look at it
+    if (p.width() != info.width || p.height() != info.height || endsInFlatBlock(p)) {
+      return null; // not what the header declared, or perhaps cut short: let ImageIO look at it
     }
     int n = p.width() * p.height();
     byte[] s = p.samples();
@@ -64,11 +89,15 @@ final class BaselineJpeg {
       byte[] r = new byte[n];
       byte[] g = new byte[n];
       byte[] b = new byte[n];
+      // Two simple loops measured faster than one that writes all four arrays (0.69 against 0.82 ms
+      // for a 532 px photo).
       for (int i = 0, k = 0; i < n; i++, k += 3) {
         r[i] = s[k];
         g[i] = s[k + 1];
         b[i] = s[k + 2];
-        argb[i] = 0xFF000000 | (s[k] & 0xFF) << 16 | (s[k + 1] & 0xFF) << 8 | (s[k + 2] & 0xFF);
+      }
+      for (int i = 0; i < n; i++) {
+        argb[i] = 0xFF000000 | (r[i] & 0xFF) << 16 | (g[i] & 0xFF) << 8 | (b[i] & 0xFF);
       }
       pixels = PillowImage.of8bit(PillowImage.Mode.RGB, p.width(), p.height(), r, g, b);
     }

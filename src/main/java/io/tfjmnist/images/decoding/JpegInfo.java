@@ -34,6 +34,8 @@ public final class JpegInfo {
   /** Whether the markers end in an EOI, and whether bytes that are not a marker lay between segments. */
   boolean endsWithEoi;
   boolean extraneousBytes;
+  /** The DRI marker's restart interval in MCUs; 0 without restart markers. */
+  int restartInterval;
 
   private JpegInfo() {}
 
@@ -95,6 +97,8 @@ public final class JpegInfo {
           info.componentIds[c] = b[data + 6 + 3 * c] & 0xFF;
           info.sampling[c] = b[data + 7 + 3 * c] & 0xFF;
         }
+      } else if (marker == 0xDD && len == 4) {
+        info.restartInterval = (b[data] & 0xFF) << 8 | (b[data + 1] & 0xFF);
       } else if (marker == 0xEE && len >= 14 && ascii(b, data, "Adobe")) {
         info.adobeTransform = b[data + 11] & 0xFF;
       } else if (marker == 0xE1 && len >= 16 && ascii(b, data, "Exif\0\0")) {

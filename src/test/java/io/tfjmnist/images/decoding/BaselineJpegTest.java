@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.testing.PhotoSynth;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -153,6 +155,41 @@ class BaselineJpegTest {
     JpegInfo info = JpegInfo.scan(broken);
     assertTrue(BaselineJpeg.eligible(info));
     assertEquals(null, BaselineJpeg.decode(broken, info, "broken.jpg"));
+  }
+
+  @Test
+  void aFileCutInTheMiddleIsStillRefused() {
+    byte[] whole = PhotoSynth.jpeg(PhotoSynth.photoOf(scribble(4), 4, PhotoSynth.Options.DEFAULT), 0.85f);
+    // A quarter of the compressed data cut out, the EOI kept: libjpeg warns "premature end of data
+    // segment" and pads with grey, which TF does not report; the flat last block gives it away.
+    int from = whole.length / 2;
+    int to = from + whole.length / 4;
+    byte[] cut = new byte[whole.length - (to - from)];
+    System.arraycopy(whole, 0, cut, 0, from);
+    System.arraycopy(whole, to, cut, from, whole.length - to);
+    JpegInfo info = JpegInfo.scan(cut);
+    assertTrue(BaselineJpeg.eligible(info));
+    assertEquals(null, BaselineJpeg.decode(cut, info, "cut.jpg"));
+    TfjMnistException e = assertThrows(TfjMnistException.class, () -> ImageDecoder.decode(cut, "cut.jpg"));
+    assertEquals("The JPEG image 'cut.jpg' is truncated or corrupt (Corrupt JPEG data: premature end of data segment).",
+        e.getMessage());
+  }
+
+  @Test
+  void aFlatLastBlockIsDecodedByImageIoWithTheSamePixels() throws IOException {
+    BufferedImage photo = PhotoSynth.photoOf(scribble(5), 5, PhotoSynth.Options.DEFAULT);
+    for (int y = photo.getHeight() - 32; y < photo.getHeight(); y++) {
+      for (int x = photo.getWidth() - 32; x < photo.getWidth(); x++) {
+        photo.setRGB(x, y, 0xFFFFFF); // a white corner, as a clean scan has
+      }
+    }
+    byte[] file = jpeg(photo, 0.9f, 2, 2);
+    JpegInfo info = JpegInfo.scan(file);
+    assertTrue(BaselineJpeg.eligible(info));
+    assertEquals(null, BaselineJpeg.decode(file, info, "white-corner.jpg"));
+    DecodedImage decoded = ImageDecoder.decode(file, "white-corner.jpg");
+    assertArrayEquals(ImageDecoder.decodeWithImageIo(file, "white-corner.jpg", ImageFormat.JPEG).pixels().bands[1],
+        decoded.pixels().bands[1]);
   }
 
   private static int indexOfMarker(byte[] b, int marker) {
