@@ -4,37 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.testing.PhotoSynth;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import io.tfjmnist.testing.ResidentMemory;
 import org.junit.jupiter.api.Test;
 
 /**
  * libjpeg-turbo's path closes every tensor and result it makes: in a child JVM whose heap is fixed
- * and touched up front (so resident memory grows only through native allocations, as in
- * {@code NativeLeakTest}), 20,000 decodes after a warm-up leave resident memory flat. A leaked input
- * tensor (the file, a few KB) and output tensor (120x120x3 bytes, 43 KB) per decode would add ~0.9 GB; a
- * refused file (libjpeg-turbo's error path) is decoded every tenth time too.
+ * and touched up front ({@link ResidentMemory}), 20,000 decodes after a warm-up leave resident
+ * memory flat. A leaked input tensor (the file, a few KB) and output tensor (120x120x3 bytes, 43 KB)
+ * per decode would add ~0.9 GB; a refused file (libjpeg-turbo's error path) is decoded every tenth
+ * time too.
  */
 class BaselineJpegLeakTest {
 
   @Test
   void residentMemoryStaysFlatOverTwentyThousandDecodes() throws Exception {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-        Probe.class.getName());
-    Path out = Files.createTempFile("jpeg-leak", ".txt");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "probe timed out");
-    List<String> lines = Files.readAllLines(out);
-    Files.delete(out);
-    assertEquals(0, p.exitValue(), String.join("\n", lines));
-    long[] kb = lines.stream().filter(l -> l.startsWith("rss ")).mapToLong(l -> Long.parseLong(l.split(" ")[2])).toArray();
-    lines.stream().filter(l -> l.startsWith("rss ")).forEach(System.out::println);
-    assertEquals(2, kb.length, String.join("\n", lines));
+    long[] kb = ResidentMemory.ofChild(Probe.class, "256m");
+    assertEquals(2, kb.length);
     assertTrue(kb[1] - kb[0] < 20_000, "20,000 decodes grew resident memory by " + (kb[1] - kb[0]) + " KB");
   }
 
@@ -68,19 +53,11 @@ class BaselineJpegLeakTest {
         }
       };
       decodes.run(); // warm-up: the JIT and TF's allocator settle
-      print("before");
+      ResidentMemory.print("before");
       decodes.run();
       decodes.run();
-      print("after");
+      ResidentMemory.print("after");
     }
 
-    private static void print(String label) throws Exception {
-      System.gc();
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          System.out.println("rss " + label + " " + line.replaceAll("[^0-9]", ""));
-        }
-      }
-    }
   }
 }

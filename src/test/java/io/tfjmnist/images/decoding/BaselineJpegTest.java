@@ -10,20 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.testing.PhotoSynth;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * libjpeg-turbo's path ({@link BaselineJpeg}) gives exactly the pixels ImageIO's path gives (which
@@ -49,29 +38,8 @@ class BaselineJpegTest {
     return d;
   }
 
-  /** A JPEG of {@code image} with the luma's sampling factors {@code h} x {@code v} (chroma 1x1). */
-  private static byte[] jpeg(BufferedImage image, float quality, int h, int v) throws IOException {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(quality);
-      IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
-      Element tree = (Element) meta.getAsTree("javax_imageio_jpeg_image_1.0");
-      NodeList specs = tree.getElementsByTagName("componentSpec");
-      for (int c = 0; c < specs.getLength(); c++) {
-        Element spec = (Element) specs.item(c);
-        spec.setAttribute("HsamplingFactor", Integer.toString(c == 0 ? h : 1));
-        spec.setAttribute("VsamplingFactor", Integer.toString(c == 0 ? v : 1));
-      }
-      meta.setFromTree("javax_imageio_jpeg_image_1.0", tree);
-      writer.setOutput(out);
-      writer.write(null, new IIOImage(image, null, meta), param);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
+  private static byte[] jpeg(BufferedImage image, float quality, int h, int v) {
+    return PhotoSynth.jpeg(image, quality, h, v, false);
   }
 
   private static BufferedImage grey(BufferedImage rgb) {
@@ -97,7 +65,7 @@ class BaselineJpegTest {
   }
 
   @Test
-  void photosDecodeToImageIosPixelsInEveryAcceptedLayout() throws IOException {
+  void photosDecodeToImageIosPixelsInEveryAcceptedLayout() {
     PhotoSynth.Options small = new PhotoSynth.Options(28, 90, 0, 12, 6.0, 0.30, true);
     int[][] layouts = {{2, 2}, {2, 1}, {1, 1}}; // 4:2:0 (cameras, ImageIO's default), 4:2:2, 4:4:4
     for (int i = 0; i < 24; i++) {
@@ -124,7 +92,7 @@ class BaselineJpegTest {
   }
 
   @Test
-  void otherJpegsAreLeftToImageIo() throws IOException {
+  void otherJpegsAreLeftToImageIo() {
     BufferedImage photo = PhotoSynth.photoOf(scribble(2), 2, PhotoSynth.Options.DEFAULT);
     byte[] whole = jpeg(photo, 0.8f, 2, 2);
     assertTrue(BaselineJpeg.eligible(JpegInfo.scan(whole)));
@@ -141,11 +109,11 @@ class BaselineJpegTest {
     System.arraycopy(whole, 2, stray, 5, whole.length - 2);
     assertFalse(BaselineJpeg.eligible(JpegInfo.scan(stray)));
     // A progressive file.
-    assertFalse(BaselineJpeg.eligible(JpegInfo.scan(progressive(photo))));
+    assertFalse(BaselineJpeg.eligible(JpegInfo.scan(PhotoSynth.jpeg(photo, 0.8f, 2, 2, true))));
   }
 
   @Test
-  void aFileLibjpegTurboRefusesIsLeftToImageIo() throws IOException {
+  void aFileLibjpegTurboRefusesIsLeftToImageIo() {
     byte[] whole = jpeg(PhotoSynth.photoOf(scribble(3), 3, PhotoSynth.Options.DEFAULT), 0.8f, 2, 2);
     // The frame header's component count says 3 but the scan header is cut to nonsense: the
     // markers still walk (so the path is tried), libjpeg-turbo's error sends it back to ImageIO.
@@ -176,7 +144,7 @@ class BaselineJpegTest {
   }
 
   @Test
-  void aFlatLastBlockIsDecodedByImageIoWithTheSamePixels() throws IOException {
+  void aFlatLastBlockIsDecodedByImageIoWithTheSamePixels() {
     BufferedImage photo = PhotoSynth.photoOf(scribble(5), 5, PhotoSynth.Options.DEFAULT);
     for (int y = photo.getHeight() - 32; y < photo.getHeight(); y++) {
       for (int x = photo.getWidth() - 32; x < photo.getWidth(); x++) {
@@ -199,19 +167,5 @@ class BaselineJpegTest {
       }
     }
     throw new AssertionError("no marker " + marker);
-  }
-
-  private static byte[] progressive(BufferedImage image) throws IOException {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-      writer.setOutput(out);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
   }
 }
