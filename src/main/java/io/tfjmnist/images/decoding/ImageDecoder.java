@@ -133,6 +133,14 @@ public final class ImageDecoder {
     }
     ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new TfjMnistException(
         "The file '" + name + "' is " + ImageFormat.describeUnsupported(bytes) + "."));
+    if (format == ImageFormat.JPEG) {
+      // The frame header ImageIO would read, without an ImageIO reader: for the files that
+      // libjpeg-turbo then decodes, the server's budget check costs a walk over the markers only.
+      JpegInfo info = JpegInfo.scan(bytes);
+      if (BaselineJpeg.eligible(info)) {
+        return new java.awt.Dimension(info.width, info.height);
+      }
+    }
     ImageReader reader = readerFor(format);
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);

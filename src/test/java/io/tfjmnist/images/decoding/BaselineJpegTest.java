@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.testing.PhotoSynth;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Random;
@@ -62,6 +63,8 @@ class BaselineJpegTest {
     }
     assertArrayEquals(DecodedImage.argbPixels(imageIo.image()), DecodedImage.argbPixels(turbo.image()), what + ", ARGB");
     assertEquals(imageIo.exifOrientation(), turbo.exifOrientation(), what);
+    assertEquals(new Dimension(imageIo.width(), imageIo.height()), ImageDecoder.dimensions(file, what),
+        what + ": the header's size, read without ImageIO");
   }
 
   @Test
