@@ -76,32 +76,42 @@ final class BaselineJpeg {
     if (p.width() != info.width || p.height() != info.height || endsInFlatBlock(p)) {
       return null; // not what the header declared, or perhaps cut short: let ImageIO look at it
     }
-    int n = p.width() * p.height();
+    int w = p.width();
+    int h = p.height();
     byte[] s = p.samples();
-    int[] argb = new int[n];
-    PillowImage pixels;
     if (p.channels() == 1) {
-      for (int i = 0; i < n; i++) {
-        argb[i] = 0xFF000000 | (s[i] & 0xFF) * 0x010101;
-      }
-      pixels = PillowImage.of8bit(PillowImage.Mode.L, p.width(), p.height(), s);
-    } else {
-      byte[] r = new byte[n];
-      byte[] g = new byte[n];
-      byte[] b = new byte[n];
-      // Two simple loops measured faster than one that writes all four arrays (0.69 against 0.82 ms
-      // for a 532 px photo).
-      for (int i = 0, k = 0; i < n; i++, k += 3) {
-        r[i] = s[k];
-        g[i] = s[k + 1];
-        b[i] = s[k + 2];
-      }
-      for (int i = 0; i < n; i++) {
-        argb[i] = 0xFF000000 | (r[i] & 0xFF) << 16 | (g[i] & 0xFF) << 8 | (b[i] & 0xFF);
-      }
-      pixels = PillowImage.of8bit(PillowImage.Mode.RGB, p.width(), p.height(), r, g, b);
+      return DecodedImage.lazy(name, ImageFormat.JPEG, w, h, info.exifOrientation,
+          () -> PillowImage.of8bit(PillowImage.Mode.L, w, h, s), () -> greyArgb(s));
     }
-    return new DecodedImage(name, ImageFormat.JPEG, pixels,
-        DecodedImage.argbImage(p.width(), p.height(), argb), info.exifOrientation);
+    return DecodedImage.lazy(name, ImageFormat.JPEG, w, h, info.exifOrientation,
+        () -> PillowImage.of8bit(PillowImage.Mode.RGB, w, h, bands(s, w * h)), () -> rgbArgb(s, w * h));
+  }
+
+  private static byte[][] bands(byte[] rgb, int n) {
+    byte[] r = new byte[n];
+    byte[] g = new byte[n];
+    byte[] b = new byte[n];
+    for (int i = 0, k = 0; i < n; i++, k += 3) {
+      r[i] = rgb[k];
+      g[i] = rgb[k + 1];
+      b[i] = rgb[k + 2];
+    }
+    return new byte[][] {r, g, b};
+  }
+
+  private static int[] rgbArgb(byte[] rgb, int n) {
+    int[] argb = new int[n];
+    for (int i = 0, k = 0; i < n; i++, k += 3) {
+      argb[i] = 0xFF000000 | (rgb[k] & 0xFF) << 16 | (rgb[k + 1] & 0xFF) << 8 | (rgb[k + 2] & 0xFF);
+    }
+    return argb;
+  }
+
+  private static int[] greyArgb(byte[] grey) {
+    int[] argb = new int[grey.length];
+    for (int i = 0; i < grey.length; i++) {
+      argb[i] = 0xFF000000 | (grey[i] & 0xFF) * 0x010101;
+    }
+    return argb;
   }
 }
