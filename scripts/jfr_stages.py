@@ -11,7 +11,7 @@ from collections import Counter
 STAGES = [
     ("file reading", ("java.nio.file.Files.readAllBytes", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream")),
     ("decode: ImageIO's JPEG read (libjpeg, rows into the raster)", ("com.sun.imageio.", "javax.imageio.")),
-    ("decode: JPEG header, Pillow view, stored colours", ("io.tfjmnist.images.decoding.",)),
+    ("decode: JPEG header, Pillow view or bands, stored colours", ("io.tfjmnist.images.decoding.",)),
     ("predict-py: Pillow's resize", ("io.tfjmnist.images.preprocessing.PillowResize",)),
     ("predict-py: convert('L'), invert", ("io.tfjmnist.images.preprocessing.PredictPyPreprocessing",)),
     ("mnist: orientation, luma", ("io.tfjmnist.images.preprocessing.Orientation", "io.tfjmnist.images.preprocessing.Luma")),
@@ -27,9 +27,19 @@ STAGES = [
 IDLE = ("jdk.internal.misc.Unsafe.park", "java.lang.Object.wait", "java.lang.Thread.sleep", "sun.nio.ch.EPoll")
 
 
+# A stage named by any frame of the stack: libjpeg-turbo runs inside a TF session run, whose
+# innermost frames are TF's own, as the model's are.
+ENCLOSING = [
+    ("decode: libjpeg-turbo (TF's DecodeJpeg)", ("io.tfjmnist.tensors.JpegTurbo",)),
+]
+
+
 def stage(frames):
     if frames and frames[0].startswith(IDLE):
         return None  # a thread waiting in native code, not work
+    for name, prefixes in ENCLOSING:
+        if any(f.startswith(prefixes) for f in frames):
+            return name
     for f in frames:
         for name, prefixes in STAGES:
             if f.startswith(prefixes):

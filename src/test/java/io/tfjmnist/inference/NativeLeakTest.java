@@ -8,16 +8,13 @@ import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
 import io.tfjmnist.model.ModelArchitecture;
 import io.tfjmnist.model.ModelWeights;
+import io.tfjmnist.testing.ResidentMemory;
 import io.tfjmnist.testing.TestData;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,19 +33,8 @@ class NativeLeakTest {
 
   @Test
   void residentMemoryStaysFlat() throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-        Probe.class.getName(), TestData.mnistDataDir().toAbsolutePath().toString()));
-    Path out = Files.createTempFile("leak", ".txt");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "probe timed out");
-    List<String> lines = Files.readAllLines(out);
-    Files.delete(out);
-    assertEquals(0, p.exitValue(), String.join("\n", lines));
-    long[] kb = lines.stream().filter(l -> l.startsWith("rss ")).mapToLong(l -> Long.parseLong(l.split(" ")[2])).toArray();
-    lines.stream().filter(l -> l.startsWith("rss ")).forEach(System.out::println);
-    assertEquals(12, kb.length, String.join("\n", lines));
+    long[] kb = ResidentMemory.ofChild(Probe.class, "384m", TestData.mnistDataDir().toAbsolutePath().toString());
+    assertEquals(12, kb.length);
     assertTrue(kb[1] - kb[0] < 10_000, "30,000 predictions grew resident memory by " + (kb[1] - kb[0]) + " KB");
     long first = median(Arrays.copyOfRange(kb, 2, 7));
     long last = median(Arrays.copyOfRange(kb, 7, 12));
@@ -77,11 +63,11 @@ class NativeLeakTest {
         for (int i = 0; i < 20_000; i++) {
           c.predict(image); // warm-up: the JIT and TF's allocator settle
         }
-        print("before-predictions");
+        ResidentMemory.print("before-predictions");
         for (int i = 0; i < 30_000; i++) {
           c.predict(image);
         }
-        print("after-predictions");
+        ResidentMemory.print("after-predictions");
       }
       Runnable trainAndClassify = () -> {
         new Trainer(config).fit(arch, train, null, List.of());
@@ -93,17 +79,9 @@ class NativeLeakTest {
       trainAndClassify.run();
       for (int round = 1; round <= 10; round++) {
         trainAndClassify.run();
-        print("training-" + round);
+        ResidentMemory.print("training-" + round);
       }
     }
 
-    private static void print(String label) throws Exception {
-      System.gc();
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          System.out.println("rss " + label + " " + line.replaceAll("[^0-9]", ""));
-        }
-      }
-    }
   }
 }

@@ -11,9 +11,13 @@ import java.io.UncheckedIOException;
 import java.util.Random;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Makes "photos" of MNIST digits for tests: the digit as dark ink on tinted paper, a few hundred
@@ -143,14 +147,42 @@ public final class PhotoSynth {
       rgb.setRGB(0, 0, image.getWidth(), image.getHeight(),
           image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()), 0, image.getWidth());
     }
+    return encode(rgb, quality, null, false);
+  }
+
+  /**
+   * {@code image} JPEG-encoded by ImageIO as it is (a grey image gives a one-component file), at
+   * {@code quality}, with the luma's sampling factors {@code lumaH} x {@code lumaV} and chroma at 1x1
+   * (2x2 is 4:2:0, ImageIO's default; 2x1 4:2:2; 1x1 4:4:4), baseline or {@code progressive}.
+   */
+  public static byte[] jpeg(BufferedImage image, float quality, int lumaH, int lumaV, boolean progressive) {
+    return encode(image, quality, new int[] {lumaH, lumaV}, progressive);
+  }
+
+  private static byte[] encode(BufferedImage image, float quality, int[] lumaSampling, boolean progressive) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
       ImageWriteParam param = writer.getDefaultWriteParam();
+      if (progressive) {
+        param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+      }
       param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
       param.setCompressionQuality(quality);
+      IIOMetadata meta = null;
+      if (lumaSampling != null) {
+        meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+        Element tree = (Element) meta.getAsTree("javax_imageio_jpeg_image_1.0");
+        NodeList specs = tree.getElementsByTagName("componentSpec");
+        for (int c = 0; c < specs.getLength(); c++) {
+          Element spec = (Element) specs.item(c);
+          spec.setAttribute("HsamplingFactor", Integer.toString(c == 0 ? lumaSampling[0] : 1));
+          spec.setAttribute("VsamplingFactor", Integer.toString(c == 0 ? lumaSampling[1] : 1));
+        }
+        meta.setFromTree("javax_imageio_jpeg_image_1.0", tree);
+      }
       writer.setOutput(out);
-      writer.write(null, new IIOImage(rgb, null, null), param);
+      writer.write(null, new IIOImage(image, null, meta), param);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -4,6 +4,7 @@ import io.tfjmnist.images.decoding.DecodedImage;
 import io.tfjmnist.images.decoding.ImageDecoder;
 import io.tfjmnist.images.decoding.PillowImage;
 import io.tfjmnist.images.decoding.PillowView;
+import io.tfjmnist.tensors.JpegTurbo;
 import io.tfjmnist.testing.PhotoSynth;
 
 import io.tfjmnist.data.Dataset;
@@ -54,7 +55,14 @@ public final class PhotoStagesBenchmark {
         jpegs.stream().mapToInt(b -> b.length).average().orElse(0) / 1024);
 
     List<Stage<?>> stages = List.of(
+        // End to end first: the decoder may make its views on first use, so a preprocessing timed
+        // on already-decoded images below may not include building the view it reads.
+        new Stage<>("decode + predict-py, one photo end to end", jpegs,
+            b -> Preprocessing.PREDICT_PY.apply(ImageDecoder.decode(b, "photo.jpg"))),
+        new Stage<>("decode + mnist, one photo end to end", jpegs,
+            b -> Preprocessing.MNIST.apply(ImageDecoder.decode(b, "photo.jpg"))),
         new Stage<>("ImageDecoder.decode (all of it)", jpegs, b -> ImageDecoder.decode(b, "photo.jpg")),
+        new Stage<>("  libjpeg-turbo (TF DecodeJpeg) alone", jpegs, b -> JpegTurbo.shared().decode(b, 3)),
         new Stage<>("  ImageIO reader.read alone", jpegs, PhotoStagesBenchmark::imageIoRead),
         new Stage<>("  PillowView.of (RGB bands)", imageIo, bi -> PillowView.of(bi, PillowImage.Mode.RGB)),
         new Stage<>("  PillowView.storedArgb + argbImage", imageIo,

@@ -25,6 +25,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * big), the magic number (the format comes from the bytes, never the extension), the header
  * dimensions (too small, or above {@link ImageLimits#MAX_PIXELS} <em>before</em> any pixel is
  * allocated: decompression bombs), then the decode itself with its warnings watched.
+ *
+ * <p>Complete baseline JPEGs, the usual photo, are decoded by libjpeg-turbo ({@link BaselineJpeg});
+ * every other file, and any JPEG libjpeg-turbo refuses, by ImageIO.
  */
 public final class ImageDecoder {
   private ImageDecoder() {}
@@ -67,6 +70,21 @@ public final class ImageDecoder {
     }
     ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new TfjMnistException(
         "The file '" + name + "' is " + ImageFormat.describeUnsupported(bytes) + "."));
+    if (format == ImageFormat.JPEG) {
+      JpegInfo info = JpegInfo.scan(bytes);
+      if (BaselineJpeg.eligible(info)) {
+        checkDimensions(name, info.width, info.height);
+        DecodedImage fast = BaselineJpeg.decode(bytes, info, name);
+        if (fast != null) {
+          return fast;
+        }
+      }
+    }
+    return decodeWithImageIo(bytes, name, format);
+  }
+
+  /** The ImageIO path, for every format; {@code format} is what the bytes were sniffed as. */
+  static DecodedImage decodeWithImageIo(byte[] bytes, String name, ImageFormat format) {
     ImageReader reader = readerFor(format);
     ReadWarnings warnings = new ReadWarnings();
     reader.addIIOReadWarningListener(warnings);
@@ -115,6 +133,14 @@ public final class ImageDecoder {
     }
     ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new TfjMnistException(
         "The file '" + name + "' is " + ImageFormat.describeUnsupported(bytes) + "."));
+    if (format == ImageFormat.JPEG) {
+      // The frame header ImageIO would read, without an ImageIO reader: for the files that
+      // libjpeg-turbo then decodes, the server's budget check costs a walk over the markers only.
+      JpegInfo info = JpegInfo.scan(bytes);
+      if (BaselineJpeg.eligible(info)) {
+        return new java.awt.Dimension(info.width, info.height);
+      }
+    }
     ImageReader reader = readerFor(format);
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);

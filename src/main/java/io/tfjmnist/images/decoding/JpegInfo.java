@@ -21,6 +21,21 @@ public final class JpegInfo {
   int exifOrientation = 1;
   /** Start-of-scan markers seen. */
   int scans;
+  /** The frame header's marker (0xC0 baseline, 0xC1 extended sequential, ...); 0 if none was found. */
+  int frameMarker;
+  /** Bits per sample in the frame header (8, or 12 for the rare 12-bit files). */
+  int precision;
+  /** Width and height in the frame header (a height of 0 is defined later, by a DNL marker). */
+  int width;
+  int height;
+  /** Each component's identifier and sampling factors ({@code H << 4 | V}), in frame order. */
+  int[] componentIds = new int[0];
+  int[] sampling = new int[0];
+  /** Whether the markers end in an EOI, and whether bytes that are not a marker lay between segments. */
+  boolean endsWithEoi;
+  boolean extraneousBytes;
+  /** The DRI marker's restart interval in MCUs; 0 without restart markers. */
+  int restartInterval;
 
   private JpegInfo() {}
 
@@ -43,6 +58,7 @@ public final class JpegInfo {
     while (i + 1 < b.length) {
       if ((b[i] & 0xFF) != 0xFF) {
         i++; // extraneous bytes between segments
+        info.extraneousBytes = true;
         continue;
       }
       int marker = b[i + 1] & 0xFF;
@@ -51,6 +67,7 @@ public final class JpegInfo {
         continue;
       }
       if (marker == 0xD9) { // EOI
+        info.endsWithEoi = true;
         return info;
       }
       if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) { // no length field
@@ -69,6 +86,19 @@ public final class JpegInfo {
       if (isStartOfFrame(marker) && len >= 8) {
         info.components = b[data + 5] & 0xFF;
         info.progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+        info.frameMarker = marker;
+        info.precision = b[data] & 0xFF;
+        info.height = (b[data + 1] & 0xFF) << 8 | (b[data + 2] & 0xFF);
+        info.width = (b[data + 3] & 0xFF) << 8 | (b[data + 4] & 0xFF);
+        int n = Math.min(info.components, (len - 8) / 3);
+        info.componentIds = new int[n];
+        info.sampling = new int[n];
+        for (int c = 0; c < n; c++) {
+          info.componentIds[c] = b[data + 6 + 3 * c] & 0xFF;
+          info.sampling[c] = b[data + 7 + 3 * c] & 0xFF;
+        }
+      } else if (marker == 0xDD && len == 4) {
+        info.restartInterval = (b[data] & 0xFF) << 8 | (b[data + 1] & 0xFF);
       } else if (marker == 0xEE && len >= 14 && ascii(b, data, "Adobe")) {
         info.adobeTransform = b[data + 11] & 0xFF;
       } else if (marker == 0xE1 && len >= 16 && ascii(b, data, "Exif\0\0")) {

@@ -1,0 +1,81 @@
+package io.tfjmnist.tensors;
+
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.image.DecodeJpeg;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Decodes JPEG bytes with TF's {@code DecodeJpeg} kernel: libjpeg-turbo with its SIMD code, inside
+ * the native library the model already loads. Asked for {@code dct_method="INTEGER_ACCURATE"}
+ * (libjpeg's islow inverse DCT, the one Pillow and ImageIO use); TF's default, the fast DCT, gives
+ * other pixels.
+ *
+ * <p>One graph and one session, made once and shared by every thread: {@code Session.run} is
+ * thread-safe, and with a negative inter-op thread count TF runs the kernel in the calling thread,
+ * so decodes on several threads run side by side instead of queueing on TF's pool (and the caller's
+ * CPU time counts the decode). The session lives as long as the process, like the native library it
+ * uses; each call's tensors are closed before it returns.
+ */
+public final class JpegTurbo {
+  private static final class Holder {
+    static final JpegTurbo SHARED = new JpegTurbo();
+  }
+
+  private final Graph graph;
+  private final Placeholder<TString> input;
+  private final DecodeJpeg rgb;
+  private final DecodeJpeg grey;
+  private final Session session;
+
+  /** Decoded samples, row-major and interleaved: {@code channels} bytes per pixel. */
+  public record Pixels(int width, int height, int channels, byte[] samples) {}
+
+  private JpegTurbo() {
+    graph = new Graph();
+    Ops tf = Ops.create(graph);
+    input = tf.placeholder(TString.class);
+    rgb = tf.image.decodeJpeg(input, DecodeJpeg.channels(3L), DecodeJpeg.dctMethod("INTEGER_ACCURATE"));
+    grey = tf.image.decodeJpeg(input, DecodeJpeg.channels(1L), DecodeJpeg.dctMethod("INTEGER_ACCURATE"));
+    // inter-op -1: run in the caller's thread; intra-op 1: the kernel is single-threaded anyway, and
+    // this session's device then keeps no pool of its own.
+    ConfigProto config = ConfigProto.newBuilder()
+        .setInterOpParallelismThreads(-1)
+        .setIntraOpParallelismThreads(1)
+        .build();
+    session = new Session(graph, config);
+  }
+
+  /** The process's decoder (made on first use). */
+  public static JpegTurbo shared() {
+    return Holder.SHARED;
+  }
+
+  /**
+   * Decodes {@code jpeg} to RGB ({@code channels} 3) or grey ({@code channels} 1) samples.
+   *
+   * @throws IllegalArgumentException with TF's message when libjpeg-turbo refuses the data
+   *     (truncated, corrupt, not a JPEG)
+   */
+  public Pixels decode(byte[] jpeg, int channels) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3: " + channels);
+    }
+    try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(jpeg));
+        Result r = session.runner().feed(input, in).fetch(channels == 3 ? rgb : grey).run()) {
+      TUint8 image = (TUint8) r.get(0);
+      long[] shape = image.shape().asArray();
+      byte[] samples = new byte[Math.toIntExact(image.shape().size())];
+      image.asRawTensor().data().read(samples);
+      return new Pixels((int) shape[1], (int) shape[0], (int) shape[2], samples);
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+}
