@@ -75,20 +75,33 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> reply) {
+    // one reference to the version the request names, taken here and held to the answer, on
+    // whichever thread that comes (the call runs on this version to the end); an unknown model,
+    // version or label is answered here at once, with its error
+    ModelVersions.Lease lease;
+    try {
+      lease = lease(request.getModelSpec());
+    } catch (RuntimeException e) {
+      answer(reply, () -> {
+        throw e;
+      });
+      return;
+    }
     Executor calls = pool;
-    if (calls == null || runsAtOnce(request)) {
-      predictNow(request, reply);
+    if (calls == null || runsAtOnce(request, lease.batcher())) {
+      predictNow(request, reply, lease);
       return;
     }
     try {
-      calls.execute(Context.current().wrap(() -> predictNow(request, reply)));
+      calls.execute(Context.current().wrap(() -> predictNow(request, reply, lease)));
     } catch (RejectedExecutionException e) {
+      lease.close();
       reply.onError(GrpcReplies.status(new ApiException(503, "The server is shutting down.")));
     }
   }
 
   /** Float values only, and few enough images that the idle batcher would run them at once. */
-  private boolean runsAtOnce(PredictRequest request) {
+  private static boolean runsAtOnce(PredictRequest request, MicroBatcher batcher) {
     long images = 0;
     for (TensorProto t : request.getInputsMap().values()) {
       if (t.getDtype() != DataType.DT_FLOAT) {
@@ -96,23 +109,13 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       }
       images += t.getTensorShape().getDimCount() == 0 ? 1 : Math.max(0, t.getTensorShape().getDim(0).getSize());
     }
-    if (images <= 0 || images >= Integer.MAX_VALUE) {
-      return false;
-    }
-    // A look at the batcher of the version the request names (the predict takes its own reference);
-    // an unknown model, version or label is answered here at once, with its error.
-    try (ModelVersions.Lease lease = lease(request.getModelSpec())) {
-      return lease.batcher().wouldRunAtOnce((int) images);
-    } catch (RuntimeException e) {
-      return true;
-    }
+    return images > 0 && images < Integer.MAX_VALUE && batcher.wouldRunAtOnce((int) images);
   }
 
-  private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply) {
+  private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease) {
     answer(reply, () -> {
-      ModelSpec spec = request.getModelSpec();
-      try (ModelVersions.Lease lease = lease(spec)) { // the call runs on this version to the end
-        return predict(request, spec, lease.model(), lease.batcher());
+      try (ModelVersions.Lease held = lease) {
+        return predict(request, request.getModelSpec(), held.model(), held.batcher());
       }
     });
   }
