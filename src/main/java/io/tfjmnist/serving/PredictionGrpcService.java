@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,8 +38,9 @@ import tensorflow.serving.RegressionOuterClass.RegressionResponse;
  *
  * <p>The methods are called on the transport's event loop ({@link GrpcDoor} gives the server no
  * executor): all but Predict answer there at once, as they never block. A Predict of float
- * values that the micro-batcher would run at once runs there too (one model run, no hand-off); any
- * other (image files to decode, a batch to wait for) hands its work to the call pool in one step.
+ * values, the only one in flight, that the micro-batcher would run at once runs there too (one
+ * model run, no hand-off); any other (beside other calls, image files to decode, a batch to wait
+ * for) hands its work to the call pool in one step.
  */
 final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionGrpcService.class);
@@ -49,6 +51,8 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
   private final DecodeBudget decoding;
   private final BooleanSupplier cutOff;
   private volatile Executor pool;
+  /** Predicts between their arrival in {@link #predict} and their answer, on any thread. */
+  private final AtomicInteger predictsInFlight = new AtomicInteger();
 
   PredictionGrpcService(ModelVersions versions, ServeConfig config, DecodeBudget decoding, BooleanSupplier cutOff) {
     this.versions = versions;
@@ -67,11 +71,14 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
    * the server's executor, each of a call's transport events (started, message, half-close, ready,
    * closed) was a hand-off of its own: about 7 wake-ups per call on the server, where a REST request
    * costs 1 to 2, and those waits, not the work, were most of a call's time on a busy 2-core machine.
-   * So a predict the batcher would run at once, of float values (no image to decode), runs here on
-   * the event loop and writes its answer without a hand-off; it holds the loop's other connections
-   * for one model run. Any other predict could
-   * block the loop for long (decoding, waiting for a batch), so it moves to the call pool, once;
-   * the call's {@link Context} (deadline, cancellation, client address) goes with it.
+   * So a predict that is the only one in flight, of float values (no image to decode), that the
+   * idle batcher would run at once, runs here on the event loop and writes its answer without a
+   * hand-off. Only when alone: an event loop serves several connections, and a model run on it holds
+   * their calls unread, so under load every run was a batch of one, with no micro-batching (with the
+   * server pinned to one core, 8 clients got a quarter of REST's requests/s); a call beside others goes to the pool, where
+   * it joins theirs in the batcher. Any other predict could block the loop for long (decoding,
+   * waiting for a batch), so it moves to the call pool too, once; the call's {@link Context}
+   * (deadline, cancellation, client address) goes with it.
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> reply) {
@@ -88,13 +95,15 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       return;
     }
     Executor calls = pool;
-    if (calls == null || runsAtOnce(request, lease.batcher())) {
+    boolean alone = predictsInFlight.getAndIncrement() == 0;
+    if (calls == null || (alone && runsAtOnce(request, lease.batcher()))) {
       predictNow(request, reply, lease);
       return;
     }
     try {
       calls.execute(Context.current().wrap(() -> predictNow(request, reply, lease)));
     } catch (RejectedExecutionException e) {
+      predictsInFlight.decrementAndGet();
       lease.close();
       reply.onError(GrpcReplies.status(new ApiException(503, "The server is shutting down.")));
     }
@@ -113,11 +122,15 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
   }
 
   private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease) {
-    answer(reply, () -> {
-      try (ModelVersions.Lease held = lease) {
-        return predict(request, request.getModelSpec(), held.model(), held.batcher());
-      }
-    });
+    try {
+      answer(reply, () -> {
+        try (ModelVersions.Lease held = lease) {
+          return predict(request, request.getModelSpec(), held.model(), held.batcher());
+        }
+      });
+    } finally {
+      predictsInFlight.decrementAndGet();
+    }
   }
 
   private PredictResponse predict(PredictRequest request, ModelSpec spec, ServedModel model, MicroBatcher batcher) {
