@@ -3,6 +3,7 @@ package io.tfjmnist.serving;
 import com.google.protobuf.Any;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,13 +73,17 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
    * closed) was a hand-off of its own: about 7 wake-ups per call on the server, where a REST request
    * costs 1 to 2, and those waits, not the work, were most of a call's time on a busy 2-core machine.
    * So a predict that is the only one in flight, of float values (no image to decode), that the
-   * idle batcher would run at once, runs here on the event loop and writes its answer without a
-   * hand-off. Only when alone: an event loop serves several connections, and a model run on it holds
-   * their calls unread, so under load every run was a batch of one, with no micro-batching (with the
-   * server pinned to one core, 8 clients got a quarter of REST's requests/s); a call beside others goes to the pool, where
-   * it joins theirs in the batcher. Any other predict could block the loop for long (decoding,
-   * waiting for a batch), so it moves to the call pool too, once; the call's {@link Context}
-   * (deadline, cancellation, client address) goes with it.
+   * idle batcher would run at once, runs on the event loop and writes its answer without a
+   * hand-off. Only when alone: an event loop serves several connections (and a connection several
+   * streams), and a model run on it holds their calls unread, so under load every run was a batch
+   * of one, with no micro-batching (with the server pinned to one core, 8 clients got a quarter of
+   * REST's requests/s). Counting calls as they arrive was not enough: the loop decodes one call and
+   * would run it before it has read the next connection's. So the choice is made in a task on the
+   * loop, which Netty runs after its round of reads, when every call that arrived together has
+   * been counted; a call beside others goes to the pool, where it joins theirs in the batcher. Any
+   * other predict could block the loop for long (decoding, waiting for a batch), so it moves to the
+   * call pool too, once; the call's {@link Context} (deadline, cancellation, client address) goes
+   * with it.
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> reply) {
@@ -94,14 +99,27 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       });
       return;
     }
-    Executor calls = pool;
-    boolean alone = predictsInFlight.getAndIncrement() == 0;
-    if (calls == null || (alone && runsAtOnce(request, lease.batcher()))) {
+    predictsInFlight.incrementAndGet();
+    Executor loop = ThreadExecutorMap.currentExecutor(); // the event loop this call arrived on
+    if (pool == null || loop == null) {
       predictNow(request, reply, lease);
       return;
     }
+    // Decided after the loop has read what its connections hold now (Netty runs its tasks after a
+    // round of reads), so that calls that arrived together are counted together, not one by one.
+    Context call = Context.current();
+    dispatch(loop, call.wrap(() -> {
+      if (predictsInFlight.get() == 1 && runsAtOnce(request, lease.batcher())) {
+        predictNow(request, reply, lease);
+      } else {
+        dispatch(pool, call.wrap(() -> predictNow(request, reply, lease)), reply, lease);
+      }
+    }), reply, lease);
+  }
+
+  private void dispatch(Executor to, Runnable task, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease) {
     try {
-      calls.execute(Context.current().wrap(() -> predictNow(request, reply, lease)));
+      to.execute(task);
     } catch (RejectedExecutionException e) {
       predictsInFlight.decrementAndGet();
       lease.close();
