@@ -77,7 +77,7 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
    * hand-off. Only when alone: an event loop serves several connections (and a connection several
    * streams), and a model run on it holds their calls unread, so under load every run was a batch
    * of one, with no micro-batching (with the server pinned to one core, 8 clients got a quarter of
-   * REST's requests/s). Counting calls as they arrive was not enough: the loop decodes one call and
+   * REST's requests/s, bench-serve --pin "0 1"). Counting calls as they arrive was not enough: the loop decodes one call and
    * would run it before it has read the next connection's. So the choice is made in a task on the
    * loop, which Netty runs after its round of reads, when every call that arrived together has
    * been counted; a call beside others goes to the pool, where it joins theirs in the batcher. Any
