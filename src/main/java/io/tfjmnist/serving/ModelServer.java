@@ -57,9 +57,8 @@ public final class ModelServer implements AutoCloseable {
   private ModelServer(ModelVersions versions, ServeConfig config) {
     this.versions = versions;
     this.config = config;
-    versions.open((model, freed) -> new ServableVersion(model, config, this::ran, freed));
-    ServedModel first = versions.latest();
-    this.metrics = new ServingMetrics(first.name(), first.version(), first.loadSeconds(), first.policy());
+    this.metrics = new ServingMetrics(versions.name());
+    versions.open(ServableVersion.measured(config, metrics));
 
     QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000);
     pool.setName("serve-http");
@@ -166,14 +165,6 @@ public final class ModelServer implements AutoCloseable {
   /** The served model's versions and their states. */
   public ModelVersions versions() {
     return versions;
-  }
-
-  /** Every version's session runs, sized and timed, go to the metrics. */
-  private void ran(int images, long nanos) {
-    ServingMetrics m = metrics;
-    if (m != null) {
-      m.ran(images, nanos);
-    }
   }
 
   public ServingMetrics metrics() {

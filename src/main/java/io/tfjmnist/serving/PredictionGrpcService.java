@@ -3,10 +3,12 @@ package io.tfjmnist.serving;
 import com.google.protobuf.Any;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,8 +39,9 @@ import tensorflow.serving.RegressionOuterClass.RegressionResponse;
  *
  * <p>The methods are called on the transport's event loop ({@link GrpcDoor} gives the server no
  * executor): all but Predict answer there at once, as they never block. A Predict of float
- * values that the micro-batcher would run at once runs there too (one model run, no hand-off); any
- * other (image files to decode, a batch to wait for) hands its work to the call pool in one step.
+ * values, the only one in flight, that the micro-batcher would run at once runs there too (one
+ * model run, no hand-off); any other (beside other calls, image files to decode, a batch to wait
+ * for) hands its work to the call pool in one step.
  */
 final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionGrpcService.class);
@@ -49,6 +52,8 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
   private final DecodeBudget decoding;
   private final BooleanSupplier cutOff;
   private volatile Executor pool;
+  /** Predicts between their arrival in {@link #predict} and their answer, on any thread. */
+  private final AtomicInteger predictsInFlight = new AtomicInteger();
 
   PredictionGrpcService(ModelVersions versions, ServeConfig config, DecodeBudget decoding, BooleanSupplier cutOff) {
     this.versions = versions;
@@ -67,28 +72,63 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
    * the server's executor, each of a call's transport events (started, message, half-close, ready,
    * closed) was a hand-off of its own: about 7 wake-ups per call on the server, where a REST request
    * costs 1 to 2, and those waits, not the work, were most of a call's time on a busy 2-core machine.
-   * So a predict the batcher would run at once, of float values (no image to decode), runs here on
-   * the event loop and writes its answer without a hand-off; it holds the loop's other connections
-   * for one model run. Any other predict could
-   * block the loop for long (decoding, waiting for a batch), so it moves to the call pool, once;
-   * the call's {@link Context} (deadline, cancellation, client address) goes with it.
+   * So a predict that is the only one in flight, of float values (no image to decode), that the
+   * idle batcher would run at once, runs on the event loop and writes its answer without a
+   * hand-off. Only when alone: an event loop serves several connections (and a connection several
+   * streams), and a model run on it holds their calls unread, so under load every run was a batch
+   * of one, with no micro-batching (with the server pinned to one core, 8 clients got a quarter of
+   * REST's requests/s, bench-serve --pin "0 1"). Counting calls as they arrive was not enough: the loop decodes one call and
+   * would run it before it has read the next connection's. So the choice is made in a task on the
+   * loop, which Netty runs after its round of reads, when every call that arrived together has
+   * been counted; a call beside others goes to the pool, where it joins theirs in the batcher. Any
+   * other predict could block the loop for long (decoding, waiting for a batch), so it moves to the
+   * call pool too, once; the call's {@link Context} (deadline, cancellation, client address) goes
+   * with it.
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> reply) {
-    Executor calls = pool;
-    if (calls == null || runsAtOnce(request)) {
-      predictNow(request, reply);
+    // one reference to the version the request names, taken here and held to the answer, on
+    // whichever thread that comes (the call runs on this version to the end); an unknown model,
+    // version or label is answered here at once, with its error
+    ModelVersions.Lease lease;
+    try {
+      lease = lease(request.getModelSpec());
+    } catch (RuntimeException e) {
+      answer(reply, () -> {
+        throw e;
+      });
       return;
     }
+    predictsInFlight.incrementAndGet();
+    Executor loop = ThreadExecutorMap.currentExecutor(); // the event loop this call arrived on
+    if (pool == null || loop == null) {
+      predictNow(request, reply, lease);
+      return;
+    }
+    // Decided after the loop has read what its connections hold now (Netty runs its tasks after a
+    // round of reads), so that calls that arrived together are counted together, not one by one.
+    Context call = Context.current();
+    dispatch(loop, call.wrap(() -> {
+      if (predictsInFlight.get() == 1 && runsAtOnce(request, lease.batcher())) {
+        predictNow(request, reply, lease);
+      } else {
+        dispatch(pool, call.wrap(() -> predictNow(request, reply, lease)), reply, lease);
+      }
+    }), reply, lease);
+  }
+
+  private void dispatch(Executor to, Runnable task, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease) {
     try {
-      calls.execute(Context.current().wrap(() -> predictNow(request, reply)));
+      to.execute(task);
     } catch (RejectedExecutionException e) {
+      predictsInFlight.decrementAndGet();
+      lease.close();
       reply.onError(GrpcReplies.status(new ApiException(503, "The server is shutting down.")));
     }
   }
 
   /** Float values only, and few enough images that the idle batcher would run them at once. */
-  private boolean runsAtOnce(PredictRequest request) {
+  private static boolean runsAtOnce(PredictRequest request, MicroBatcher batcher) {
     long images = 0;
     for (TensorProto t : request.getInputsMap().values()) {
       if (t.getDtype() != DataType.DT_FLOAT) {
@@ -96,25 +136,19 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       }
       images += t.getTensorShape().getDimCount() == 0 ? 1 : Math.max(0, t.getTensorShape().getDim(0).getSize());
     }
-    if (images <= 0 || images >= Integer.MAX_VALUE) {
-      return false;
-    }
-    // A look at the batcher of the version the request names (the predict takes its own reference);
-    // an unknown model, version or label is answered here at once, with its error.
-    try (ModelVersions.Lease lease = lease(request.getModelSpec())) {
-      return lease.batcher().wouldRunAtOnce((int) images);
-    } catch (RuntimeException e) {
-      return true;
-    }
+    return images > 0 && images < Integer.MAX_VALUE && batcher.wouldRunAtOnce((int) images);
   }
 
-  private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply) {
-    answer(reply, () -> {
-      ModelSpec spec = request.getModelSpec();
-      try (ModelVersions.Lease lease = lease(spec)) { // the call runs on this version to the end
-        return predict(request, spec, lease.model(), lease.batcher());
-      }
-    });
+  private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease) {
+    try {
+      answer(reply, () -> {
+        try (ModelVersions.Lease held = lease) {
+          return predict(request, request.getModelSpec(), held.model(), held.batcher());
+        }
+      });
+    } finally {
+      predictsInFlight.decrementAndGet();
+    }
   }
 
   private PredictResponse predict(PredictRequest request, ModelSpec spec, ServedModel model, MicroBatcher batcher) {

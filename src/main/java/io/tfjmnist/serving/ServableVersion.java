@@ -1,6 +1,7 @@
 package io.tfjmnist.serving;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * One loaded version as it serves: its {@link ServedModel} (own session), its own
@@ -24,6 +25,17 @@ final class ServableVersion {
     this.batcher = new MicroBatcher(guarded, config.maxBatch(), model.policy(), config.batchRunners(), ran);
     this.metadataJson = ModelDocuments.metadata(model);
     this.onFreed = onFreed;
+  }
+
+  /**
+   * How a server puts each loaded model in service: its session runs counted in {@code metrics}
+   * under its own version label, whose series are there from its load until its session closes.
+   */
+  static BiFunction<ServedModel, Runnable, ServableVersion> measured(ServeConfig config, ServingMetrics metrics) {
+    return (model, freed) -> new ServableVersion(model, config, metrics.versionLoaded(model), () -> {
+      metrics.versionUnloaded(model.version());
+      freed.run();
+    });
   }
 
   ServedModel model() {

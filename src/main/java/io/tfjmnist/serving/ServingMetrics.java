@@ -45,18 +45,27 @@ public final class ServingMetrics {
   private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final String model;
   private final Counter requests;
   private final Histogram latency;
   private final Gauge inFlight;
-  private final CounterDataPoint predictions;
+  private final Counter predictions;
   private final Counter decoded;
-  private final DistributionDataPoint batchSize;
-  private final DistributionDataPoint runSeconds;
+  private final Histogram batchSize;
+  private final Histogram runSeconds;
+  private final Gauge loadSeconds;
+  private final Gauge policyInfo;
+  private final Gauge probeSeconds;
+  private final Map<Long, String[]> policyLabels = new ConcurrentHashMap<>();
   private final Map<Endpoint, Map<Integer, CounterDataPoint>> requestSeries = new EnumMap<>(Endpoint.class);
   private final Map<Endpoint, DistributionDataPoint> latencySeries = new ConcurrentHashMap<>();
 
-  public ServingMetrics(String model, long version, double loadSeconds, BatchPolicy policy) {
-    String v = Long.toString(version);
+  /**
+   * The metrics of a server of {@code model}; each version's series appear with
+   * {@link #versionLoaded} and go with {@link #versionUnloaded}.
+   */
+  public ServingMetrics(String model) {
+    this.model = model;
     requests = Counter.builder().name("tfj_serving_requests_total")
         .help("HTTP requests answered, by endpoint and status code.")
         .labelNames("endpoint", "code").withoutExemplars().register(registry);
@@ -65,31 +74,30 @@ public final class ServingMetrics {
         .labelNames("endpoint").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
     inFlight = Gauge.builder().name("tfj_serving_in_flight_requests").help("Requests being handled now.")
         .withoutExemplars().register(registry);
-    predictions = Counter.builder().name("tfj_serving_predictions_total").help("Images classified.")
-        .labelNames("model", "version").withoutExemplars().register(registry).labelValues(model, v);
+    predictions = Counter.builder().name("tfj_serving_predictions_total").help("Images classified, by the version that ran them.")
+        .labelNames("model", "version").withoutExemplars().register(registry);
     decoded = Counter.builder().name("tfj_serving_decoded_images_total")
         .help("b64 images decoded (each after its pixel limits were checked).").withoutExemplars().register(registry);
     batchSize = Histogram.builder().name("tfj_serving_batch_size")
         .help("Images per TensorFlow session run (micro-batching merges concurrent requests).")
         .labelNames("model", "version").classicOnly().classicUpperBounds(BATCH_BUCKETS).withoutExemplars()
-        .register(registry).labelValues(model, v);
+        .register(registry);
     runSeconds = Histogram.builder().name("tfj_serving_session_run_seconds")
         .help("Duration of one TensorFlow session run.")
         .labelNames("model", "version").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
-        .register(registry).labelValues(model, v);
-    Gauge.builder().name("tfj_serving_model_load_seconds")
+        .register(registry);
+    loadSeconds = Gauge.builder().name("tfj_serving_model_load_seconds")
         .help("Time to load the model: weights, graph, session and one warm-up run.")
-        .labelNames("model", "version").register(registry).labelValues(model, v).set(loadSeconds);
-    double start = System.currentTimeMillis() / 1000.0;
+        .labelNames("model", "version").withoutExemplars().register(registry);
     // which batch policy the load-time measurement chose, and why (as Prometheus "info" metrics carry text)
-    Gauge.builder().name("tfj_serving_batch_policy_info")
+    policyInfo = Gauge.builder().name("tfj_serving_batch_policy_info")
         .help("The batch policy chosen at load: how session runs are sized, and why.")
-        .labelNames("model", "version", "policy", "pad_to", "max_rows", "exact", "reason").register(registry)
-        .labelValues(model, v, policy.kind().label(), Integer.toString(policy.padTo()), Integer.toString(policy.maxRows()),
-            Boolean.toString(policy.exact()), policy.reason()).set(1);
-    Gauge.builder().name("tfj_serving_batch_policy_probe_seconds")
+        .labelNames("model", "version", "policy", "pad_to", "max_rows", "exact", "reason").withoutExemplars()
+        .register(registry);
+    probeSeconds = Gauge.builder().name("tfj_serving_batch_policy_probe_seconds")
         .help("Seconds the load-time measurement of the batch policy took.")
-        .labelNames("model", "version").register(registry).labelValues(model, v).set(policy.probeSeconds());
+        .labelNames("model", "version").withoutExemplars().register(registry);
+    double start = System.currentTimeMillis() / 1000.0;
     GaugeWithCallback.builder().name("process_start_time_seconds")
         .help("Start time of the server since the Unix epoch, in seconds.")
         .callback(cb -> cb.call(start)).register(registry);
@@ -127,11 +135,45 @@ public final class ServingMetrics {
         s -> requests.labelValues(Endpoint.OTHER.label, Integer.toString(s))).inc();
   }
 
-  /** One session run of {@code images} images. */
-  public void ran(int images, long nanos) {
-    batchSize.observe(images);
-    runSeconds.observe(nanos / 1e9);
-    predictions.inc(images);
+  /**
+   * A version came into service: its series (load time, batch policy, and zero predictions) appear
+   * under its {@code version} label; its session runs go to what this returns.
+   */
+  public MicroBatcher.RunListener versionLoaded(ServedModel served) {
+    String v = Long.toString(served.version());
+    BatchPolicy policy = served.policy();
+    String[] policyValues = {model, v, policy.kind().label(), Integer.toString(policy.padTo()),
+        Integer.toString(policy.maxRows()), Boolean.toString(policy.exact()), policy.reason()};
+    policyLabels.put(served.version(), policyValues);
+    loadSeconds.labelValues(model, v).set(served.loadSeconds());
+    policyInfo.labelValues(policyValues).set(1);
+    probeSeconds.labelValues(model, v).set(policy.probeSeconds());
+    // looked up once here, so that a run only increments
+    CounterDataPoint images = predictions.labelValues(model, v);
+    DistributionDataPoint sizes = batchSize.labelValues(model, v);
+    DistributionDataPoint seconds = runSeconds.labelValues(model, v);
+    return (count, nanos) -> {
+      sizes.observe(count);
+      seconds.observe(nanos / 1e9);
+      images.inc(count);
+    };
+  }
+
+  /**
+   * A version's session was closed (its state is END): its series go, as TF Serving's monitoring
+   * lists only the servables it holds; its runs were all counted before (the last request ended).
+   */
+  public void versionUnloaded(long version) {
+    String v = Long.toString(version);
+    predictions.remove(model, v);
+    batchSize.remove(model, v);
+    runSeconds.remove(model, v);
+    loadSeconds.remove(model, v);
+    probeSeconds.remove(model, v);
+    String[] policyValues = policyLabels.remove(version);
+    if (policyValues != null) {
+      policyInfo.remove(policyValues);
+    }
   }
 
   /** One {@code b64} image decoded. */
@@ -148,8 +190,11 @@ public final class ServingMetrics {
     return c == null ? 0 : c.getLongValue();
   }
 
-  public long predictionCount() {
-    return predictions.getLongValue();
+  /** Images version {@code version} classified (0 when it is not in service). */
+  public long predictionCount(long version) {
+    String v = Long.toString(version);
+    return predictions.collect().getDataPoints().stream()
+        .filter(p -> p.getLabels().get("version").equals(v)).mapToLong(p -> (long) p.getValue()).sum();
   }
 
   /** The whole exposition in the text format. */

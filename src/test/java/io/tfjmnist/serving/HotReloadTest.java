@@ -1,6 +1,7 @@
 package io.tfjmnist.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,8 @@ import tensorflow.serving.PredictionServiceGrpc;
  * 2, then 3, then a broken 4 appear in the base path and 2 is removed. No request fails; every
  * answer is bit for bit the one the version that served it gives (each version has other weights,
  * so the answers tell the versions apart); a client never goes back to an older version; version 3
- * is available within the poll interval plus its load time.
+ * is available within the poll interval plus its load time; {@code /metrics} counts each version's
+ * runs under its own version label.
  */
 class HotReloadTest {
   private static final long POLL_MILLIS = 200;
@@ -153,6 +155,7 @@ class HotReloadTest {
         deploy(base, 2, weights.get(2L));
         awaitState(versions, 2, ModelVersions.State.AVAILABLE);
         Thread.sleep(800);
+        String atTwo = ServingFixtures.get(server.uri(), "metrics").expect(200).body();
         Path three = prepare(base, 3, weights.get(3L));
         long t0 = System.nanoTime();
         appear(base, 3, three);
@@ -186,6 +189,7 @@ class HotReloadTest {
         ServingFixtures.post(server.uri(), "v1/models/mnist/versions/2:predict", restBody).expect(404);
 
         checkAnswers(answers, weights, server, restBody);
+        checkMetrics(atTwo, ServingFixtures.get(server.uri(), "metrics").expect(200).body(), loadSeconds);
         checkGrpcStatusAndLabels(channel, grpcRequest);
         System.out.printf(java.util.Locale.ROOT, "HotReloadTest: %d answers, 0 failed; version 3 available %d ms after"
             + " its folder appeared (poll %d ms, load %.2f s)%n", answers.stream().mapToInt(List::size).sum(), swapMillis,
@@ -243,6 +247,22 @@ class HotReloadTest {
     float[] three = ServingFixtures.rows(ServingFixtures.post(server.uri(), "v1/models/mnist/versions/3:predict",
         restBody).expect(200).json())[0];
     assertTrue(Arrays.equals(bitsOf.get(3L), three), "version 3 asked by number");
+  }
+
+  /**
+   * {@code /metrics} counts each version's runs under its own label while it serves, and lists only
+   * the versions in service: 2's series were there while it served and are gone with it, 3's are
+   * there at the end, the broken 4 never had any.
+   */
+  private static void checkMetrics(String atTwo, String atEnd, double loadSecondsOfThree) {
+    assertTrue(ModelServerApiTest.value(atTwo, "tfj_serving_predictions_total{model=\"mnist\",version=\"2\"}") > 0, atTwo);
+    assertTrue(ModelServerApiTest.value(atTwo, "tfj_serving_batch_size_count{model=\"mnist\",version=\"2\"}") > 0, atTwo);
+    assertTrue(ModelServerApiTest.value(atEnd, "tfj_serving_predictions_total{model=\"mnist\",version=\"3\"}") > 0, atEnd);
+    assertEquals(loadSecondsOfThree,
+        ModelServerApiTest.value(atEnd, "tfj_serving_model_load_seconds{model=\"mnist\",version=\"3\"}"), 1e-9);
+    for (String gone : List.of("version=\"1\"", "version=\"2\"", "version=\"4\"")) {
+      assertFalse(atEnd.contains(gone), "no series of an unloaded or failed version (" + gone + "):\n" + atEnd);
+    }
   }
 
   /** gRPC's GetModelStatus lists what REST does; a label picks its version, an unknown one is NOT_FOUND. */

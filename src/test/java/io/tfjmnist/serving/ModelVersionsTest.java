@@ -263,6 +263,42 @@ class ModelVersionsTest {
   }
 
   @Test
+  void metricsCarryTheVersionThatRanAndFollowLoadsAndUnloads(@TempDir Path base) throws Exception {
+    write(base, 1, "1");
+    ServingMetrics metrics = new ServingMetrics("mnist");
+    ModelVersions v = ModelVersions.fromFolder("mnist", base, VersionPolicy.parse("latest"), null, this::load);
+    v.open(ServableVersion.measured(ServeConfig.defaults(), metrics));
+    try (ModelVersions.Lease lease = v.acquire("mnist", null, null)) {
+      answer(lease);
+    }
+    assertEquals(1, metrics.predictionCount(1));
+    ModelVersions.Lease onOne = v.acquire("mnist", null, null);
+    write(base, 2, "2");
+    v.sync();
+    assertEquals("2:AVAILABLE 1:UNLOADING", states(v));
+    assertEquals(1f, answer(onOne), "a request still running on version 1");
+    assertEquals(2, metrics.predictionCount(1), "counted under the version that ran it, while it unloads");
+    assertEquals(0, metrics.predictionCount(2));
+    String both = new String(metrics.render(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(both.contains("tfj_serving_model_load_seconds{model=\"mnist\",version=\"2\"}")
+        && both.contains("tfj_serving_model_load_seconds{model=\"mnist\",version=\"1\"}"), both);
+    onOne.close();
+    assertEquals("2:AVAILABLE 1:END", states(v));
+    for (int i = 0; i < 3; i++) {
+      try (ModelVersions.Lease lease = v.acquire("mnist", null, null)) {
+        assertEquals(2f, answer(lease));
+      }
+    }
+    assertEquals(3, metrics.predictionCount(2));
+    String text = new String(metrics.render(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(text.contains("tfj_serving_predictions_total{model=\"mnist\",version=\"2\"} 3.0"), text);
+    assertTrue(text.contains("tfj_serving_batch_size_count{model=\"mnist\",version=\"2\"} 3"), text);
+    assertTrue(text.contains("tfj_serving_batch_policy_info{exact="), text);
+    assertFalse(text.contains("version=\"1\""), "an unloaded version's series are gone:\n" + text);
+    v.stop(1_000);
+  }
+
+  @Test
   void oneFixedModelIsItsOwnOnlyVersion() {
     ModelVersions v = ModelVersions.of(fake(7, 7f));
     v.open((model, freed) -> new ServableVersion(model, ServeConfig.defaults(), (i, t) -> { }, freed));
