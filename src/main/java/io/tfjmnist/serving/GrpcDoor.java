@@ -10,6 +10,12 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.tfjmnist.TfjMnistException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,10 +44,14 @@ final class GrpcDoor {
 
   private final Server server;
   private final ExecutorService calls;
+  private final EventLoopGroup loops;
+  private final EventLoopGroup boss;
 
-  private GrpcDoor(Server server, ExecutorService calls) {
+  private GrpcDoor(Server server, ExecutorService calls, EventLoopGroup loops, EventLoopGroup boss) {
     this.server = server;
     this.calls = calls;
+    this.loops = loops;
+    this.boss = boss;
   }
 
   /** Listens on {@code config.grpcPort()} (0: a free port); throws with a clear sentence when it cannot. */
@@ -55,7 +65,19 @@ final class GrpcDoor {
       throw new TfjMnistException("Cannot resolve host " + config.host() + ": " + e.getMessage(), e);
     }
     predictions.runPredictsOn(calls);
+    // One event loop per connection, up to the request threads (Netty hands connections to its loops
+    // in turn), as Jetty's REST door gives each busy connection a thread: a predict alone on its loop
+    // then runs there, waiting in the batcher beside the others, with no hand-off to the call pool
+    // (PredictionGrpcService#predict). gRPC's default shares 2 loops per core among all connections.
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup loops = epoll ? new EpollEventLoopGroup(config.maxThreads(), named("serve-grpc-loop"))
+        : new NioEventLoopGroup(config.maxThreads(), named("serve-grpc-loop"));
+    EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1, named("serve-grpc-accept"))
+        : new NioEventLoopGroup(1, named("serve-grpc-accept"));
     Server server = NettyServerBuilder.forAddress(at)
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(loops)
+        .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .directExecutor()
         .maxInboundMessageSize((int) config.maxBodyBytes())
         .maxInboundMetadataSize(64 * 1024)
@@ -70,10 +92,12 @@ final class GrpcDoor {
     } catch (IOException e) {
       server.shutdownNow();
       calls.shutdownNow();
+      loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw new TfjMnistException("Cannot listen for gRPC on " + config.host() + ":" + config.grpcPort() + ": "
           + e.getMessage() + " (is another server using this port? choose another gRPC port).", e);
     }
-    return new GrpcDoor(server, calls);
+    return new GrpcDoor(server, calls, loops, boss);
   }
 
   int port() {
@@ -93,6 +117,8 @@ final class GrpcDoor {
       server.awaitTermination(2, TimeUnit.SECONDS);
     }
     calls.shutdown();
+    loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     return done;
   }
 

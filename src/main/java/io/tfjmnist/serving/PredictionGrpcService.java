@@ -52,8 +52,9 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
   private final DecodeBudget decoding;
   private final BooleanSupplier cutOff;
   private volatile Executor pool;
-  /** Predicts between their arrival in {@link #predict} and their answer, on any thread. */
-  private final AtomicInteger predictsInFlight = new AtomicInteger();
+  /** Per event loop, its predicts between their arrival in {@link #predict} and their answer. */
+  private final java.util.concurrent.ConcurrentHashMap<Executor, AtomicInteger> inFlightByLoop =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   PredictionGrpcService(ModelVersions versions, ServeConfig config, DecodeBudget decoding, BooleanSupplier cutOff) {
     this.versions = versions;
@@ -99,36 +100,38 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       });
       return;
     }
-    predictsInFlight.incrementAndGet();
     Executor loop = ThreadExecutorMap.currentExecutor(); // the event loop this call arrived on
+    AtomicInteger onLoop = inFlightByLoop.computeIfAbsent(loop == null ? Runnable::run : loop, k -> new AtomicInteger());
+    onLoop.incrementAndGet();
     if (pool == null || loop == null) {
-      predictNow(request, reply, lease);
+      predictNow(request, reply, lease, onLoop);
       return;
     }
     // Decided after the loop has read what its connections hold now (Netty runs its tasks after a
     // round of reads), so that calls that arrived together are counted together, not one by one.
     Context call = Context.current();
     dispatch(loop, call.wrap(() -> {
-      if (predictsInFlight.get() == 1 && runsAtOnce(request, lease.batcher())) {
-        predictNow(request, reply, lease);
+      if (onLoop.get() == 1 && runsOnLoop(request, lease.batcher())) {
+        predictNow(request, reply, lease, onLoop);
       } else {
-        dispatch(pool, call.wrap(() -> predictNow(request, reply, lease)), reply, lease);
+        dispatch(pool, call.wrap(() -> predictNow(request, reply, lease, onLoop)), reply, lease, onLoop);
       }
-    }), reply, lease);
+    }), reply, lease, onLoop);
   }
 
-  private void dispatch(Executor to, Runnable task, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease) {
+  private void dispatch(Executor to, Runnable task, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease,
+      AtomicInteger onLoop) {
     try {
       to.execute(task);
     } catch (RejectedExecutionException e) {
-      predictsInFlight.decrementAndGet();
+      onLoop.decrementAndGet();
       lease.close();
       reply.onError(GrpcReplies.status(new ApiException(503, "The server is shutting down.")));
     }
   }
 
-  /** Float values only, and few enough images that the idle batcher would run them at once. */
-  private static boolean runsAtOnce(PredictRequest request, MicroBatcher batcher) {
+  /** Float values only (nothing to decode), and few enough images to join a merged batch. */
+  private static boolean runsOnLoop(PredictRequest request, MicroBatcher batcher) {
     long images = 0;
     for (TensorProto t : request.getInputsMap().values()) {
       if (t.getDtype() != DataType.DT_FLOAT) {
@@ -136,10 +139,11 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       }
       images += t.getTensorShape().getDimCount() == 0 ? 1 : Math.max(0, t.getTensorShape().getDim(0).getSize());
     }
-    return images > 0 && images < Integer.MAX_VALUE && batcher.wouldRunAtOnce((int) images);
+    return images > 0 && images < batcher.maxImages();
   }
 
-  private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease) {
+  private void predictNow(PredictRequest request, StreamObserver<PredictResponse> reply, ModelVersions.Lease lease,
+      AtomicInteger onLoop) {
     try {
       answer(reply, () -> {
         try (ModelVersions.Lease held = lease) {
@@ -147,7 +151,7 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
         }
       });
     } finally {
-      predictsInFlight.decrementAndGet();
+      onLoop.decrementAndGet();
     }
   }
 
