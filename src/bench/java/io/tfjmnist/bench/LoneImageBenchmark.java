@@ -32,8 +32,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * {@code scripts/bench-lone-image}: where one 28x28 image's time goes in {@link DigitClassifier#predict}:
- * the whole call (the one-image pass beside the batched pass, in turn), the feed tensor alone, TF's
- * per-kernel times (FULL_TRACE step stats, medians), and the first Dense layer's one-row product ([1, 21632] x [21632, 128], 11 MB of weights) written five
+ * the whole call, the feed tensor alone, TF's per-kernel times (FULL_TRACE step stats, medians), and
+ * the first Dense layer's one-row product ([1, 21632] x [21632, 128], 11 MB of weights) written four
  * ways with the Ops API, with each one's max |diff| from the plain matMul; the call under other session
  * options. {@code TF_ENABLE_ONEDNN_OPTS=0 scripts/bench-lone-image} gives the same with TF's Eigen
  * kernels. A benchmark, not a test.
@@ -48,28 +48,11 @@ public final class LoneImageBenchmark {
     for (int i = 0; i < image.length; i++) {
       image[i] = (i * 37 % 255) / 255f;
     }
-    try (DigitClassifier c = DigitClassifier.of(weights);
-        DigitClassifier batched = DigitClassifier.batchedPassOnly(weights, null)) {
-      // the two passes in turn, five rounds, so that the other work on the machine slows them alike
-      List<String> onePass = new ArrayList<>();
-      List<String> batchedPass = new ArrayList<>();
-      for (int round = 0; round < 5; round++) {
-        onePass.add(String.format(Locale.ROOT, "%.3f", Timing.p50Ms(Timing.sortedNanos(() -> c.predict(image), 1_000, 3_000))));
-        batchedPass.add(String.format(Locale.ROOT, "%.3f",
-            Timing.p50Ms(Timing.sortedNanos(() -> batched.predict(image), 1_000, 3_000))));
-      }
-      float[] a = c.probabilities(image, 1);
-      float[] b = batched.probabilities(image, 1);
-      double diff = 0;
-      for (int j = 0; j < a.length; j++) {
-        diff = Math.max(diff, Math.abs(a[j] - b[j]));
-      }
-      System.out.println("DigitClassifier.predict, one image, p50 ms of 3,000 calls, five rounds in turn:");
-      System.out.printf(Locale.ROOT, "  one-image pass (the default)  %s%n", String.join(" / ", onePass));
-      System.out.printf(Locale.ROOT, "  batched pass (batchedPassOnly) %s%n", String.join(" / ", batchedPass));
-      System.out.printf(Locale.ROOT, "  max |diff| between the two %.1e%n", diff);
+    try (DigitClassifier c = DigitClassifier.of(weights)) {
+      long[] predict = Timing.sortedNanos(() -> c.predict(image), 3_000, 5_000);
       long[] tensor = Timing.sortedNanos(() -> Tensors.floats(new long[] {1, 28, 28}, image).close(), 3_000, 5_000);
-      System.out.printf(Locale.ROOT, "Allocating and closing the feed tensor: p50 %.4f ms%n", Timing.p50Ms(tensor));
+      System.out.printf(Locale.ROOT, "DigitClassifier.predict, one image: p50 %.3f ms; allocating and closing its feed tensor: p50 %.4f ms%n",
+          Timing.p50Ms(predict), Timing.p50Ms(tensor));
       Map<String, List<Long>> micros = new TreeMap<>();
       List<Long> span = new ArrayList<>();
       RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
@@ -86,7 +69,7 @@ public final class LoneImageBenchmark {
         }
         span.add(last - first);
       }
-      System.out.println("TF kernels of one run of the one-image pass (FULL_TRACE, median of 500 runs; those of 2 us or more):");
+      System.out.println("TF kernels of one run (FULL_TRACE, median of 500 runs; those of 2 us or more):");
       micros.forEach((node, us) -> {
         long p50 = median(us);
         if (p50 >= 2) {
@@ -178,10 +161,9 @@ public final class LoneImageBenchmark {
           tf.linalg.matMul(in, kernelT, MatMul.transposeB(true)),
           tf.reshape(tf.linalg.matMul(kernelT, column), tf.constant(new long[] {1, n})),
           tf.reduceSum(tf.math.mul(column, kernel), tf.constant(0),
-              org.tensorflow.op.core.ReduceSum.keepDims(true)),
-          tf.sparse.sparseMatMul(in, kernel).product());
+              org.tensorflow.op.core.ReduceSum.keepDims(true)));
       String[] names = {"matMul(x, W) (the model's)", "matMul(x, W^T stored, transposeB)", "matMul(W^T stored, x^T)",
-          "reduceSum(x^T * W, 0)", "sparseMatMul(x, W) (Eigen's contraction)"};
+          "reduceSum(x^T * W, 0)"};
       System.out.println("The first Dense layer's one-row product alone, [1, 21632] x [21632, 128] (11 MB of weights):");
       try (Session s = new Session(g); TFloat32 xt = TFloat32.tensorOf(Shape.of(1, k), DataBuffers.of(x))) {
         float[] reference = null;

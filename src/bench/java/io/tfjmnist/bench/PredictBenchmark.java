@@ -36,10 +36,8 @@ public final class PredictBenchmark {
     System.out.printf("cores: %d, weights: %s%n", Runtime.getRuntime().availableProcessors(),
         weightsPrefix == null ? "random (Glorot)" : weightsPrefix);
 
-    try (DigitClassifier c = DigitClassifier.of(weights);
-        DigitClassifier batched = DigitClassifier.batchedPassOnly(weights, null)) {
+    try (DigitClassifier c = DigitClassifier.of(weights)) {
       report("single 28x28 image, DigitClassifier.predict", singleImageNanos(c, image));
-      report("the same through the batched pass", singleImageNanos(batched, image));
       System.out.printf("%-48s %10.0f images/s%n", "batch of 1,000, DigitClassifier.probabilities",
           batchRate(c, test, 1000));
     }

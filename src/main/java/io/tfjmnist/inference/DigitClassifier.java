@@ -5,7 +5,6 @@ import io.tfjmnist.model.ModelGraph;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.tensors.Tensors;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
@@ -19,29 +18,20 @@ import org.tensorflow.types.TFloat32;
  * and one long-lived session, loaded once with the weights. {@code Session.run} is thread-safe in
  * TF, and every call here makes its own runner and tensors, so one instance serves many threads.
  * Close it to free the native graph and session.
- *
- * <p>A call of one image runs a second forward pass of the same graph, built for one row (see
- * {@link ModelGraph#addOneImageForward}): its probabilities agree with the batched pass's to float
- * rounding (within 1e-6) in less time, but not bit for bit. Classifiers from {@link #forRunsOf},
- * which promise an image the same bits alone and in a batch, and from {@link #batchedPassOnly} run
- * every call through the batched pass; serving's exact mode measures the plain classifier's calls
- * of one image like any other run size, and so never relies on them giving a batch's bits.
  */
 public final class DigitClassifier implements ProbabilityModel {
   private final Graph graph;
   private final Session session;
   private final ModelGraph model;
-  private final Operand<TFloat32> oneImage; // null: calls of one image run the batched pass
   private final int inputSize;
   private final long[] inputShape;
   private final int runSize;
 
-  private DigitClassifier(ModelWeights weights, ConfigProto config, int runSize, boolean oneImagePass) {
+  private DigitClassifier(ModelWeights weights, ConfigProto config, int runSize) {
     graph = new Graph();
     try {
       model = runSize > 0 ? ModelGraph.buildForRunsOf(Ops.create(graph), weights.architecture(), runSize)
           : ModelGraph.build(Ops.create(graph), weights.architecture());
-      oneImage = oneImagePass && runSize == 0 ? model.addOneImageForward(Ops.create(graph)) : null;
       session = config == null ? new Session(graph) : new Session(graph, config);
       model.assign(session, weights);
     } catch (RuntimeException e) {
@@ -54,21 +44,11 @@ public final class DigitClassifier implements ProbabilityModel {
   }
 
   public static DigitClassifier of(ModelWeights weights) {
-    return new DigitClassifier(weights, null, 0, true);
+    return new DigitClassifier(weights, null, 0);
   }
 
   public static DigitClassifier of(ModelWeights weights, ConfigProto config) {
-    return new DigitClassifier(weights, config, 0, true);
-  }
-
-  /**
-   * A classifier without the one-image pass: a call of one image runs the batched pass, so an
-   * image gets the bits it gets in a batch wherever TF's kernels give a run of one those bits.
-   *
-   * @param config TF's session options; null = TF's defaults
-   */
-  public static DigitClassifier batchedPassOnly(ModelWeights weights, ConfigProto config) {
-    return new DigitClassifier(weights, config, 0, false);
+    return new DigitClassifier(weights, config, 0);
   }
 
   /**
@@ -82,7 +62,7 @@ public final class DigitClassifier implements ProbabilityModel {
     if (runSize < 1) {
       throw new IllegalArgumentException("runSize must be at least 1, got " + runSize);
     }
-    return new DigitClassifier(weights, config, runSize, false);
+    return new DigitClassifier(weights, config, runSize);
   }
 
   /** The most images of one call, each padded to that many rows before the Dense layers; 0 = any number, unpadded. */
@@ -104,7 +84,7 @@ public final class DigitClassifier implements ProbabilityModel {
       throw new TfjMnistException("This classifier runs at most " + runSize + " images at a time, got " + count + ".");
     }
     try (TFloat32 x = Tensors.floats(batchShape(count), flat);
-        Result r = session.runner().feed(model.input(), x).fetch(output(count)).run()) {
+        Result r = session.runner().feed(model.input(), x).fetch(model.probabilities()).run()) {
       return Tensors.toFloats(r.get(0));
     }
   }
@@ -112,14 +92,10 @@ public final class DigitClassifier implements ProbabilityModel {
   /** One single-image run with {@code options} ({@code FULL_TRACE}: a per-kernel profile); returns TF's step stats. */
   public StepStats profiledProbabilities(float[] image, RunOptions options) {
     try (TFloat32 x = Tensors.floats(batchShape(1), image);
-        Result r = session.runner().feed(model.input(), x).fetch(output(1))
+        Result r = session.runner().feed(model.input(), x).fetch(model.probabilities())
             .setOptions(options).runAndFetchMetadata()) {
       return r.getMetadata().orElseThrow().getStepStats();
     }
-  }
-
-  private Operand<TFloat32> output(int count) {
-    return count == 1 && oneImage != null ? oneImage : model.probabilities();
   }
 
   /** {@code [count, ...inputShape]}. */

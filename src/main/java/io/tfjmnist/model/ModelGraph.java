@@ -178,25 +178,6 @@ public final class ModelGraph {
         softmaxOutput ? logits : null, probabilities, softmaxOutput, training, updates);
   }
 
-  /**
-   * Adds a second forward pass, for runs of exactly one image, to this graph: every layer's
-   * {@link Layer#callForOneImage} on the same input and variables, so it serves the weights that
-   * {@link #assign} wrote and costs no second copy of them. Returns its probabilities ({@code [1,
-   * classes]}), within float rounding of {@link #probabilities()}'s; not bit for bit, so callers
-   * that promise an image the same bits alone and in a batch do not use it.
-   */
-  public Operand<TFloat32> addOneImageForward(Ops tf) {
-    if (trainingInputs != null) {
-      throw new IllegalStateException("A one-image forward pass is for inference graphs, not training graphs.");
-    }
-    Ops scope = tf.withSubScope("one_image");
-    Operand<TFloat32> x = input;
-    for (Layer layer : architecture.layers()) {
-      x = layer.callForOneImage(scope, x, weightsOf(layer, reads));
-    }
-    return x;
-  }
-
   private static Map<String, Operand<TFloat32>> weightsOf(Layer layer, Map<String, ReadVariableOp<TFloat32>> reads) {
     Map<String, Operand<TFloat32>> w = new LinkedHashMap<>();
     for (WeightSpec spec : layer.weights()) {

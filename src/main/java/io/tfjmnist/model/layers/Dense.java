@@ -63,20 +63,4 @@ public final class Dense implements Layer {
     Operand<TFloat32> product = scope.linalg.matMul(input, w.get("kernel"));
     return useBias ? scope.nn.biasAdd(product, w.get("bias")) : product;
   }
-
-  /**
-   * The layer for one image: its product by TF's {@code SparseMatMul} with neither side marked
-   * sparse, which runs Eigen's dense contraction, the kernel TF's own {@code MatMul} uses when
-   * oneDNN is off. TF's oneDNN build rewrites every float {@code MatMul} (and {@code BatchMatMul},
-   * {@code Einsum}) to oneDNN's kernel, whose one-row product takes about 1.5 times as long as Eigen's
-   * on a 2-core AVX-512 EPYC (docs/performance-images.md), while oneDNN stays the faster choice for
-   * batches and training. Both sum the same products of floats, in another order: the outputs
-   * agree to float rounding.
-   */
-  @Override
-  public Operand<TFloat32> callForOneImage(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> w) {
-    Ops scope = tf.withSubScope(name);
-    Operand<TFloat32> product = scope.sparse.sparseMatMul(input, w.get("kernel")).product();
-    return activation.apply(scope, useBias ? scope.nn.biasAdd(product, w.get("bias")) : product);
-  }
 }

@@ -43,15 +43,6 @@ public interface Layer {
   }
 
   /**
-   * The same function as {@link #call} for a run of exactly one image, computed by the kernels that
-   * are fastest for one row; its results agree with {@link #call}'s to float rounding, not bit for
-   * bit. Layers whose ops cost the same for one image keep {@link #call}.
-   */
-  default Operand<TFloat32> callForOneImage(Ops tf, Operand<TFloat32> input, Map<String, Operand<TFloat32>> weights) {
-    return call(tf, input, weights);
-  }
-
-  /**
    * The layer as {@code fit} calls it; only layers that behave differently in training (Dropout,
    * BatchNormalization) read {@code inputs}.
    */
