@@ -112,19 +112,9 @@ public final class MicroBatcher implements AutoCloseable {
     return job.result;
   }
 
-  /**
-   * Whether a request of {@code count} images would run at once on its caller's thread: no run in
-   * progress, none waiting, and few enough images to be merged (a bigger one runs alone, however
-   * long it takes). A hint for a caller that must not wait long (the gRPC door's event loop): a
-   * run may start a moment later, and the request then waits for it as any other does.
-   */
   /** The most images merged from several requests; a request of this many or more runs alone. */
   public int maxImages() {
     return maxImages;
-  }
-
-  public boolean wouldRunAtOnce(int count) {
-    return count < maxImages && active.get() == 0 && queuedImages.get() == 0;
   }
 
   /**

@@ -73,18 +73,16 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
    * the server's executor, each of a call's transport events (started, message, half-close, ready,
    * closed) was a hand-off of its own: about 7 wake-ups per call on the server, where a REST request
    * costs 1 to 2, and those waits, not the work, were most of a call's time on a busy 2-core machine.
-   * So a predict that is the only one in flight, of float values (no image to decode), that the
-   * idle batcher would run at once, runs on the event loop and writes its answer without a
-   * hand-off. Only when alone: an event loop serves several connections (and a connection several
-   * streams), and a model run on it holds their calls unread, so under load every run was a batch
-   * of one, with no micro-batching (with the server pinned to one core, 8 clients got a quarter of
-   * REST's requests/s, bench-serve --pin "0 1"). Counting calls as they arrive was not enough: the loop decodes one call and
-   * would run it before it has read the next connection's. So the choice is made in a task on the
-   * loop, which Netty runs after its round of reads, when every call that arrived together has
-   * been counted; a call beside others goes to the pool, where it joins theirs in the batcher. Any
-   * other predict could block the loop for long (decoding, waiting for a batch), so it moves to the
-   * call pool too, once; the call's {@link Context} (deadline, cancellation, client address) goes
-   * with it.
+   * So a predict of float values (nothing to decode) that is the only one in flight on its event
+   * loop runs on that loop, waiting in the batcher beside the other connections' calls and joining
+   * their batch, and writes its answer without a hand-off. The server has a loop per connection
+   * ({@link GrpcDoor}), so a connection's one call at a time blocks no other connection; a loop's
+   * second call (a client's multiplexed streams) must not wait behind the first, so it moves to the
+   * call pool. Counting calls as they arrive is not enough: the loop decodes one call and would run
+   * it before it has read the next stream's. So the choice is made in a task on the loop, which
+   * Netty runs after its round of reads, when every call that arrived together has been counted.
+   * Any other predict could block the loop for long (decoding), so it moves to the call pool too,
+   * once; the call's {@link Context} (deadline, cancellation, client address) goes with it.
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> reply) {

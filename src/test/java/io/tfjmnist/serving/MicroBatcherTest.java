@@ -218,39 +218,6 @@ class MicroBatcherTest {
   }
 
   @Test
-  void wouldRunAtOnceOnlyWhenIdleAndMergeable() throws Exception {
-    // the gRPC door runs a request on its event loop only when this says it will not wait
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ProbabilityModel held = new EchoModel(0) {
-      @Override
-      public float[] probabilities(float[] flat, int count) {
-        running.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return super.probabilities(flat, count);
-      }
-    };
-    MicroBatcher b = new MicroBatcher(held, 16, anySize(), 1, (n, nanos) -> {});
-    assertTrue(b.wouldRunAtOnce(1));
-    assertTrue(b.wouldRunAtOnce(15));
-    assertFalse(b.wouldRunAtOnce(16), "a request of a whole batch runs alone, however long it takes");
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    Future<float[]> first = pool.submit(() -> b.run(images(3), 1, 60_000));
-    assertTrue(running.await(30, TimeUnit.SECONDS), "the first request never ran");
-    assertFalse(b.wouldRunAtOnce(1), "a run is in progress");
-    release.countDown();
-    assertArrayEquals(expected(3), first.get(60, TimeUnit.SECONDS));
-    assertTrue(b.wouldRunAtOnce(1));
-    assertFalse(new MicroBatcher(held, 1, anySize(), 1, (n, nanos) -> {}).wouldRunAtOnce(1),
-        "without batching every request runs alone");
-    pool.shutdown();
-  }
-
-  @Test
   void withoutBatchingEveryCallRunsAloneOnItsThread() {
     EchoModel model = new EchoModel(0);
     MicroBatcher b = new MicroBatcher(model, 1, anySize(), 1, (n, nanos) -> {});
