@@ -49,7 +49,7 @@ public final class KerasArchitecture {
       if (c.className().equals("InputLayer")) {
         continue;
       }
-      Layer layer = KerasLayerFactory.create(c, shape, where, seedsBefore);
+      Layer layer = KerasLayerFactory.create(c, shape, where, seedsBefore, config.name());
       if (layer instanceof Dropout) {
         notes.add(c.className() + " '" + c.name() + "' is the identity at inference and is rebuilt as such.");
       }

@@ -62,8 +62,10 @@ final class KerasLayerFactory {
    * @param inputShape per-example input shape (no batch dimension)
    * @param where the file the config came from, for messages
    * @param defaultSeedsBefore seeds Keras drew from Python's {@code random} for the layers built before this one
+   * @param modelName the Keras model's name (BatchNormalization's training graph follows it)
    */
-  static Layer create(KerasModelConfig.LayerConfig c, long[] inputShape, String where, int defaultSeedsBefore) {
+  static Layer create(KerasModelConfig.LayerConfig c, long[] inputShape, String where, int defaultSeedsBefore,
+      String modelName) {
     JsonNode cfg = c.config();
     String name = c.name();
     try {
@@ -136,7 +138,7 @@ final class KerasLayerFactory {
             throw unsupportedSetting(c, "renorm=True", where);
           }
           return new BatchNormalization(name, cfg.path("momentum").asDouble(0.99), cfg.path("epsilon").asDouble(1e-3),
-              cfg.path("center").asBoolean(true), cfg.path("scale").asBoolean(true), inputShape);
+              cfg.path("center").asBoolean(true), cfg.path("scale").asBoolean(true), inputShape, modelName);
         }
         case "Activation" -> {
           return new ActivationLayer(name, activation(c, where), inputShape);

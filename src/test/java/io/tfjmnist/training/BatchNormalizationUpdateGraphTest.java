@@ -39,8 +39,45 @@ class BatchNormalizationUpdateGraphTest {
   @ParameterizedTest
   @ValueSource(strings = {"bn", "z_bn"})
   void gammasUpdateIsTheLearningRateTimesItsGradientFactorThenTimesRsqrtAsInKeras(String layer) {
+    Map<String, NodeDef> nodes = gammaUpdateGraph(layer, "functional");
+    List<String> innerOps = innerFactors(nodes, layer, "Rsqrt");
+    assertTrue(innerOps.contains("optimizer/learning_rate_scalar"), "learning rate times d(inv) first: " + innerOps);
+    assertTrue(innerOps.stream().anyMatch(n -> nodes.get(n).getOp().equals("AddN")), "d(inv), an AddN: " + innerOps);
+  }
+
+  /**
+   * A Keras model whose name sorts before its step graph's {@code AddN} ({@code Abc}) has its Rsqrt
+   * sorted first, and Keras's update is {@code (lr * rsqrt) * d(inv)} (fit_parity.py's
+   * {@code functional_bn_abc}).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"bn", "z_bn"})
+  void inAModelWhoseNameSortsBeforeAddNTheLearningRateMeetsRsqrtFirst(String layer) {
+    Map<String, NodeDef> nodes = gammaUpdateGraph(layer, "Abc");
+    List<String> innerOps = innerFactors(nodes, layer, "AddN");
+    assertTrue(innerOps.contains("optimizer/learning_rate_scalar"), "learning rate times rsqrt first: " + innerOps);
+    assertTrue(innerOps.stream().anyMatch(n -> nodes.get(n).getOp().equals("Rsqrt")), "rsqrt: " + innerOps);
+  }
+
+  /** The update's outer product has a factor of op {@code lastOp}; the names of the inner product's two factors. */
+  private static List<String> innerFactors(Map<String, NodeDef> nodes, String layer, String lastOp) {
+    NodeDef update = nodes.values().stream()
+        .filter(n -> n.getOp().equals("AssignSubVariableOp") && n.getInput(0).equals(layer + "/gamma"))
+        .findFirst().orElseThrow(() -> new AssertionError("no update of " + layer + "/gamma in " + nodes.keySet()));
+    NodeDef outer = nodes.get(update.getInput(1));
+    assertEquals("Mul", outer.getOp(), outer.toString());
+    List<NodeDef> factors = List.of(nodes.get(outer.getInput(0)), nodes.get(outer.getInput(1)));
+    NodeDef last = factors.stream().filter(n -> n.getOp().equals(lastOp)).findFirst()
+        .orElseThrow(() -> new AssertionError(lastOp + " is not the last factor of gamma's update: " + factors));
+    NodeDef inner = factors.get(factors.indexOf(last) == 0 ? 1 : 0);
+    assertEquals("Mul", inner.getOp(), inner.toString());
+    return List.of(nodes.get(inner.getInput(0)).getName(), nodes.get(inner.getInput(1)).getName());
+  }
+
+  /** The graph TF runs for one SGD step of a BatchNormalization layer in a Keras model of that name. */
+  private static Map<String, NodeDef> gammaUpdateGraph(String layer, String kerasModelName) {
     ModelArchitecture arch = new ModelArchitecture("Functional", new long[] {4}, List.of(
-        new BatchNormalization(layer, 0.99, 1e-3, true, true, new long[] {4}),
+        new BatchNormalization(layer, 0.99, 1e-3, true, true, new long[] {4}, kerasModelName),
         new Dense("dense", 10, Activation.SOFTMAX, 4)));
     Map<String, NodeDef> nodes;
     try (TrainingGraph graph = new TrainingGraph(arch, new Sgd(0.05f, 0f, false), AdamArithmetic.KERAS2, false, 1,
@@ -53,18 +90,6 @@ class BatchNormalizationUpdateGraphTest {
       nodes = md.getPartitionGraphsList().stream().map(GraphDef::getNodeList).flatMap(List::stream)
           .collect(Collectors.toMap(NodeDef::getName, Function.identity()));
     }
-    NodeDef update = nodes.values().stream()
-        .filter(n -> n.getOp().equals("AssignSubVariableOp") && n.getInput(0).equals(layer + "/gamma"))
-        .findFirst().orElseThrow(() -> new AssertionError("no update of " + layer + "/gamma in " + nodes.keySet()));
-    NodeDef outer = nodes.get(update.getInput(1));
-    assertEquals("Mul", outer.getOp(), outer.toString());
-    List<NodeDef> factors = List.of(nodes.get(outer.getInput(0)), nodes.get(outer.getInput(1)));
-    NodeDef rsqrt = factors.stream().filter(n -> n.getOp().equals("Rsqrt")).findFirst()
-        .orElseThrow(() -> new AssertionError("rsqrt is not the last factor of gamma's update: " + factors));
-    NodeDef inner = factors.get(factors.indexOf(rsqrt) == 0 ? 1 : 0);
-    assertEquals("Mul", inner.getOp(), inner.toString());
-    List<String> innerOps = List.of(nodes.get(inner.getInput(0)).getName(), nodes.get(inner.getInput(1)).getName());
-    assertTrue(innerOps.contains("optimizer/learning_rate_scalar"), "learning rate times d(inv) first: " + inner);
-    assertTrue(innerOps.stream().anyMatch(n -> nodes.get(n).getOp().equals("AddN")), "d(inv), an AddN: " + inner);
+    return nodes;
   }
 }

@@ -28,7 +28,14 @@ public final class BatchNormalization implements Layer {
    * {@link #normalize}).
    */
   static final String RSQRT_SCOPE = "training_rsqrt";
+  /**
+   * Where it is named for a Keras model whose name sorts before its step graph's top-level
+   * {@code AddN}: before the {@code gradients/} ops, as Keras's Rsqrt, in its model's name scope, then
+   * sorts before that AddN (see {@link #normalize}).
+   */
+  static final String RSQRT_SCOPE_BEFORE_GRADIENTS = "bn_training_rsqrt";
   private final String name;
+  private final String rsqrtScope;
   private final long[] shape;
   private final double momentum;
   private final double epsilon;
@@ -37,7 +44,19 @@ public final class BatchNormalization implements Layer {
 
   public BatchNormalization(String name, double momentum, double epsilon, boolean center, boolean scale,
       long[] inputShape) {
+    this(name, momentum, epsilon, center, scale, inputShape, null);
+  }
+
+  /**
+   * @param kerasModelName the name of the Keras model the layer belongs to (its config's {@code name}),
+   *     which decides how TF's graph optimizer pairs {@code gamma}'s update in Keras's step graph; null
+   *     for a model that is not Keras's (then as for a lower-case name)
+   */
+  public BatchNormalization(String name, double momentum, double epsilon, boolean center, boolean scale,
+      long[] inputShape, String kerasModelName) {
     this.name = name;
+    this.rsqrtScope = kerasModelName != null && kerasModelName.compareTo("AddN") < 0 ? RSQRT_SCOPE_BEFORE_GRADIENTS
+        : RSQRT_SCOPE;
     this.shape = inputShape.clone();
     this.momentum = momentum;
     this.epsilon = epsilon;
@@ -106,7 +125,7 @@ public final class BatchNormalization implements Layer {
         scope.math.mul(notTraining, w.get("moving_mean")));
     Operand<TFloat32> variance = scope.math.add(scope.math.mul(training, moments[1]),
         scope.math.mul(notTraining, w.get("moving_variance")));
-    return normalize(scope, tf.withSubScope(RSQRT_SCOPE).withSubScope(name()), sharedInput, mean, variance, w);
+    return normalize(scope, tf.withSubScope(rsqrtScope).withSubScope(name()), sharedInput, mean, variance, w);
   }
 
   @Override
@@ -151,7 +170,9 @@ public final class BatchNormalization implements Layer {
    * Rsqrt. Here {@code d(inv)} is a {@code gradients/AddN}, so the training graph's Rsqrt is named
    * in {@code rsqrtScope}, {@link #RSQRT_SCOPE}, which sorts after it; under the layer's own name
    * (often {@code batch_normalization}) it would sort first, and the update would be
-   * {@code (lr * rsqrt) * d(inv)}, a last bit apart now and then.
+   * {@code (lr * rsqrt) * d(inv)}, a last bit apart now and then. That is what Keras computes for a
+   * model whose name sorts before {@code AddN} ({@code Abc}): its Rsqrt, in the model's name scope,
+   * then sorts first, and here it goes in {@link #RSQRT_SCOPE_BEFORE_GRADIENTS}.
    */
   private Operand<TFloat32> normalize(Ops scope, Ops rsqrtScope, Operand<TFloat32> x, Operand<TFloat32> mean,
       Operand<TFloat32> variance, Map<String, Operand<TFloat32>> w) {
