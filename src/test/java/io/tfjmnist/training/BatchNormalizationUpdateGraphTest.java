@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -36,27 +36,22 @@ import org.tensorflow.types.TInt64;
  */
 class BatchNormalizationUpdateGraphTest {
 
-  @ParameterizedTest
-  @ValueSource(strings = {"bn", "z_bn"})
-  void gammasUpdateIsTheLearningRateTimesItsGradientFactorThenTimesRsqrtAsInKeras(String layer) {
-    Map<String, NodeDef> nodes = gammaUpdateGraph(layer, "functional");
-    List<String> innerOps = innerFactors(nodes, layer, "Rsqrt");
-    assertTrue(innerOps.contains("optimizer/learning_rate_scalar"), "learning rate times d(inv) first: " + innerOps);
-    assertTrue(innerOps.stream().anyMatch(n -> nodes.get(n).getOp().equals("AddN")), "d(inv), an AddN: " + innerOps);
-  }
-
   /**
-   * A Keras model whose name sorts before its step graph's {@code AddN} ({@code Abc}) has its Rsqrt
-   * sorted first, and Keras's update is {@code (lr * rsqrt) * d(inv)} (fit_parity.py's
-   * {@code functional_bn_abc}).
+   * Keras's model {@code functional} sorts after its step graph's {@code AddN}, so its update is
+   * {@code (lr * d(inv)) * rsqrt}; a model whose name sorts before {@code AddN} ({@code Abc},
+   * fit_parity.py's {@code functional_bn_abc}) has its Rsqrt sorted first, and its update is
+   * {@code (lr * rsqrt) * d(inv)}. Each for a layer named before and after {@code gradients/}.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"bn", "z_bn"})
-  void inAModelWhoseNameSortsBeforeAddNTheLearningRateMeetsRsqrtFirst(String layer) {
-    Map<String, NodeDef> nodes = gammaUpdateGraph(layer, "Abc");
-    List<String> innerOps = innerFactors(nodes, layer, "AddN");
-    assertTrue(innerOps.contains("optimizer/learning_rate_scalar"), "learning rate times rsqrt first: " + innerOps);
-    assertTrue(innerOps.stream().anyMatch(n -> nodes.get(n).getOp().equals("Rsqrt")), "rsqrt: " + innerOps);
+  @CsvSource({"bn, functional, Rsqrt, AddN", "z_bn, functional, Rsqrt, AddN", "bn, Abc, AddN, Rsqrt",
+      "z_bn, Abc, AddN, Rsqrt"})
+  void gammasUpdateMultipliesTheLearningRateFirstByTheFactorKerasPairsItWith(String layer, String kerasModel,
+      String lastOp, String pairedOp) {
+    Map<String, NodeDef> nodes = gammaUpdateGraph(layer, kerasModel);
+    List<String> innerOps = innerFactors(nodes, layer, lastOp);
+    assertTrue(innerOps.contains("optimizer/learning_rate_scalar"), "learning rate first: " + innerOps);
+    assertTrue(innerOps.stream().anyMatch(n -> nodes.get(n).getOp().equals(pairedOp)),
+        "the learning rate times the " + pairedOp + ": " + innerOps);
   }
 
   /** The update's outer product has a factor of op {@code lastOp}; the names of the inner product's two factors. */
