@@ -31,9 +31,16 @@ class ResumeAfterKillIT {
 
   static ModelWeights reference;
 
+  /**
+   * How long after epoch 1's checkpoint the run is stopped: well inside epoch 2. An epoch of 12,000
+   * images takes about 2.5 s on an idle 2-core machine and longer on a busy one; with 4,000 images an
+   * idle machine finished all three epochs within a second of the first checkpoint, before the signal.
+   */
+  private static final long MID_EPOCH_MILLIS = 500;
+
   static List<String> args(Path work) {
     return new ArrayList<>(List.of("train", "--data-dir", TestData.mnistDataDir().toAbsolutePath().toString(),
-        "--train-size", "4000", "--test-size", "200", "--epochs", "3", "--shuffle-buffer", "1000",
+        "--train-size", "12000", "--test-size", "200", "--epochs", "3", "--shuffle-buffer", "1000",
         "--deterministic", "--quiet", "--checkpoint-dir", work.resolve("ckpt").toString(),
         "--weights", work.resolve("out/mnist").toString()));
   }
@@ -52,7 +59,7 @@ class ResumeAfterKillIT {
     Process p = start(work, List.of(), null);
     Path state = work.resolve("ckpt/checkpoint");
     waitFor(() -> Files.exists(state), p, 300);          // epoch 1 is saved
-    Thread.sleep(1500);                                   // well into epoch 2
+    Thread.sleep(MID_EPOCH_MILLIS);                       // into epoch 2
     p.destroyForcibly().waitFor();                        // SIGKILL
     assertEquals(137, p.exitValue());
     assertAllCheckpointsLoad(work);
@@ -88,7 +95,7 @@ class ResumeAfterKillIT {
     Process p = start(work, List.of(), null);
     Path state = work.resolve("ckpt/checkpoint");
     waitFor(() -> Files.exists(state), p, 300);
-    Thread.sleep(1000);
+    Thread.sleep(MID_EPOCH_MILLIS);
     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     String err = Files.readString(work.resolve("err.txt"));
