@@ -99,7 +99,8 @@ final class PredictionGrpcService extends PredictionServiceGrpc.PredictionServic
       return;
     }
     Executor loop = ThreadExecutorMap.currentExecutor(); // the event loop this call arrived on
-    AtomicInteger onLoop = inFlightByLoop.computeIfAbsent(loop == null ? Runnable::run : loop, k -> new AtomicInteger());
+    // off an event loop (no loop to share) the call counts alone; a map key per call would never go
+    AtomicInteger onLoop = loop == null ? new AtomicInteger() : inFlightByLoop.computeIfAbsent(loop, k -> new AtomicInteger());
     onLoop.incrementAndGet();
     if (pool == null || loop == null) {
       predictNow(request, reply, lease, onLoop);
