@@ -183,7 +183,6 @@ public final class TrainingJob {
       // into a model not yet trained does.
       if (!replay.freshWeights() && ModelFiles.compileConfig(replay.initialWeights()).isPresent()) {
         p.state = start.optimizerState().orElse(null);
-        p.continued = p.state;
       }
     }
     if (options.resume()) {
@@ -224,7 +223,6 @@ public final class TrainingJob {
     private Resumed resumed;
     private ModelWeights initial;
     private OptimizerState state;
-    private OptimizerState continued;
     private TrainingPosition position = TrainingPosition.start();
     private List<EpochLogs> previous = List.of();
     private Optional<EarlyStopping> earlyStopping = Optional.empty();
@@ -253,7 +251,7 @@ public final class TrainingJob {
      * resumed instead.
      */
     public Optional<OptimizerState> continuedOptimizer() {
-      return resumed == null ? Optional.ofNullable(continued) : Optional.empty();
+      return resumed == null ? Optional.ofNullable(state) : Optional.empty(); // not resumed: the file's, or none
     }
 
     /** The epochs done before this run (a resumed run's history), oldest first. */
