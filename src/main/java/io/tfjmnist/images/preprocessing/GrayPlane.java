@@ -70,48 +70,22 @@ final class GrayPlane {
     return Math.max(0, Math.min(255, Math.round(value)));
   }
 
-  /** Histogram of all values rounded and clamped to 0..255. */
+  /** Histogram of all values rounded and clamped to 0..255 (see {@link Levels#LANES} for the lanes). */
   int[] histogram256() {
-    int[] h = new int[256];
-    int[] lanes = new int[LANES * 256];
-    count(v, 0, v.length, lanes);
-    merge(lanes, h);
-    return h;
-  }
-
-  /** Histogram of the values in the rectangle [x0, x1) x [y0, y1), rounded and clamped to 0..255, added to {@code h}. */
-  void addToHistogram(int[] h, int x0, int y0, int x1, int y1) {
-    int[] lanes = new int[LANES * 256];
-    for (int y = y0; y < y1; y++) {
-      count(v, y * width + x0, y * width + x1, lanes);
-    }
-    merge(lanes, h);
-  }
-
-  /**
-   * Neighbouring pixels mostly share a level (paper), and counting them into one array makes
-   * each increment wait for the previous one's store; four interleaved histograms, added up at
-   * the end, let four increments run at once.
-   */
-  private static final int LANES = 4;
-
-  private static void count(float[] v, int from, int to, int[] lanes) {
-    int i = from;
-    for (; i + LANES <= to; i += LANES) {
+    int[] lanes = new int[Levels.LANES * 256];
+    int i = 0;
+    for (; i + Levels.LANES <= v.length; i += Levels.LANES) {
       lanes[level(v[i])]++;
       lanes[256 + level(v[i + 1])]++;
       lanes[512 + level(v[i + 2])]++;
       lanes[768 + level(v[i + 3])]++;
     }
-    for (; i < to; i++) {
+    for (; i < v.length; i++) {
       lanes[level(v[i])]++;
     }
-  }
-
-  private static void merge(int[] lanes, int[] h) {
-    for (int b = 0; b < 256; b++) {
-      h[b] += lanes[b] + lanes[256 + b] + lanes[512 + b] + lanes[768 + b];
-    }
+    int[] h = new int[256];
+    Levels.mergeLanes(lanes, h);
+    return h;
   }
 
   /** The value below which {@code fraction} of a 256-bin histogram's mass lies. */

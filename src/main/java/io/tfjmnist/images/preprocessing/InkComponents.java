@@ -34,10 +34,24 @@ final class InkComponents {
     if (runs.blobs.isEmpty()) {
       return coverage;
     }
-    List<Blob> blobs = new ArrayList<>(runs.blobs);
+    boolean[] keep = new boolean[runs.blobs.size() + 1];
+    int[] box = kept(runs.blobs, keep);
+    // The fringe (coverage below one half) belongs to whatever kept blob lies within r pixels
+    // (a square neighbourhood).
+    int r = Math.max(1, Math.round(Math.max(w, h) / 200f));
+    return fringe(coverage, runs, keep, Math.max(0, box[0] - r), Math.max(0, box[1] - r),
+        Math.min(w - 1, box[2] + r), Math.min(h - 1, box[3] + r), r);
+  }
+
+  /**
+   * Marks in {@code keep} (indexed by label) the blobs that make the digit, and returns their
+   * union's box {x0, y0, x1, y1}: the largest blob, then the others, largest first (equal areas
+   * in label order), each joining if big and close enough to the union so far.
+   */
+  static int[] kept(List<Blob> labelled, boolean[] keep) {
+    List<Blob> blobs = new ArrayList<>(labelled);
     blobs.sort(Comparator.comparingInt(Blob::area).reversed());
     Blob core = blobs.get(0);
-    boolean[] keep = new boolean[blobs.size() + 1];
     keep[core.label()] = true;
     int ux0 = core.x0();
     int uy0 = core.y0();
@@ -55,11 +69,7 @@ final class InkComponents {
         uy1 = Math.max(uy1, b.y1());
       }
     }
-    // The fringe (coverage below one half) belongs to whatever kept blob lies within r pixels
-    // (a square neighbourhood).
-    int r = Math.max(1, Math.round(Math.max(w, h) / 200f));
-    return fringe(coverage, runs, keep, Math.max(0, ux0 - r), Math.max(0, uy0 - r),
-        Math.min(w - 1, ux1 + r), Math.min(h - 1, uy1 + r), r);
+    return new int[] {ux0, uy0, ux1, uy1};
   }
 
   /**
