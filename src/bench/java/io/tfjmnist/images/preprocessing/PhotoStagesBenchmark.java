@@ -74,7 +74,11 @@ public final class PhotoStagesBenchmark {
             d -> Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation()))),
         new Stage<>("  ... + working size", decoded,
             d -> MnistPreprocessing.toWorkingSize(Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation())))),
-        new Stage<>("  ... + polarity, flattening", decoded, d -> {
+        new Stage<>("  ... + grey panel, polarity", decoded, d -> {
+          GrayPlane work = MnistPreprocessing.toWorkingSize(Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation())));
+          Polarity.ink(work, Levels.of(work.toGrayImage()));
+        }),
+        new Stage<>("  ... + flattening", decoded, d -> {
           GrayPlane work = MnistPreprocessing.toWorkingSize(Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation())));
           Polarity.Ink ink = Polarity.ink(work, Levels.of(work.toGrayImage()));
           BackgroundFlattening.flatten(ink.plane(), ink.levels());
