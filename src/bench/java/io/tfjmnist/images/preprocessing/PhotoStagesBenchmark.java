@@ -74,8 +74,15 @@ public final class PhotoStagesBenchmark {
             d -> Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation()))),
         new Stage<>("  ... + working size", decoded,
             d -> MnistPreprocessing.toWorkingSize(Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation())))),
-        new Stage<>("  ... + polarity, flattening", decoded, d -> BackgroundFlattening.flatten(Polarity.ink(
-            MnistPreprocessing.toWorkingSize(Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation())))))),
+        new Stage<>("  ... + grey panel, polarity", decoded, d -> {
+          GrayPlane work = MnistPreprocessing.toWorkingSize(Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation())));
+          Polarity.ink(work, Levels.of(work.toGrayImage()));
+        }),
+        new Stage<>("  ... + flattening", decoded, d -> {
+          GrayPlane work = MnistPreprocessing.toWorkingSize(Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation())));
+          Polarity.Ink ink = Polarity.ink(work, Levels.of(work.toGrayImage()));
+          BackgroundFlattening.flatten(ink.plane(), ink.levels());
+        }),
         new Stage<>("  ... + ink levels, components, framing", decoded, Preprocessing.MNIST::apply));
 
     for (Stage<?> s : stages) { // warm-up: let the JIT compile every stage first

@@ -15,7 +15,8 @@ final class BackgroundFlattening {
 
   private BackgroundFlattening() {}
 
-  static GrayPlane flatten(GrayPlane ink) {
+  /** The flattened ink; {@code inkLevels} are the ink's 8-bit levels, which the tiles' percentiles count. */
+  static GrayPlane flatten(GrayPlane ink, Levels inkLevels) {
     int w = ink.width;
     int h = ink.height;
     int tile = Math.max(4, (int) Math.round(Math.max(w, h) / (double) TILES_ALONG_LONGER_SIDE));
@@ -29,7 +30,7 @@ final class BackgroundFlattening {
         int y0 = ty * h / ny;
         int y1 = (ty + 1) * h / ny;
         int[] hist = new int[256];
-        ink.addToHistogram(hist, x0, y0, x1, y1);
+        inkLevels.addToHistogram(hist, x0, y0, x1, y1);
         grid[ty * nx + tx] = GrayPlane.percentile(hist, 0.25);
       }
     }
@@ -64,9 +65,15 @@ final class BackgroundFlattening {
         rowsDone = ty0;
       }
       int o = y * w;
+      double fTop = 1 - fy;
       for (int x = 0; x < w; x++) {
-        double background = top[x] * (1 - fy) + bottom[x] * fy;
-        out.v[o + x] = (float) Math.max(0, ink.v[o + x] - background);
+        double background = top[x] * fTop + bottom[x] * fy;
+        // (float) Math.max(0, d) without Math.max's NaN and signed-zero handling, which keeps
+        // this loop from being vectorised: rounding to float keeps the sign, and a set sign bit
+        // (d < 0, or -0.0) gives +0.0 as Math.max would. The one case that differs, NaN, cannot
+        // occur: ink values are finite (luma of 8-bit colours) and so is the background.
+        int bits = Float.floatToRawIntBits((float) (ink.v[o + x] - background));
+        out.v[o + x] = Float.intBitsToFloat(bits & ~(bits >> 31));
       }
     }
     return out;

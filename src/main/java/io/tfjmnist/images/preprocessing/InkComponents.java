@@ -1,6 +1,7 @@
 package io.tfjmnist.images.preprocessing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -20,17 +21,37 @@ final class InkComponents {
   /** A blob: area in pixels and bounding box (inclusive). */
   record Blob(int label, int area, int x0, int y0, int x1, int y1) {}
 
+  /**
+   * The digit: coverage where a kept blob lies within the fringe radius, 0 elsewhere, as the
+   * rectangle that holds all of it (the kept blobs' box widened by that radius, within the
+   * plane); outside it every value would be 0, and framing crops to the ink anyway. Without any
+   * solid ink, the coverage itself.
+   */
   static GrayPlane keepDigit(GrayPlane coverage) {
     int w = coverage.width;
     int h = coverage.height;
-    int[] labels = new int[w * h];
-    List<Blob> blobs = label(coverage, labels);
-    if (blobs.isEmpty()) {
+    InkRuns runs = InkRuns.of(coverage);
+    if (runs.blobs.isEmpty()) {
       return coverage;
     }
+    boolean[] keep = new boolean[runs.blobs.size() + 1];
+    int[] box = kept(runs.blobs, keep);
+    // The fringe (coverage below one half) belongs to whatever kept blob lies within r pixels
+    // (a square neighbourhood).
+    int r = Math.max(1, Math.round(Math.max(w, h) / 200f));
+    return fringe(coverage, runs, keep, Math.max(0, box[0] - r), Math.max(0, box[1] - r),
+        Math.min(w - 1, box[2] + r), Math.min(h - 1, box[3] + r), r);
+  }
+
+  /**
+   * Marks in {@code keep} (indexed by label) the blobs that make the digit, and returns their
+   * union's box {x0, y0, x1, y1}: the largest blob, then the others, largest first (equal areas
+   * in label order), each joining if big and close enough to the union so far.
+   */
+  static int[] kept(List<Blob> labelled, boolean[] keep) {
+    List<Blob> blobs = new ArrayList<>(labelled);
     blobs.sort(Comparator.comparingInt(Blob::area).reversed());
     Blob core = blobs.get(0);
-    boolean[] keep = new boolean[blobs.size() + 1];
     keep[core.label()] = true;
     int ux0 = core.x0();
     int uy0 = core.y0();
@@ -48,121 +69,35 @@ final class InkComponents {
         uy1 = Math.max(uy1, b.y1());
       }
     }
-    // The fringe (coverage below one half) belongs to whatever kept blob lies within r pixels.
-    int r = Math.max(1, Math.round(Math.max(w, h) / 200f));
-    boolean[] near = new boolean[w * h];
-    for (int i = 0; i < labels.length; i++) {
-      near[i] = labels[i] != 0 && keep[labels[i]];
-    }
-    near = dilate(near, w, h, r);
-    GrayPlane out = new GrayPlane(w, h);
-    for (int i = 0; i < out.v.length; i++) {
-      out.v[i] = near[i] ? coverage.v[i] : 0f;
-    }
-    return out;
+    return new int[] {ux0, uy0, ux1, uy1};
   }
 
-  /** Labels pixels of coverage >= 0.5 into 8-connected blobs (labels from 1). */
-  static List<Blob> label(GrayPlane coverage, int[] labels) {
-    int w = coverage.width;
-    int h = coverage.height;
-    List<Blob> blobs = new ArrayList<>();
-    int[] stack = new int[w * h];
-    int next = 1;
-    for (int start = 0; start < labels.length; start++) {
-      if (labels[start] != 0 || coverage.v[start] < 0.5f) {
-        continue;
-      }
-      int label = next++;
-      int area = 0;
-      int x0 = w;
-      int y0 = h;
-      int x1 = -1;
-      int y1 = -1;
-      int top = 0;
-      stack[top++] = start;
-      labels[start] = label;
-      while (top > 0) {
-        int p = stack[--top];
-        int x = p % w;
-        int y = p / w;
-        area++;
-        x0 = Math.min(x0, x);
-        x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y);
-        y1 = Math.max(y1, y);
-        for (int dy = -1; dy <= 1; dy++) {
-          int yy = y + dy;
-          if (yy < 0 || yy >= h) {
-            continue;
-          }
-          for (int dx = -1; dx <= 1; dx++) {
-            int xx = x + dx;
-            if (xx < 0 || xx >= w) {
-              continue;
-            }
-            int q = yy * w + xx;
-            if (labels[q] == 0 && coverage.v[q] >= 0.5f) {
-              labels[q] = label;
-              stack[top++] = q;
-            }
-          }
-        }
-      }
-      blobs.add(new Blob(label, area, x0, y0, x1, y1));
-    }
-    return blobs;
-  }
-
-  /** Square dilation by radius r, separably. */
-  static boolean[] dilate(boolean[] m, int w, int h, int r) {
-    boolean[] tmp = new boolean[m.length];
-    for (int y = 0; y < h; y++) {
-      int run = -1; // index of the last set pixel seen
-      for (int x = 0; x < w; x++) {
-        if (m[y * w + x]) {
-          run = x;
-        }
-        if (run >= 0 && x - run <= r) {
-          tmp[y * w + x] = true;
-        }
-      }
-      run = -1;
-      for (int x = w - 1; x >= 0; x--) {
-        if (m[y * w + x]) {
-          run = x;
-        }
-        if (run >= 0 && run - x <= r) {
-          tmp[y * w + x] = true;
+  /**
+   * Coverage within the rectangle [rx0, rx1] x [ry0, ry1] where a kept run lies within r pixels
+   * (square), 0 elsewhere. The neighbourhood is painted run by run, each kept run's rectangle
+   * widened by r on every side, with {@code Arrays.fill}: a few thousand short fills cost less
+   * than dilating a whole mask pixel by pixel.
+   */
+  private static GrayPlane fringe(GrayPlane coverage, InkRuns runs, boolean[] keep,
+      int rx0, int ry0, int rx1, int ry1, int r) {
+    int rw = rx1 - rx0 + 1;
+    int rh = ry1 - ry0 + 1;
+    byte[] near = new byte[rw * rh];
+    for (int i = 0; i < runs.count; i++) {
+      if (keep[runs.label[i]]) {
+        int from = Math.max(rx0, runs.x0[i] - r) - rx0;
+        int to = Math.min(rx1, runs.x1[i] + r) - rx0 + 1;
+        for (int k = Math.max(ry0, runs.y[i] - r) - ry0, end = Math.min(ry1, runs.y[i] + r) - ry0; k <= end; k++) {
+          Arrays.fill(near, k * rw + from, k * rw + to, (byte) 1);
         }
       }
     }
-    // Vertically, row by row with the nearest set row above (then below) kept per column: the
-    // same result as walking each column, without striding through memory a row apart.
-    boolean[] out = new boolean[m.length];
-    int[] run = new int[w];
-    java.util.Arrays.fill(run, -1);
-    for (int y = 0; y < h; y++) {
-      int o = y * w;
-      for (int x = 0; x < w; x++) {
-        if (tmp[o + x]) {
-          run[x] = y;
-        }
-        if (run[x] >= 0 && y - run[x] <= r) {
-          out[o + x] = true;
-        }
-      }
-    }
-    java.util.Arrays.fill(run, -1);
-    for (int y = h - 1; y >= 0; y--) {
-      int o = y * w;
-      for (int x = 0; x < w; x++) {
-        if (tmp[o + x]) {
-          run[x] = y;
-        }
-        if (run[x] >= 0 && run[x] - y <= r) {
-          out[o + x] = true;
-        }
+    GrayPlane out = new GrayPlane(rw, rh);
+    for (int y = 0; y < rh; y++) {
+      int src = (ry0 + y) * coverage.width + rx0;
+      int dst = y * rw;
+      for (int x = 0; x < rw; x++) {
+        out.v[dst + x] = near[dst + x] != 0 ? coverage.v[src + x] : 0f;
       }
     }
     return out;

@@ -38,6 +38,7 @@ final class InkLevels {
     float lo = GrayPlane.percentile(below, 0.99);
     float span = Math.max(1f, solid - lo);
     GrayPlane out = new GrayPlane(flat.width, flat.height);
+    // Never NaN: flat values are finite and span is at least 1.
     for (int i = 0; i < out.v.length; i++) {
       out.v[i] = Math.max(0f, Math.min(1f, (flat.v[i] - lo) / span));
     }

@@ -29,12 +29,14 @@ final class MnistPreprocessing {
     BufferedImage upright = Orientation.upright(image.image(), image.exifOrientation());
     GrayPlane grey = Luma.ofArgb(upright);
     GrayPlane work = toWorkingSize(grey);
-    GrayPlane ink = Polarity.ink(work);
-    GrayPlane flat = BackgroundFlattening.flatten(ink);
+    // The grey panel holds the working plane's levels, which the polarity's histograms count.
+    BufferedImage panel = work.toGrayImage();
+    Polarity.Ink ink = Polarity.ink(work, Levels.of(panel));
+    GrayPlane flat = BackgroundFlattening.flatten(ink.plane(), ink.levels());
     GrayPlane coverage = InkLevels.coverage(flat, image.name());
     GrayPlane digit = InkComponents.keepDigit(coverage);
     float[] input = MnistFraming.frame(digit);
-    return new PreprocessedImage(Preprocessing.MNIST, upright, work.toGrayImage(), input);
+    return new PreprocessedImage(Preprocessing.MNIST, upright, panel, input);
   }
 
   static GrayPlane toWorkingSize(GrayPlane grey) {

@@ -13,7 +13,10 @@ package io.tfjmnist.images.preprocessing;
 final class Polarity {
   private Polarity() {}
 
-  static boolean lightBackground(GrayPlane grey) {
+  /** The ink plane and its 8-bit levels. */
+  record Ink(GrayPlane plane, Levels levels) {}
+
+  static boolean lightBackground(Levels grey) {
     int w = grey.width;
     int h = grey.height;
     int bw = Math.max(1, w / 20);
@@ -21,29 +24,33 @@ final class Polarity {
     int[] all = grey.histogram256();
     // The frame, row by row: whole rows at the top and bottom, both ends of the rows between.
     int[] border = new int[256];
-    for (int y = 0; y < h; y++) {
-      if (y < bh || y >= h - bh) {
-        grey.addToHistogram(border, 0, y, w, y + 1);
-      } else {
-        int left = Math.min(bw, w);
-        grey.addToHistogram(border, 0, y, left, y + 1);
-        grey.addToHistogram(border, Math.max(left, w - bw), y, w, y + 1);
-      }
-    }
+    grey.addToHistogram(border, 0, 0, w, Math.min(bh, h));
+    grey.addToHistogram(border, 0, Math.max(bh, h - bh), w, h);
+    int left = Math.min(bw, w);
+    grey.addToHistogram(border, 0, bh, left, h - bh);
+    grey.addToHistogram(border, Math.max(left, w - bw), bh, w, h - bh);
     int dark = GrayPlane.percentile(all, 0.02);
     int bright = GrayPlane.percentile(all, 0.98);
     int background = GrayPlane.percentile(border, 0.5);
     return background - dark > bright - background;
   }
 
-  /** Ink intensity 0..255 (paper low, ink high). */
-  static GrayPlane ink(GrayPlane grey) {
-    GrayPlane out = new GrayPlane(grey.width, grey.height, grey.v.clone());
-    if (lightBackground(grey)) {
-      for (int i = 0; i < out.v.length; i++) {
-        out.v[i] = 255f - out.v[i];
-      }
+  /**
+   * Ink intensity 0..255 (paper low, ink high) and its levels, from a grey plane and its levels.
+   * A dark background keeps both as they are (nothing downstream writes to a plane).
+   */
+  static Ink ink(GrayPlane grey, Levels greyLevels) {
+    if (!lightBackground(greyLevels)) {
+      return new Ink(grey, greyLevels);
     }
-    return out;
+    float[] inverted = new float[grey.v.length];
+    byte[] levels = new byte[inverted.length];
+    for (int i = 0; i < inverted.length; i++) {
+      float v = 255f - grey.v[i];
+      inverted[i] = v;
+      // Not 255 minus the grey level: a difference that lands exactly on a half rounds up both ways.
+      levels[i] = (byte) GrayPlane.level(v);
+    }
+    return new Ink(new GrayPlane(grey.width, grey.height, inverted), new Levels(grey.width, grey.height, levels));
   }
 }

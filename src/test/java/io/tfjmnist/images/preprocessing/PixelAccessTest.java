@@ -94,4 +94,41 @@ class PixelAccessTest {
       assertArrayEquals(subExpected, PillowView.storedArgb(sub), "subimage of type " + type);
     }
   }
+
+  @Test
+  void lumaOfOpaquePixelsIsTheCompositeFormulaBitForBit() {
+    int[] argb = new int[1 << 16];
+    Random rnd = new Random(17);
+    for (int i = 0; i < argb.length; i++) {
+      int alpha = i % 4 == 0 ? rnd.nextInt(256) : 255; // mostly opaque, some not
+      argb[i] = alpha << 24 | rnd.nextInt(1 << 24);
+    }
+    GrayPlane grey = Luma.ofArgb(DecodedImage.argbImage(256, 256, argb.clone()));
+    for (int i = 0; i < argb.length; i++) {
+      int p = argb[i];
+      double a = (p >>> 24) / 255.0;
+      double r = (p >> 16 & 0xFF) * a + 255 * (1 - a);
+      double g = (p >> 8 & 0xFF) * a + 255 * (1 - a);
+      double b = (p & 0xFF) * a + 255 * (1 - a);
+      assertEquals(Float.floatToRawIntBits((float) (0.299 * r + 0.587 * g + 0.114 * b)),
+          Float.floatToRawIntBits(grey.v[i]), "pixel " + Integer.toHexString(p));
+    }
+  }
+
+  @Test
+  void theGreyPanelsLevelsAreEachValuesLevel() {
+    GrayPlane plane = new GrayPlane(37, 23);
+    Random rnd = new Random(23);
+    for (int i = 0; i < plane.v.length; i++) {
+      plane.v[i] = (float) (rnd.nextDouble() * 258 - 1);
+    }
+    Levels levels = Levels.of(plane.toGrayImage());
+    int[] expected = new int[256];
+    for (int i = 0; i < plane.v.length; i++) {
+      assertEquals(GrayPlane.level(plane.v[i]), levels.v[i] & 0xFF, "value " + plane.v[i]);
+      expected[GrayPlane.level(plane.v[i])]++;
+    }
+    assertArrayEquals(expected, levels.histogram256());
+    assertArrayEquals(expected, plane.histogram256());
+  }
 }
