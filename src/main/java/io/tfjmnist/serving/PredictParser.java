@@ -48,7 +48,6 @@ public final class PredictParser {
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private static final int MAX_RANK = 5;
-  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
   private final int inputSize;
   private final int side;
@@ -336,14 +335,35 @@ public final class PredictParser {
     return sb.append(']').toString();
   }
 
+  /**
+   * The base64 text in the standard alphabet as ASCII bytes: the URL-safe alphabet's '-' and '_'
+   * mapped, whitespace (line breaks) dropped; padding stays optional, as the decoder allows. One
+   * pass, because a photo's text is tens of KB and a regex replace plus two more copies of it cost
+   * as much as a tenth of decoding the photo.
+   */
+  static byte[] standardAlphabet(String b64) {
+    byte[] out = new byte[b64.length()];
+    int n = 0;
+    for (int i = 0; i < b64.length(); i++) {
+      char c = b64.charAt(i);
+      switch (c) {
+        case ' ', '\t', '\n', '\u000B', '\f', '\r' -> { }
+        case '-' -> out[n++] = '+';
+        case '_' -> out[n++] = '/';
+        // as Base64.Decoder.decode(String) reads text (ISO-8859-1), so it names a bad character alike
+        default -> out[n++] = c <= 0xFF ? (byte) c : (byte) '?';
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
   private float[] image(String b64, String where) {
     if (images == null) {
       throw ApiException.badRequest(where + ": this server does not accept image files.");
     }
     byte[] bytes;
     try {
-      // standard or URL-safe alphabet, padding optional, line breaks allowed
-      bytes = Base64.getDecoder().decode(WHITESPACE.matcher(b64).replaceAll("").replace('-', '+').replace('_', '/'));
+      bytes = Base64.getDecoder().decode(standardAlphabet(b64));
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(where + ".b64 is not valid base64: " + ApiException.quote(e.getMessage()) + ".");
     }
