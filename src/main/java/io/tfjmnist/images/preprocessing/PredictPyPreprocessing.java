@@ -34,6 +34,6 @@ final class PredictPyPreprocessing {
       input[i] = (float) ((255 - v) / 255.0);
       gray.getRaster().setSample(i % side, i / side, 0, v);
     }
-    return new PreprocessedImage(Preprocessing.PREDICT_PY, image.image(), gray, input);
+    return PreprocessedImage.withOriginalOnDemand(Preprocessing.PREDICT_PY, image::image, gray, input);
   }
 }
