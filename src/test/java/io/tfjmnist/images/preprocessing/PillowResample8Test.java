@@ -68,14 +68,6 @@ class PillowResample8Test {
     return v < 0 ? 0 : Math.min(v, 255);
   }
 
-  private static int[] unsigned(byte[] b) {
-    int[] out = new int[b.length];
-    for (int i = 0; i < b.length; i++) {
-      out[i] = b[i] & 0xFF;
-    }
-    return out;
-  }
-
   @Test
   void bandsAndInterleavedBytesGivePillowsLoopsResults() {
     Random rnd = new Random(24);
@@ -102,10 +94,10 @@ class PillowResample8Test {
         byte[][] fromInterleaved = PillowResample8.resample(
             PillowResample8.Samples.interleaved(interleaved, channels, w, h), s[2], s[3]);
         for (int ch = 0; ch < channels; ch++) {
-          int[] expected = pillowReference(unsigned(bands[ch]), w, h, s[2], s[3]);
+          int[] expected = pillowReference(PillowResizeTest.unsigned(bands[ch]), w, h, s[2], s[3]);
           String what = w + "x" + h + " to " + s[2] + "x" + s[3] + ", band " + ch + " of " + channels;
-          assertArrayEquals(expected, unsigned(fromBands[ch]), what + ", from bands");
-          assertArrayEquals(expected, unsigned(fromInterleaved[ch]), what + ", interleaved");
+          assertArrayEquals(expected, PillowResizeTest.unsigned(fromBands[ch]), what + ", from bands");
+          assertArrayEquals(expected, PillowResizeTest.unsigned(fromInterleaved[ch]), what + ", interleaved");
         }
       }
     }
