@@ -68,7 +68,14 @@ public final class PhotoStagesBenchmark {
         new Stage<>("  PillowView.storedArgb + argbImage", imageIo,
             bi -> DecodedImage.argbImage(bi.getWidth(), bi.getHeight(), PillowView.storedArgb(bi))),
         new Stage<>("predict-py preprocessing (all of it)", decoded, Preprocessing.PREDICT_PY::apply),
-        new Stage<>("  PillowResize to 28x28", decoded, d -> PillowResize.resize(d.pixels(), 28, 28)),
+        new Stage<>("  PillowResize to 28x28, decoder's bytes", decoded, d -> {
+          if (d.interleavedPixels() != null) {
+            PillowResize.resize(d.interleavedPixels(), 28, 28);
+          } else {
+            PillowResize.resize(d.pixels(), 28, 28);
+          }
+        }),
+        new Stage<>("  PillowResize to 28x28, Pillow's bands", decoded, d -> PillowResize.resize(d.pixels(), 28, 28)),
         new Stage<>("mnist preprocessing (all of it)", decoded, Preprocessing.MNIST::apply),
         new Stage<>("  Orientation + Luma", decoded,
             d -> Luma.ofArgb(Orientation.upright(d.image(), d.exifOrientation()))),

@@ -83,20 +83,8 @@ final class BaselineJpeg {
       return DecodedImage.lazy(name, ImageFormat.JPEG, w, h, info.exifOrientation,
           () -> PillowImage.of8bit(PillowImage.Mode.L, w, h, s), () -> greyArgb(s));
     }
-    return DecodedImage.lazy(name, ImageFormat.JPEG, w, h, info.exifOrientation,
-        () -> PillowImage.of8bit(PillowImage.Mode.RGB, w, h, bands(s, w * h)), () -> rgbArgb(s, w * h));
-  }
-
-  private static byte[][] bands(byte[] rgb, int n) {
-    byte[] r = new byte[n];
-    byte[] g = new byte[n];
-    byte[] b = new byte[n];
-    for (int i = 0, k = 0; i < n; i++, k += 3) {
-      r[i] = rgb[k];
-      g[i] = rgb[k + 1];
-      b[i] = rgb[k + 2];
-    }
-    return new byte[][] {r, g, b};
+    return DecodedImage.lazy(name, ImageFormat.JPEG, info.exifOrientation,
+        new PillowImage.Interleaved(PillowImage.Mode.RGB, w, h, s), () -> rgbArgb(s, w * h));
   }
 
   private static int[] rgbArgb(byte[] rgb, int n) {

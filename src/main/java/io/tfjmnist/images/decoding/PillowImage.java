@@ -44,6 +44,39 @@ public final class PillowImage {
     }
   }
 
+  /**
+   * An 8-bit image with its bands interleaved, {@code mode.bands} bytes per pixel, row-major: how a
+   * decoder may hand its samples over (libjpeg-turbo writes RGB so), so that a step that can read
+   * them in place need not split them into bands first.
+   */
+  public record Interleaved(Mode mode, int width, int height, byte[] samples) {
+    public Interleaved {
+      if (mode == Mode.P || mode == Mode.I16) {
+        throw new IllegalArgumentException("mode " + mode + " is not stored as interleaved bytes");
+      }
+      if (samples.length % mode.bands != 0) {
+        throw new IllegalArgumentException(samples.length + " bytes for " + mode.bands + " bands");
+      }
+      checkLength(samples.length / mode.bands, width, height);
+    }
+
+    /** The same pixels, one array per band. */
+    public PillowImage toBands() {
+      int c = mode.bands;
+      if (c == 1) {
+        return of8bit(mode, width, height, samples);
+      }
+      int n = width * height;
+      byte[][] bands = new byte[c][n];
+      for (int i = 0, k = 0; i < n; i++) {
+        for (int b = 0; b < c; b++, k++) {
+          bands[b][i] = samples[k];
+        }
+      }
+      return of8bit(mode, width, height, bands);
+    }
+  }
+
   public final Mode mode;
   public final int width;
   public final int height;

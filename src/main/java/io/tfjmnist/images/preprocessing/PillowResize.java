@@ -23,7 +23,7 @@ import io.tfjmnist.images.decoding.PillowImage;
  * association can move a weight by one ulp and, rarely, an output byte by one.
  */
 final class PillowResize {
-  private static final int PRECISION_BITS = 32 - 8 - 2;
+  private static final int PRECISION_BITS = PillowResample8.PRECISION_BITS;
 
   private PillowResize() {}
 
@@ -49,6 +49,21 @@ final class PillowResize {
         return resample8Bands(im, outW, outH);
       }
     }
+  }
+
+  /**
+   * As {@link #resize(PillowImage, int, int)}, reading the samples where they are: modes resampled as
+   * they are (L, RGB, CMYK) without a band view; RGBA and LA, which go through premultiplied alpha
+   * first, from their bands.
+   */
+  static PillowImage resize(PillowImage.Interleaved im, int outW, int outH) {
+    return switch (im.mode()) {
+      case L, RGB, CMYK -> im.width() == outW && im.height() == outH
+          ? im.toBands()
+          : PillowImage.of8bit(im.mode(), outW, outH, PillowResample8.resample(PillowResample8.Samples.interleaved(
+              im.samples(), im.mode().bands, im.width(), im.height()), outW, outH));
+      default -> resize(im.toBands(), outW, outH);
+    };
   }
 
   private static PillowImage resample8Bands(PillowImage im, int outW, int outH) {
@@ -127,145 +142,20 @@ final class PillowResize {
     return 0.0;
   }
 
-  /** clip8: the accumulator holds value << 22 plus the rounding half; shift and clamp. */
-  private static int clip8(int ss) {
-    int v = ss >> PRECISION_BITS;
-    return v < 0 ? 0 : Math.min(v, 255);
-  }
-
   static byte[] resample8(byte[] in, int w, int h, int outW, int outH) {
     return resample8(new byte[][] {in}, w, h, outW, outH)[0];
   }
 
-  /**
-   * Resamples every band, horizontally then vertically as Pillow does (each pass rounded and
-   * clipped to 8 bits). The sums are integers, so the order of their terms does not change a
-   * result; the loops are ordered for speed: the horizontal pass does all bands of a pixel at
-   * once (one weight load serves three bands), the vertical pass adds whole rows (contiguous).
-   */
+  /** Every band resampled as Pillow does (see {@link PillowResample8}); new arrays even at the same size. */
   static byte[][] resample8(byte[][] in, int w, int h, int outW, int outH) {
-    byte[][] cur = in;
-    int curW = w;
-    if (outW != w) {
-      FixedPoint k = new FixedPoint(new Coefficients(w, outW));
-      cur = in.length == 3 ? horizontal3(cur, w, h, k) : horizontalEach(cur, w, h, k);
-      curW = outW;
-    }
-    if (outH != h) {
-      FixedPoint k = new FixedPoint(new Coefficients(h, outH));
-      byte[][] out = new byte[cur.length][];
-      for (int b = 0; b < cur.length; b++) {
-        out[b] = vertical(cur[b], curW, outH, k);
+    if (outW == w && outH == h) {
+      byte[][] out = new byte[in.length][];
+      for (int b = 0; b < in.length; b++) {
+        out[b] = in[b].clone();
       }
-      cur = out;
+      return out;
     }
-    return cur == in ? cloneAll(in) : cur;
-  }
-
-  private static byte[][] cloneAll(byte[][] bands) {
-    byte[][] out = new byte[bands.length][];
-    for (int b = 0; b < bands.length; b++) {
-      out[b] = bands[b].clone();
-    }
-    return out;
-  }
-
-  /** One axis's fixed-point weights, flattened: output i uses {@code count[i]} weights from {@code start[i]}. */
-  private static final class FixedPoint {
-    final int[] min;
-    final int[] count;
-    final int[] start;
-    final int[] weights;
-
-    FixedPoint(Coefficients c) {
-      int[][] k = c.fixedPoint();
-      min = c.min;
-      count = c.count;
-      start = new int[k.length];
-      int total = 0;
-      for (int i = 0; i < k.length; i++) {
-        start[i] = total;
-        total += k[i].length;
-      }
-      weights = new int[total];
-      for (int i = 0; i < k.length; i++) {
-        System.arraycopy(k[i], 0, weights, start[i], k[i].length);
-      }
-    }
-  }
-
-  private static byte[][] horizontal3(byte[][] in, int w, int h, FixedPoint k) {
-    int outW = k.min.length;
-    byte[] r = in[0];
-    byte[] g = in[1];
-    byte[] b = in[2];
-    byte[][] out = new byte[3][outW * h];
-    int[] kw = k.weights;
-    for (int y = 0; y < h; y++) {
-      int row = y * w;
-      for (int xx = 0; xx < outW; xx++) {
-        int ssR = 1 << (PRECISION_BITS - 1);
-        int ssG = ssR;
-        int ssB = ssR;
-        int p = row + k.min[xx];
-        int s = k.start[xx];
-        for (int x = 0, n = k.count[xx]; x < n; x++) {
-          int weight = kw[s + x];
-          ssR += (r[p + x] & 0xFF) * weight;
-          ssG += (g[p + x] & 0xFF) * weight;
-          ssB += (b[p + x] & 0xFF) * weight;
-        }
-        int o = y * outW + xx;
-        out[0][o] = (byte) clip8(ssR);
-        out[1][o] = (byte) clip8(ssG);
-        out[2][o] = (byte) clip8(ssB);
-      }
-    }
-    return out;
-  }
-
-  private static byte[][] horizontalEach(byte[][] in, int w, int h, FixedPoint k) {
-    int outW = k.min.length;
-    int[] kw = k.weights;
-    byte[][] out = new byte[in.length][];
-    for (int band = 0; band < in.length; band++) {
-      byte[] src = in[band];
-      byte[] dst = new byte[outW * h];
-      for (int y = 0; y < h; y++) {
-        int row = y * w;
-        for (int xx = 0; xx < outW; xx++) {
-          int ss = 1 << (PRECISION_BITS - 1);
-          int p = row + k.min[xx];
-          int s = k.start[xx];
-          for (int x = 0, n = k.count[xx]; x < n; x++) {
-            ss += (src[p + x] & 0xFF) * kw[s + x];
-          }
-          dst[y * outW + xx] = (byte) clip8(ss);
-        }
-      }
-      out[band] = dst;
-    }
-    return out;
-  }
-
-  private static byte[] vertical(byte[] in, int w, int outH, FixedPoint k) {
-    byte[] out = new byte[w * outH];
-    int[] ss = new int[w];
-    for (int yy = 0; yy < outH; yy++) {
-      java.util.Arrays.fill(ss, 1 << (PRECISION_BITS - 1));
-      int s = k.start[yy];
-      for (int y = 0, n = k.count[yy]; y < n; y++) {
-        int weight = k.weights[s + y];
-        int row = (k.min[yy] + y) * w;
-        for (int x = 0; x < w; x++) {
-          ss[x] += (in[row + x] & 0xFF) * weight;
-        }
-      }
-      for (int x = 0; x < w; x++) {
-        out[yy * w + x] = (byte) clip8(ss[x]);
-      }
-    }
-    return out;
+    return PillowResample8.resample(PillowResample8.Samples.ofBands(in, w, h), outW, outH);
   }
 
   /** ROUND_UP from Resample.c. */

@@ -22,7 +22,10 @@ final class PredictPyPreprocessing {
 
   static PreprocessedImage apply(DecodedImage image) {
     int side = PreprocessedImage.SIDE;
-    PillowImage small = PillowResize.resize(image.pixels(), side, side);
+    PillowImage.Interleaved interleaved = image.interleavedPixels();
+    PillowImage small = interleaved != null
+        ? PillowResize.resize(interleaved, side, side)
+        : PillowResize.resize(image.pixels(), side, side);
     byte[] l = PillowConvert.toL(small);
     float[] input = new float[side * side];
     BufferedImage gray = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
@@ -31,6 +34,6 @@ final class PredictPyPreprocessing {
       input[i] = (float) ((255 - v) / 255.0);
       gray.getRaster().setSample(i % side, i / side, 0, v);
     }
-    return new PreprocessedImage(Preprocessing.PREDICT_PY, image.image(), gray, input);
+    return PreprocessedImage.withOriginalOnDemand(Preprocessing.PREDICT_PY, image::image, gray, input);
   }
 }

@@ -43,7 +43,7 @@ class PillowResizeTest {
     return s;
   }
 
-  private static int[] unsigned(byte[] b) {
+  static int[] unsigned(byte[] b) {
     int[] out = new int[b.length];
     for (int i = 0; i < b.length; i++) {
       out[i] = b[i] & 0xFF;

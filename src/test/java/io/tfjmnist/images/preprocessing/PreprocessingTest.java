@@ -35,6 +35,11 @@ class PreprocessingTest {
       PreprocessedImage out = pre.apply(p);
       assertEquals(pre, out.preprocessing());
       assertEquals(784, out.input().length);
+      // predict-py makes the original only when asked: it must still be the picture as decoded.
+      java.awt.image.BufferedImage decoded = io.tfjmnist.images.decoding.ImageDecoder.decode(p).image();
+      assertEquals(java.awt.image.BufferedImage.TYPE_INT_ARGB, out.original().getType());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(decoded.getRGB(0, 0, 200, 200, null, 0, 200),
+          out.original().getRGB(0, 0, 200, 200, null, 0, 200), pre.id());
     }
   }
 
