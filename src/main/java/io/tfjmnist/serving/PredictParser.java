@@ -340,8 +340,8 @@ public final class PredictParser {
    * A {@code b64} text's bytes. The standard alphabet, padding optional, is decoded as it is; a
    * text that the decoder refuses is read again with the URL-safe alphabet's '-' and '_' mapped
    * and whitespace (line breaks) dropped, so a bad character is named as the decoder names it.
-   * A photo's text is tens of KB (57 KB for a 42 KB JPEG): decoding it as it is took 0.01–0.03 ms, a regex replace plus
-   * two more copies of the text took 0.2 ms.
+   * A photo's text is tens of KB (57 KB for a 42 KB JPEG): decoding it as it is took 0.01–0.03 ms,
+   * a regex replace plus two more copies of the text 0.2 ms.
    */
   static byte[] decodeBase64(String b64) {
     // ISO-8859-1, as Base64.Decoder.decode(String) reads text: a non-Latin-1 character becomes '?'
