@@ -2,26 +2,21 @@ package io.tfjmnist.inference;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.images.decoding.ImageDecoder;
-import io.tfjmnist.images.decoding.ImageLimits;
 import io.tfjmnist.images.preprocessing.PreprocessedImage;
 import io.tfjmnist.images.preprocessing.Preprocessing;
-import io.tfjmnist.images.preprocessing.PreprocessingWarmUp;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.modelfiles.ModelFiles;
 import io.tfjmnist.tensors.JpegTurbo;
 import io.tfjmnist.tensors.NativeWarmUp;
-import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
@@ -36,18 +31,6 @@ import javax.imageio.ImageIO;
 public final class ImageClassifier implements AutoCloseable {
   /** Images per session run when classifying many files. */
   static final int BATCH = 256;
-
-  /**
-   * Fewest files for which {@link #classifyAll} warms the preprocessing up while TF loads: below
-   * this the JIT's slow start costs less than the warm-up photos (a lone photo must start at once).
-   */
-  static final int WARM_UP_FILES = 64;
-
-  /** Most synthetic photos a warm-up preprocesses: enough for the JIT to compile the hot loops. */
-  static final int WARM_UP_PHOTOS = 24;
-
-  /** Largest synthetic photo a warm-up makes. */
-  private static final double WARM_UP_MAX_PIXELS = 1_000_000;
 
   /** Done unless the model is still being built in the background ({@link #fromCheckpoint}). */
   private final CompletableFuture<ProbabilityModel> model;
@@ -163,16 +146,17 @@ public final class ImageClassifier implements AutoCloseable {
    * Classifies many files as {@link #classifyAll(List)} does, handing each outcome to {@code each}
    * in the files' order as soon as its batch is done, so that a folder of any size needs memory for
    * one batch only. Decoding and preprocessing run on all cores ({@value #BATCH} files at a time).
-   * With {@value #WARM_UP_FILES} files or more, the time TF's native library still needs to load
-   * ({@link NativeWarmUp}) is spent warming the preprocessing up on synthetic photos.
    *
    * @param keepPictures false: a {@link Classified} holds no {@link PreprocessedImage}
    *     ({@code image()} is null) and each decoded picture (about 4 bytes a pixel) is dropped as
    *     soon as its 784 floats are made, for callers that draw no figure
    */
   public void classifyAll(List<Path> files, boolean keepPictures, Consumer<Outcome> each) {
-    if (files.size() >= WARM_UP_FILES && NativeWarmUp.loading()) {
-      warmUp(files.get(0), NativeWarmUp::loading);
+    if (NativeWarmUp.loading()) {
+      // Every decode waits for TF's natives (libjpeg-turbo runs inside TF), then for the decoder's
+      // session to be made. The Java half of making it needs no natives: done here, while this
+      // thread would only wait, it is off the first decode's path.
+      JpegTurbo.loadClasses();
     }
     for (int start = 0; start < files.size(); start += BATCH) {
       List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));
@@ -205,28 +189,6 @@ public final class ImageClassifier implements AutoCloseable {
       }
     }
     model(); // a model that failed to build fails the call even when no file could be decoded
-  }
-
-  /**
-   * While TF's native library loads in the background (one core busy, about 1 s), every decode
-   * waits for it: libjpeg-turbo runs inside TF. The other core then loads the decoder's Java classes
-   * and preprocesses synthetic photos the size of the first file, until the library is loaded, so
-   * that the real photos meet compiled code. A first file whose size cannot be read gets no warm-up; it is reported by the real pass.
-   * Returns how many synthetic photos were preprocessed.
-   */
-  int warmUp(Path first, BooleanSupplier keepGoing) {
-    try {
-      JpegTurbo.loadClasses(); // the first decode's own start, next on its way after the load
-      Dimension size = ImageDecoder.dimensions(Files.readAllBytes(first), first.toString());
-      // A larger photo is warmed at about a megapixel: the same code, and one photo's overrun past
-      // the load stays short.
-      double shrink = Math.min(1, Math.sqrt(WARM_UP_MAX_PIXELS / ((double) size.width * size.height)));
-      int w = Math.max(ImageLimits.MIN_SIDE, (int) (size.width * shrink));
-      int h = Math.max(ImageLimits.MIN_SIDE, (int) (size.height * shrink));
-      return PreprocessingWarmUp.run(preprocessing, w, h, keepGoing, WARM_UP_PHOTOS);
-    } catch (IOException | RuntimeException e) {
-      return 0; // only an optimisation: the real pass reads this file again and reports what is wrong with it
-    }
   }
 
   /** The model, once built; rethrows what building it threw. */

@@ -76,20 +76,14 @@ final class BaselineJpeg {
     if (p.width() != info.width || p.height() != info.height || endsInFlatBlock(p)) {
       return null; // not what the header declared, or perhaps cut short: let ImageIO look at it
     }
-    return ofSamples(name, p.width(), p.height(), p.channels(), p.samples(), info.exifOrientation);
-  }
-
-  /**
-   * What this path makes of libjpeg-turbo's interleaved samples ({@code channels} 1: grey, 3: RGB):
-   * Pillow's view read in place, the ARGB view built on first use. Also the shape of the
-   * synthetic photos that warm the preprocessing up ({@link DecodedImage#ofJpegSamples}).
-   */
-  static DecodedImage ofSamples(String name, int w, int h, int channels, byte[] s, int exifOrientation) {
-    if (channels == 1) {
-      return DecodedImage.lazy(name, ImageFormat.JPEG, w, h, exifOrientation,
+    int w = p.width();
+    int h = p.height();
+    byte[] s = p.samples();
+    if (p.channels() == 1) {
+      return DecodedImage.lazy(name, ImageFormat.JPEG, w, h, info.exifOrientation,
           () -> PillowImage.of8bit(PillowImage.Mode.L, w, h, s), () -> greyArgb(s));
     }
-    return DecodedImage.lazy(name, ImageFormat.JPEG, exifOrientation,
+    return DecodedImage.lazy(name, ImageFormat.JPEG, info.exifOrientation,
         new PillowImage.Interleaved(PillowImage.Mode.RGB, w, h, s), () -> rgbArgb(s, w * h));
   }
 

@@ -75,19 +75,6 @@ public final class DecodedImage {
     return d;
   }
 
-  /**
-   * An image in the form a baseline JPEG decodes to ({@link BaselineJpeg}): interleaved 8-bit grey
-   * ({@code channels} 1) or RGB (3) samples, {@code width * height * channels} of them, used in place.
-   */
-  public static DecodedImage ofJpegSamples(String name, int width, int height, int channels, byte[] samples) {
-    if ((channels != 1 && channels != 3) || width <= 0 || height <= 0
-        || samples.length != (long) width * height * channels) {
-      throw new IllegalArgumentException("Need " + width + "x" + height + "x" + channels + " samples (channels 1"
-          + " or 3), not " + samples.length + ".");
-    }
-    return BaselineJpeg.ofSamples(name, width, height, channels, samples, 1);
-  }
-
   private static BufferedImage checkArgb(BufferedImage image) {
     Objects.requireNonNull(image, "image");
     if (image.getType() != BufferedImage.TYPE_INT_ARGB) {

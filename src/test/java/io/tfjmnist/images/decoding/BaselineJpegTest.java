@@ -171,17 +171,4 @@ class BaselineJpegTest {
     }
     throw new AssertionError("no marker " + marker);
   }
-
-  @Test
-  void samplesMadeElsewhereTakeThisPathsFormAndAWrongCountIsRefused() {
-    DecodedImage grey = DecodedImage.ofJpegSamples("grey", 2, 1, 1, new byte[] {0, (byte) 255});
-    assertArrayEquals(new int[] {0xFF000000, 0xFFFFFFFF}, DecodedImage.argbPixels(grey.image()));
-    assertEquals(PillowImage.Mode.L, grey.pixels().mode);
-    byte[] rgb = {10, 20, 30, 40, 50, 60};
-    DecodedImage colour = DecodedImage.ofJpegSamples("rgb", 1, 2, 3, rgb);
-    assertNotNull(colour.interleavedPixels(), "Pillow's view read in place, as for a decoded photo");
-    assertArrayEquals(new int[] {0xFF0A141E, 0xFF28323C}, DecodedImage.argbPixels(colour.image()));
-    assertThrows(IllegalArgumentException.class, () -> DecodedImage.ofJpegSamples("x", 4, 4, 3, new byte[47]));
-    assertThrows(IllegalArgumentException.class, () -> DecodedImage.ofJpegSamples("x", 4, 4, 2, new byte[32]));
-  }
 }
