@@ -6,6 +6,8 @@ import io.tfjmnist.images.preprocessing.PreprocessedImage;
 import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelWeights;
 import io.tfjmnist.modelfiles.ModelFiles;
+import io.tfjmnist.tensors.JpegTurbo;
+import io.tfjmnist.tensors.NativeWarmUp;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -150,6 +152,12 @@ public final class ImageClassifier implements AutoCloseable {
    *     soon as its 784 floats are made, for callers that draw no figure
    */
   public void classifyAll(List<Path> files, boolean keepPictures, Consumer<Outcome> each) {
+    if (NativeWarmUp.loading()) {
+      // Every decode waits for TF's natives (libjpeg-turbo runs inside TF), then for the decoder's
+      // session to be made. The Java half of making it needs no natives: done here, while this
+      // thread would only wait, it is off the first decode's path.
+      JpegTurbo.loadClasses();
+    }
     for (int start = 0; start < files.size(); start += BATCH) {
       List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));
       String[] errors = new String[chunk.size()];

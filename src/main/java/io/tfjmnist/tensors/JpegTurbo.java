@@ -1,5 +1,6 @@
 package io.tfjmnist.tensors;
 
+import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -43,13 +44,28 @@ public final class JpegTurbo {
     input = tf.placeholder(TString.class);
     rgb = tf.image.decodeJpeg(input, DecodeJpeg.channels(3L), DecodeJpeg.dctMethod("INTEGER_ACCURATE"));
     grey = tf.image.decodeJpeg(input, DecodeJpeg.channels(1L), DecodeJpeg.dctMethod("INTEGER_ACCURATE"));
+    session = new Session(graph, sessionConfig());
+  }
+
+  private static ConfigProto sessionConfig() {
     // inter-op -1: run in the caller's thread; intra-op 1: the kernel is single-threaded anyway, and
     // this session's device then keeps no pool of its own.
-    ConfigProto config = ConfigProto.newBuilder()
+    return ConfigProto.newBuilder()
         .setInterOpParallelismThreads(-1)
         .setIntraOpParallelismThreads(1)
         .build();
-    session = new Session(graph, config);
+  }
+
+  /**
+   * Loads the Java side of making this decoder (protobuf's descriptors for its session options,
+   * initialised; the graph, op and tensor classes, loaded only), none of which needs TF's natives:
+   * done while the natives load ({@link NativeWarmUp}), it takes a few hundred milliseconds of class
+   * loading off the first decode, which waits for the load and then for {@link #shared}.
+   */
+  public static void loadClasses() {
+    sessionConfig();
+    // A class literal loads its class without initialising it (static code that may want the natives).
+    List.of(Graph.class, Session.class, Ops.class, DecodeJpeg.class, TString.class, TUint8.class);
   }
 
   /** The process's decoder (made on first use). */

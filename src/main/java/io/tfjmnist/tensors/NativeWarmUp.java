@@ -1,5 +1,6 @@
 package io.tfjmnist.tensors;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.TensorFlow;
 
 /**
@@ -12,18 +13,32 @@ import org.tensorflow.TensorFlow;
  * initialisation), and a failure here surfaces again, with its message, where TF is really used.
  */
 public final class NativeWarmUp {
+  /** Background loads started and not yet over (loaded or failed). */
+  private static final AtomicInteger LOADING = new AtomicInteger();
+
   private NativeWarmUp() {}
 
   /** Starts loading TF's natives in the background; returns at once. */
   public static void start() {
+    LOADING.incrementAndGet();
     Thread t = new Thread(() -> {
       try {
         TensorFlow.version();
       } catch (Throwable ignored) {
         // Reported where the library is used for real; a warm-up has nobody to tell.
+      } finally {
+        LOADING.decrementAndGet();
       }
     }, "tf-native-load");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Whether a load {@link #start}ed is still under way: while it is, anything that needs TF waits
+   * for it, and the load keeps only one core busy, so other Java work can use the rest.
+   */
+  public static boolean loading() {
+    return LOADING.get() > 0;
   }
 }
