@@ -282,9 +282,6 @@ final class ApiHandler extends Handler.Abstract {
    * checks that look at the bytes.
    */
   private static void requireStrictUtf8(byte[] body) {
-    if (isAscii(body)) {
-      return; // every JSON body of numbers or b64 text: ASCII is UTF-8, with nothing to decode
-    }
     java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
@@ -299,15 +296,6 @@ final class ApiHandler extends Handler.Abstract {
       }
       out.clear();
     } while (r.isOverflow());
-  }
-
-  private static boolean isAscii(byte[] body) {
-    for (byte b : body) {
-      if (b < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private ApiException tooLarge(long bytes) {
