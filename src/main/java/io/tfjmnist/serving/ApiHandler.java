@@ -281,7 +281,7 @@ final class ApiHandler extends Handler.Abstract {
    * surrogates, which lenient decoders accept, are refused, since they can smuggle characters past
    * checks that look at the bytes.
    */
-  private static void requireStrictUtf8(byte[] body) {
+  static void requireStrictUtf8(byte[] body) { // package-private for RequestPathBench
     java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
