@@ -11,7 +11,7 @@ final class AreaScaler {
 
   static GrayPlane resize(GrayPlane in, int outW, int outH) {
     if (outW == in.width && outH == in.height) {
-      return new GrayPlane(outW, outH, in.v.clone());
+      return new GrayPlane(outW, outH, java.util.Arrays.copyOf(in.v, in.size()));
     }
     GrayPlane horizontal = new GrayPlane(outW, in.height);
     float[][] wx = weights(in.width, outW);

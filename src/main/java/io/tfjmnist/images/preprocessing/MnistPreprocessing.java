@@ -25,18 +25,31 @@ final class MnistPreprocessing {
 
   private MnistPreprocessing() {}
 
+  /**
+   * The steps' planes are the thread's {@link PlaneScratch}, each written into the one its input is
+   * not in; what the result keeps (input, grey panel) has arrays of its own, and its original, only
+   * a figure's, is made when asked for.
+   */
   static PreprocessedImage apply(DecodedImage image) {
-    BufferedImage upright = Orientation.upright(image.image(), image.exifOrientation());
-    GrayPlane grey = Luma.ofArgb(upright);
-    GrayPlane work = toWorkingSize(grey);
-    // The grey panel holds the working plane's levels, which the polarity's histograms count.
-    BufferedImage panel = work.toGrayImage();
-    Polarity.Ink ink = Polarity.ink(work, Levels.of(panel));
-    GrayPlane flat = BackgroundFlattening.flatten(ink.plane(), ink.levels());
-    GrayPlane coverage = InkLevels.coverage(flat, image.name());
-    GrayPlane digit = InkComponents.keepDigit(coverage);
-    float[] input = MnistFraming.frame(digit);
-    return new PreprocessedImage(Preprocessing.MNIST, upright, panel, input);
+    PlaneScratch scratch = PlaneScratch.take();
+    try {
+      int n = image.width() * image.height();
+      GrayPlane grey = Luma.upright(image, scratch.planeOtherThan(null, n));
+      GrayPlane work = toWorkingSize(grey);
+      // The grey panel holds the working plane's levels, which the polarity's histograms count.
+      BufferedImage panel = work.toGrayImage();
+      int m = work.size();
+      Polarity.Ink ink = Polarity.ink(work, Levels.of(panel), scratch.planeOtherThan(work.v, m), scratch.levels(m));
+      GrayPlane flat = BackgroundFlattening.flatten(ink.plane(), ink.levels(), scratch.planeOtherThan(ink.plane().v, m));
+      GrayPlane coverage = InkLevels.coverage(flat, image.name(), scratch.planeOtherThan(flat.v, m));
+      GrayPlane digit = InkComponents.keepDigit(coverage, scratch);
+      float[] input = MnistFraming.frame(digit);
+      int orientation = image.exifOrientation();
+      return PreprocessedImage.withOriginalOnDemand(Preprocessing.MNIST,
+          () -> Orientation.upright(image.image(), orientation), panel, input);
+    } finally {
+      scratch.release();
+    }
   }
 
   static GrayPlane toWorkingSize(GrayPlane grey) {
