@@ -39,15 +39,6 @@ final class GrayPlane {
     v[y * width + x] = value;
   }
 
-  /** The rectangle [x0, x0 + w) x [y0, y0 + h) as a new plane. */
-  GrayPlane crop(int x0, int y0, int w, int h) {
-    GrayPlane out = new GrayPlane(w, h);
-    for (int y = 0; y < h; y++) {
-      System.arraycopy(v, (y0 + y) * width + x0, out.v, y * w, w);
-    }
-    return out;
-  }
-
   /** As an 8-bit greyscale image, values rounded and clamped to 0..255. */
   BufferedImage toGrayImage() {
     BufferedImage bi = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
