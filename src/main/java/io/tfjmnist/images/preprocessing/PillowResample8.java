@@ -139,26 +139,16 @@ final class PillowResample8 {
    * each column, a row's first {@code outW * c} sums), so nothing of one image reaches the next.
    * Above {@link #MAX_KEPT_INTS} of either, a call uses arrays of its own and keeps none of them.
    */
-  private static final class Scratch {
+  private static final class Scratch extends ThreadScratch {
     static final int MAX_KEPT_INTS = 1 << 20;
     private static final ThreadLocal<Scratch> THREADS = ThreadLocal.withInitial(Scratch::new);
 
     private int[][] cols = new int[0][];
     private int[][] rows = new int[0][];
-    private boolean inUse;
 
-    /** The calling thread's scratch, or a new one while that is in use (a resample within a resample). */
+    /** The calling thread's scratch, or a new one while that is in use. */
     static Scratch take() {
-      Scratch s = THREADS.get();
-      if (s.inUse) {
-        return new Scratch();
-      }
-      s.inUse = true;
-      return s;
-    }
-
-    void release() {
-      inUse = false;
+      return take(THREADS, Scratch::new);
     }
 
     /** {@code count} arrays of at least {@code length} ints. */

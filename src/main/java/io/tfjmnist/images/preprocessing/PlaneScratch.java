@@ -11,27 +11,17 @@ package io.tfjmnist.images.preprocessing;
  * output plane before a later step reads it, so no photo sees another's values. Planes above
  * {@link #MAX_KEPT_VALUES} values are not kept: one huge photo must not pin them to the thread.
  */
-final class PlaneScratch {
+final class PlaneScratch extends ThreadScratch {
   /** 1 Mi values (4 MB a float plane): more than a working plane (at most 640x640) ever needs. */
   static final int MAX_KEPT_VALUES = 1 << 20;
   private static final ThreadLocal<PlaneScratch> THREADS = ThreadLocal.withInitial(PlaneScratch::new);
 
   private final float[][] planes = {new float[0], new float[0]};
   private byte[] levels = new byte[0];
-  private boolean inUse;
 
   /** The calling thread's scratch, or a new one while that is in use. */
   static PlaneScratch take() {
-    PlaneScratch s = THREADS.get();
-    if (s.inUse) {
-      return new PlaneScratch();
-    }
-    s.inUse = true;
-    return s;
-  }
-
-  void release() {
-    inUse = false;
+    return take(THREADS, PlaneScratch::new);
   }
 
   /**

@@ -38,9 +38,9 @@ class ScratchReuseTest {
   static void photos() throws Exception {
     PhotoSynth.Options large = new PhotoSynth.Options(1100, 1150, 40, 60, 6.0, 0.3, true);
     PhotoSynth.Options small = new PhotoSynth.Options(60, 90, 5, 20, 6.0, 0.3, true);
-    PHOTOS.add(PhotoSynth.jpeg(PhotoSynth.photoOf(scribble(1), 1, large), 0.85f));
+    PHOTOS.add(PhotoSynth.jpeg(PhotoSynth.photoOf(PhotoSynth.scribble(1), 1, large), 0.85f));
     for (int i = 2; i < 8; i++) {
-      BufferedImage photo = PhotoSynth.photoOf(scribble(i), i, i % 2 == 0 ? PhotoSynth.Options.DEFAULT : small);
+      BufferedImage photo = PhotoSynth.photoOf(PhotoSynth.scribble(i), i, i % 2 == 0 ? PhotoSynth.Options.DEFAULT : small);
       PHOTOS.add(PhotoSynth.jpeg(i % 3 == 0 ? grey(photo) : photo, 0.85f));
     }
     for (byte[] photo : PHOTOS) {
@@ -153,7 +153,7 @@ class ScratchReuseTest {
   /** The mnist path's luma, read from the JPEG's bytes with the orientation applied by index, is the colour view's. */
   @Test
   void lumaFromDecodedBytesEqualsLumaOfTheUprightColours() {
-    BufferedImage photo = PhotoSynth.photoOf(scribble(9), 9, new PhotoSynth.Options(60, 90, 5, 20, 6.0, 0.3, true));
+    BufferedImage photo = PhotoSynth.photoOf(PhotoSynth.scribble(9), 9, new PhotoSynth.Options(60, 90, 5, 20, 6.0, 0.3, true));
     for (boolean grey : new boolean[] {false, true}) {
       byte[] plain = PhotoSynth.jpeg(grey ? grey(photo) : photo, 0.85f);
       for (int o = 1; o <= 8; o++) {
@@ -223,22 +223,5 @@ class ScratchReuseTest {
     BufferedImage g = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
     g.getGraphics().drawImage(rgb, 0, 0, null);
     return g;
-  }
-
-  /** A random ink pattern in MNIST's layout (PhotoSynth needs a digit, not MNIST itself). */
-  private static byte[] scribble(long seed) {
-    Random rnd = new Random(seed);
-    byte[] d = new byte[784];
-    for (int stroke = 0; stroke < 3; stroke++) {
-      int x = 6 + rnd.nextInt(16);
-      int y = 6 + rnd.nextInt(16);
-      for (int step = 0; step < 14; step++) {
-        x = Math.max(2, Math.min(25, x + rnd.nextInt(3) - 1));
-        y = Math.max(2, Math.min(25, y + rnd.nextInt(3) - 1));
-        d[y * 28 + x] = (byte) (200 + rnd.nextInt(56));
-        d[y * 28 + x + 1] = (byte) (120 + rnd.nextInt(100));
-      }
-    }
-    return d;
   }
 }
