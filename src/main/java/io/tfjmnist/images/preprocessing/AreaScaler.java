@@ -18,6 +18,15 @@ final class AreaScaler {
    * where it lies (no cropped copy of it first).
    */
   static GrayPlane resize(GrayPlane in, int left, int top, int w, int h, int outW, int outH) {
+    return resize(in, left, top, w, h, outW, outH, null);
+  }
+
+  /**
+   * As {@link #resize(GrayPlane, int, int, int, int, int, int)}, the intermediate and the output
+   * planes from {@code scratch} (null: arrays of their own): the output may be {@code in}'s own
+   * array, which the second pass no longer reads.
+   */
+  static GrayPlane resize(GrayPlane in, int left, int top, int w, int h, int outW, int outH, PlaneScratch scratch) {
     if (outW == w && outH == h) {
       GrayPlane out = new GrayPlane(w, h);
       for (int y = 0; y < h; y++) {
@@ -25,7 +34,8 @@ final class AreaScaler {
       }
       return out;
     }
-    GrayPlane horizontal = new GrayPlane(outW, h);
+    GrayPlane horizontal = new GrayPlane(outW, h,
+        scratch == null ? new float[outW * h] : scratch.planeOtherThan(in.v, outW * h));
     float[][] wx = weights(w, outW);
     int[] x0 = starts(w, outW);
     for (int y = 0; y < h; y++) {
@@ -38,7 +48,8 @@ final class AreaScaler {
         horizontal.v[y * outW + x] = (float) s;
       }
     }
-    GrayPlane out = new GrayPlane(outW, outH);
+    GrayPlane out = new GrayPlane(outW, outH,
+        scratch == null ? new float[outW * outH] : scratch.planeOtherThan(horizontal.v, outW * outH));
     float[][] wy = weights(h, outH);
     int[] y0 = starts(h, outH);
     for (int y = 0; y < outH; y++) {

@@ -35,7 +35,7 @@ final class MnistPreprocessing {
     try {
       int n = image.width() * image.height();
       GrayPlane grey = Luma.upright(image, scratch.planeOtherThan(null, n));
-      GrayPlane work = toWorkingSize(grey);
+      GrayPlane work = toWorkingSize(grey, scratch);
       // The grey panel holds the working plane's levels, which the polarity's histograms count.
       BufferedImage panel = work.toGrayImage();
       int m = work.size();
@@ -53,6 +53,11 @@ final class MnistPreprocessing {
   }
 
   static GrayPlane toWorkingSize(GrayPlane grey) {
+    return toWorkingSize(grey, null);
+  }
+
+  /** As {@link #toWorkingSize(GrayPlane)}, resized in {@code scratch}'s planes (null: arrays of their own). */
+  static GrayPlane toWorkingSize(GrayPlane grey, PlaneScratch scratch) {
     int longer = Math.max(grey.width, grey.height);
     double scale = 1;
     if (longer > WORK_MAX_SIDE) {
@@ -65,6 +70,6 @@ final class MnistPreprocessing {
     }
     int w = Math.max(1, (int) Math.round(grey.width * scale));
     int h = Math.max(1, (int) Math.round(grey.height * scale));
-    return AreaScaler.resize(grey, w, h);
+    return AreaScaler.resize(grey, 0, 0, grey.width, grey.height, w, h, scratch);
   }
 }
