@@ -1,6 +1,7 @@
 package io.tfjmnist.tensors;
 
 import java.util.List;
+import java.util.function.IntFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -35,8 +36,17 @@ public final class JpegTurbo {
   private final DecodeJpeg grey;
   private final Session session;
 
-  /** Decoded samples, row-major and interleaved: {@code channels} bytes per pixel. */
-  public record Pixels(int width, int height, int channels, byte[] samples) {}
+  /**
+   * Decoded samples, row-major and interleaved: {@code channels} bytes per pixel, the first
+   * {@code width * height * channels} bytes of {@code samples} (which may be longer: a reused buffer).
+   */
+  public record Pixels(int width, int height, int channels, byte[] samples) {
+    public Pixels {
+      if ((long) width * height * channels > samples.length) {
+        throw new IllegalArgumentException(samples.length + " bytes for " + width + "x" + height + "x" + channels);
+      }
+    }
+  }
 
   private JpegTurbo() {
     graph = new Graph();
@@ -80,6 +90,15 @@ public final class JpegTurbo {
    *     (truncated, corrupt, not a JPEG)
    */
   public Pixels decode(byte[] jpeg, int channels) {
+    return decode(jpeg, channels, byte[]::new);
+  }
+
+  /**
+   * As {@link #decode(byte[], int)}, reading the samples into {@code buffer.apply(n)}, an array of at
+   * least the n bytes decoded: a caller that decodes photo after photo can hand out the same array
+   * each time instead of a new one per photo (whose pages a fresh JVM must first fault in).
+   */
+  public Pixels decode(byte[] jpeg, int channels, IntFunction<byte[]> buffer) {
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3: " + channels);
     }
@@ -87,8 +106,12 @@ public final class JpegTurbo {
         Result r = session.runner().feed(input, in).fetch(channels == 3 ? rgb : grey).run()) {
       TUint8 image = (TUint8) r.get(0);
       long[] shape = image.shape().asArray();
-      byte[] samples = new byte[Math.toIntExact(image.shape().size())];
-      image.asRawTensor().data().read(samples);
+      int n = Math.toIntExact(image.shape().size());
+      byte[] samples = buffer.apply(n);
+      if (samples.length < n) {
+        throw new IllegalStateException(samples.length + " bytes given for " + n);
+      }
+      image.asRawTensor().data().read(samples, 0, n);
       return new Pixels((int) shape[1], (int) shape[0], (int) shape[2], samples);
     } catch (org.tensorflow.exceptions.TensorFlowException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

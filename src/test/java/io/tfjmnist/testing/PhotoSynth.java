@@ -136,6 +136,26 @@ public final class PhotoSynth {
     return img;
   }
 
+  /**
+   * A random ink pattern in MNIST's 784-byte layout, three wandering strokes: a "digit" for
+   * {@link #photoOf} where a test needs photos, not MNIST itself. The same seed gives the same one.
+   */
+  public static byte[] scribble(long seed) {
+    Random rnd = new Random(seed);
+    byte[] d = new byte[784];
+    for (int stroke = 0; stroke < 3; stroke++) {
+      int x = 6 + rnd.nextInt(16);
+      int y = 6 + rnd.nextInt(16);
+      for (int step = 0; step < 14; step++) {
+        x = Math.max(2, Math.min(25, x + rnd.nextInt(3) - 1));
+        y = Math.max(2, Math.min(25, y + rnd.nextInt(3) - 1));
+        d[y * 28 + x] = (byte) (180 + rnd.nextInt(76));
+        d[y * 28 + x + 1] = (byte) (100 + rnd.nextInt(100));
+      }
+    }
+    return d;
+  }
+
   /** The photo JPEG-encoded at {@code quality} (0..1, e.g. 0.85), baseline 4:2:0 as cameras do. */
   public static byte[] jpeg(BufferedImage image, float quality) {
     if (!(quality >= 0f && quality <= 1f)) {

@@ -1,6 +1,8 @@
 package io.tfjmnist.images.decoding;
 
 import io.tfjmnist.tensors.JpegTurbo;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * The common photo, a complete baseline JPEG in YCbCr or grey, decoded by libjpeg-turbo (TF's
@@ -64,27 +66,47 @@ final class BaselineJpeg {
 
   /**
    * The decoded image, or null when libjpeg-turbo refuses the data (the caller's ImageIO path then
-   * says why in its own words) or TF's library cannot be loaded here.
+   * says why in its own words) or TF's library cannot be loaded here. Its samples live in the
+   * thread's {@link DecodeBuffer} while no later decode on that thread has taken it over; after
+   * that the image decodes {@code bytes} again when asked for a view.
    */
   static DecodedImage decode(byte[] bytes, JpegInfo info, String name) {
+    DecodeBuffer.Lease lease = DecodeBuffer.lease();
+    PillowImage.Interleaved pixels = decode(bytes, info, lease::array);
+    if (pixels == null) {
+      return null;
+    }
+    return DecodedImage.borrowed(name, ImageFormat.JPEG, info.exifOrientation, pixels, argb(pixels),
+        lease::holds, () -> again(bytes, info, name));
+  }
+
+  /** The same file decoded into arrays of its own (for an image whose buffer has moved on). */
+  private static DecodedImage again(byte[] bytes, JpegInfo info, String name) {
+    PillowImage.Interleaved pixels = decode(bytes, info, byte[]::new);
+    return pixels != null
+        ? DecodedImage.lazy(name, ImageFormat.JPEG, info.exifOrientation, pixels, argb(pixels))
+        : ImageDecoder.decodeWithImageIo(bytes, name, ImageFormat.JPEG);
+  }
+
+  private static PillowImage.Interleaved decode(byte[] bytes, JpegInfo info, IntFunction<byte[]> buffer) {
     JpegTurbo.Pixels p;
     try {
-      p = JpegTurbo.shared().decode(bytes, info.components);
+      p = JpegTurbo.shared().decode(bytes, info.components, buffer);
     } catch (IllegalArgumentException | LinkageError e) {
       return null;
     }
     if (p.width() != info.width || p.height() != info.height || endsInFlatBlock(p)) {
       return null; // not what the header declared, or perhaps cut short: let ImageIO look at it
     }
-    int w = p.width();
-    int h = p.height();
+    return new PillowImage.Interleaved(p.channels() == 1 ? PillowImage.Mode.L : PillowImage.Mode.RGB,
+        p.width(), p.height(), p.samples());
+  }
+
+  /** The colours as 0xAARRGGBB, made when asked for. */
+  private static Supplier<int[]> argb(PillowImage.Interleaved p) {
+    int n = p.width() * p.height();
     byte[] s = p.samples();
-    if (p.channels() == 1) {
-      return DecodedImage.lazy(name, ImageFormat.JPEG, w, h, info.exifOrientation,
-          () -> PillowImage.of8bit(PillowImage.Mode.L, w, h, s), () -> greyArgb(s));
-    }
-    return DecodedImage.lazy(name, ImageFormat.JPEG, info.exifOrientation,
-        new PillowImage.Interleaved(PillowImage.Mode.RGB, w, h, s), () -> rgbArgb(s, w * h));
+    return p.mode() == PillowImage.Mode.L ? () -> greyArgb(s, n) : () -> rgbArgb(s, n);
   }
 
   private static int[] rgbArgb(byte[] rgb, int n) {
@@ -95,9 +117,9 @@ final class BaselineJpeg {
     return argb;
   }
 
-  private static int[] greyArgb(byte[] grey) {
-    int[] argb = new int[grey.length];
-    for (int i = 0; i < grey.length; i++) {
+  private static int[] greyArgb(byte[] grey, int n) {
+    int[] argb = new int[n];
+    for (int i = 0; i < n; i++) {
       argb[i] = 0xFF000000 | (grey[i] & 0xFF) * 0x010101;
     }
     return argb;

@@ -8,6 +8,7 @@ import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,9 @@ import java.util.function.Supplier;
  *
  * <p>A decoder may make the two views on first use ({@link #lazy}): each preprocessing reads one of
  * them, and building the other from a photo's decoded bytes costs about a third of a millisecond.
+ * Its decoded bytes may live in its thread's reusable buffer ({@link DecodeBuffer}): then every read
+ * first checks that the buffer still holds them (same thread, no later decode on it) and otherwise
+ * decodes the file again, so a view made late, or on another thread, is still this image's.
  * An instance is used by one thread at a time, as the decoder hands it on.
  */
 public final class DecodedImage {
@@ -34,6 +38,10 @@ public final class DecodedImage {
   private PillowImage.Interleaved interleaved;
   private Supplier<PillowImage> pixelsSource;
   private Supplier<BufferedImage> imageSource;
+  /** Whether the sources above may still read their bytes; null: they always may. */
+  private BooleanSupplier current;
+  /** The same file decoded again into arrays of its own, for when {@link #current} says no. */
+  private Supplier<DecodedImage> again;
 
   public DecodedImage(String name, ImageFormat format, PillowImage pixels, BufferedImage image, int exifOrientation) {
     this(name, format, image.getWidth(), image.getHeight(), exifOrientation);
@@ -75,6 +83,44 @@ public final class DecodedImage {
     return d;
   }
 
+  /**
+   * As {@link #lazy(String, ImageFormat, int, PillowImage.Interleaved, Supplier)}, over samples in a
+   * reused buffer: {@code current} says whether the buffer still holds them for the calling thread,
+   * and {@code again} decodes the file anew into arrays of its own when it does not.
+   */
+  static DecodedImage borrowed(String name, ImageFormat format, int exifOrientation,
+      PillowImage.Interleaved interleaved, Supplier<int[]> argb, BooleanSupplier current, Supplier<DecodedImage> again) {
+    DecodedImage d = lazy(name, format, exifOrientation, interleaved, argb);
+    d.current = Objects.requireNonNull(current, "current");
+    d.again = Objects.requireNonNull(again, "again");
+    return d;
+  }
+
+  /**
+   * Before a view is made from the decoder's bytes: when they are no longer this image's to read,
+   * takes the views of the file decoded again instead. (Views already made are arrays of their own.)
+   */
+  private void keepCurrent() {
+    if (current == null || current.getAsBoolean()) {
+      return;
+    }
+    DecodedImage fresh = again.get();
+    if (fresh.width != width || fresh.height != height || fresh.current != null) {
+      throw new IllegalStateException("decoding '" + name + "' again gave another image");
+    }
+    if (pixels == null) {
+      pixels = fresh.pixels;
+      pixelsSource = fresh.pixelsSource;
+    }
+    if (image == null) {
+      image = fresh.image;
+      imageSource = fresh.imageSource;
+    }
+    interleaved = fresh.interleaved;
+    current = null;
+    again = null;
+  }
+
   private static BufferedImage checkArgb(BufferedImage image) {
     Objects.requireNonNull(image, "image");
     if (image.getType() != BufferedImage.TYPE_INT_ARGB) {
@@ -94,6 +140,9 @@ public final class DecodedImage {
   /** The pixels as Pillow would hold them, for {@code predict-py}. */
   public PillowImage pixels() {
     if (pixels == null) {
+      keepCurrent();
+    }
+    if (pixels == null) {
       pixels = pixelsSource.get();
       pixelsSource = null;
     }
@@ -103,14 +152,22 @@ public final class DecodedImage {
   /**
    * The same pixels as {@link #pixels}, bands interleaved as the decoder wrote them, or null when the
    * decoder made bands. Reading these instead spares a photo's band view (about 0.4 ms of CPU for a
-   * 530 px one). Not a copy: do not modify it.
+   * 530 px one). Not a copy: do not modify it. Its samples may be the thread's reused decode
+   * buffer: read them on this thread before it decodes another image (ask again afterwards: this
+   * image then decodes its file anew).
    */
   public PillowImage.Interleaved interleavedPixels() {
+    if (interleaved != null) {
+      keepCurrent();
+    }
     return interleaved;
   }
 
   /** The colours as stored, as a {@code TYPE_INT_ARGB} image, not yet turned by the EXIF orientation. */
   public BufferedImage image() {
+    if (image == null) {
+      keepCurrent();
+    }
     if (image == null) {
       image = checkArgb(imageSource.get());
       imageSource = null;

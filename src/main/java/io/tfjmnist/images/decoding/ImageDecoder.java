@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.IIOException;
@@ -47,8 +48,7 @@ public final class ImageDecoder {
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(path)) {
-      // Read one byte past the limit, so a file that grows while we read is still caught.
-      bytes = in.readNBytes((int) ImageLimits.MAX_FILE_BYTES + 1);
+      bytes = readAll(in, Files.size(path));
       if (bytes.length > ImageLimits.MAX_FILE_BYTES) {
         throw new TfjMnistException("The image file '" + name + "' is larger than the "
             + ImageLimits.MAX_FILE_BYTES / (1024 * 1024) + " MiB limit.");
@@ -61,6 +61,34 @@ public final class ImageDecoder {
       throw new TfjMnistException("The image file '" + name + "' cannot be read: " + reason(e) + ".", e);
     }
     return decode(bytes, name);
+  }
+
+  /**
+   * The stream's bytes, at most one past {@link ImageLimits#MAX_FILE_BYTES} (so that a file that
+   * grows while it is read is still caught), read into an array of the file's {@code size} when
+   * that is what it holds: {@code readNBytes(limit)} would gather 8 KB chunks and copy them, twice
+   * a photo's bytes in short-lived arrays.
+   */
+  private static byte[] readAll(InputStream in, long size) throws IOException {
+    int limit = (int) ImageLimits.MAX_FILE_BYTES + 1;
+    if (size <= 0 || size >= limit) {
+      return in.readNBytes(limit);
+    }
+    byte[] bytes = new byte[(int) size];
+    int n = in.readNBytes(bytes, 0, bytes.length);
+    if (n < bytes.length) {
+      return Arrays.copyOf(bytes, n); // shorter than its size said: cut while we read
+    }
+    int next = in.read();
+    if (next < 0) {
+      return bytes;
+    }
+    // Longer than its size said: it grows while we read; read on, to the limit, as for any stream.
+    byte[] rest = in.readNBytes(limit - bytes.length - 1);
+    byte[] all = Arrays.copyOf(bytes, bytes.length + 1 + rest.length);
+    all[bytes.length] = (byte) next;
+    System.arraycopy(rest, 0, all, bytes.length + 1, rest.length);
+    return all;
   }
 
   /** Decodes an image held in memory; {@code name} is what messages call it. */

@@ -47,26 +47,28 @@ public final class PillowImage {
   /**
    * An 8-bit image with its bands interleaved, {@code mode.bands} bytes per pixel, row-major: how a
    * decoder may hand its samples over (libjpeg-turbo writes RGB so), so that a step that can read
-   * them in place need not split them into bands first.
+   * them in place need not split them into bands first. The pixels are the first
+   * {@code width * height * mode.bands} bytes of {@code samples}, which may be longer (a decoder's
+   * reused buffer).
    */
   public record Interleaved(Mode mode, int width, int height, byte[] samples) {
     public Interleaved {
       if (mode == Mode.P || mode == Mode.I16) {
         throw new IllegalArgumentException("mode " + mode + " is not stored as interleaved bytes");
       }
-      if (samples.length % mode.bands != 0) {
-        throw new IllegalArgumentException(samples.length + " bytes for " + mode.bands + " bands");
+      if (width <= 0 || height <= 0 || (long) width * height * mode.bands > samples.length) {
+        throw new IllegalArgumentException(samples.length + " bytes do not hold " + width + "x" + height
+            + " pixels of " + mode.bands + " bands");
       }
-      checkLength(samples.length / mode.bands, width, height);
     }
 
-    /** The same pixels, one array per band. */
+    /** The same pixels, one array per band, arrays of their own. */
     public PillowImage toBands() {
       int c = mode.bands;
-      if (c == 1) {
-        return of8bit(mode, width, height, samples);
-      }
       int n = width * height;
+      if (c == 1) {
+        return of8bit(mode, width, height, java.util.Arrays.copyOf(samples, n));
+      }
       byte[][] bands = new byte[c][n];
       for (int i = 0, k = 0; i < n; i++) {
         for (int b = 0; b < c; b++, k++) {

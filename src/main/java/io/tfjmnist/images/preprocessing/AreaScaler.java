@@ -10,24 +10,48 @@ final class AreaScaler {
   private AreaScaler() {}
 
   static GrayPlane resize(GrayPlane in, int outW, int outH) {
-    if (outW == in.width && outH == in.height) {
-      return new GrayPlane(outW, outH, in.v.clone());
+    return resize(in, 0, 0, in.width, in.height, outW, outH);
+  }
+
+  /**
+   * The rectangle [left, left + w) x [top, top + h) of {@code in} resized to outW x outH, read
+   * where it lies (no cropped copy of it first).
+   */
+  static GrayPlane resize(GrayPlane in, int left, int top, int w, int h, int outW, int outH) {
+    return resize(in, left, top, w, h, outW, outH, null);
+  }
+
+  /**
+   * As {@link #resize(GrayPlane, int, int, int, int, int, int)}, the intermediate and the output
+   * planes from {@code scratch} (null: arrays of their own): the output may be {@code in}'s own
+   * array, which the second pass no longer reads.
+   */
+  static GrayPlane resize(GrayPlane in, int left, int top, int w, int h, int outW, int outH, PlaneScratch scratch) {
+    if (outW == w && outH == h) {
+      GrayPlane out = new GrayPlane(w, h);
+      for (int y = 0; y < h; y++) {
+        System.arraycopy(in.v, (top + y) * in.width + left, out.v, y * w, w);
+      }
+      return out;
     }
-    GrayPlane horizontal = new GrayPlane(outW, in.height);
-    float[][] wx = weights(in.width, outW);
-    int[] x0 = starts(in.width, outW);
-    for (int y = 0; y < in.height; y++) {
+    GrayPlane horizontal = new GrayPlane(outW, h,
+        scratch == null ? new float[outW * h] : scratch.planeOtherThan(in.v, outW * h));
+    float[][] wx = weights(w, outW);
+    int[] x0 = starts(w, outW);
+    for (int y = 0; y < h; y++) {
+      int row = (top + y) * in.width + left;
       for (int x = 0; x < outW; x++) {
         double s = 0;
         for (int k = 0; k < wx[x].length; k++) {
-          s += wx[x][k] * in.v[y * in.width + x0[x] + k];
+          s += wx[x][k] * in.v[row + x0[x] + k];
         }
         horizontal.v[y * outW + x] = (float) s;
       }
     }
-    GrayPlane out = new GrayPlane(outW, outH);
-    float[][] wy = weights(in.height, outH);
-    int[] y0 = starts(in.height, outH);
+    GrayPlane out = new GrayPlane(outW, outH,
+        scratch == null ? new float[outW * outH] : scratch.planeOtherThan(horizontal.v, outW * outH));
+    float[][] wy = weights(h, outH);
+    int[] y0 = starts(h, outH);
     for (int y = 0; y < outH; y++) {
       for (int x = 0; x < outW; x++) {
         double s = 0;

@@ -17,26 +17,32 @@ final class BackgroundFlattening {
 
   /** The flattened ink; {@code inkLevels} are the ink's 8-bit levels, which the tiles' percentiles count. */
   static GrayPlane flatten(GrayPlane ink, Levels inkLevels) {
+    return flatten(ink, inkLevels, new float[ink.size()]);
+  }
+
+  /** As {@link #flatten(GrayPlane, Levels)}, written into {@code into} (at least the plane's size, not its array). */
+  static GrayPlane flatten(GrayPlane ink, Levels inkLevels, float[] into) {
     int w = ink.width;
     int h = ink.height;
     int tile = Math.max(4, (int) Math.round(Math.max(w, h) / (double) TILES_ALONG_LONGER_SIDE));
     int nx = Math.max(1, (int) Math.ceil(w / (double) tile));
     int ny = Math.max(1, (int) Math.ceil(h / (double) tile));
     float[] grid = new float[nx * ny];
+    int[] hist = new int[256];
     for (int ty = 0; ty < ny; ty++) {
       for (int tx = 0; tx < nx; tx++) {
         int x0 = tx * w / nx;
         int x1 = (tx + 1) * w / nx;
         int y0 = ty * h / ny;
         int y1 = (ty + 1) * h / ny;
-        int[] hist = new int[256];
+        java.util.Arrays.fill(hist, 0);
         inkLevels.addToHistogram(hist, x0, y0, x1, y1);
         grid[ty * nx + tx] = GrayPlane.percentile(hist, 0.25);
       }
     }
     grid = neighbourhood(grid, nx, ny, true);
     grid = neighbourhood(grid, nx, ny, false);
-    GrayPlane out = new GrayPlane(w, h);
+    GrayPlane out = new GrayPlane(w, h, into);
     // The horizontal interpolation positions are the same on every row: work them out once (the
     // division and floor per pixel cost more than the rest of the preprocessing together).
     int[] tx0s = new int[w];

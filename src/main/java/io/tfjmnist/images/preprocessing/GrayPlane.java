@@ -5,7 +5,8 @@ import java.awt.image.DataBufferByte;
 
 /**
  * A single-channel image of floats, row-major: the working representation of the {@code mnist}
- * preprocessing, so that no step loses precision to 8-bit rounding before the end.
+ * preprocessing, so that no step loses precision to 8-bit rounding before the end. The values are
+ * the first {@code width * height} of {@code v}, which may be longer (a reused plane, {@link PlaneScratch}).
  */
 final class GrayPlane {
   final int width;
@@ -17,12 +18,17 @@ final class GrayPlane {
   }
 
   GrayPlane(int width, int height, float[] v) {
-    if (width <= 0 || height <= 0 || v.length != width * height) {
+    if (width <= 0 || height <= 0 || v.length < (long) width * height) {
       throw new IllegalArgumentException(width + "x" + height + " with " + v.length + " values");
     }
     this.width = width;
     this.height = height;
     this.v = v;
+  }
+
+  /** The number of values, width * height. */
+  int size() {
+    return width * height;
   }
 
   float get(int x, int y) {
@@ -31,15 +37,6 @@ final class GrayPlane {
 
   void set(int x, int y, float value) {
     v[y * width + x] = value;
-  }
-
-  /** The rectangle [x0, x0 + w) x [y0, y0 + h) as a new plane. */
-  GrayPlane crop(int x0, int y0, int w, int h) {
-    GrayPlane out = new GrayPlane(w, h);
-    for (int y = 0; y < h; y++) {
-      System.arraycopy(v, (y0 + y) * width + x0, out.v, y * w, w);
-    }
-    return out;
   }
 
   /** As an 8-bit greyscale image, values rounded and clamped to 0..255. */
@@ -73,14 +70,15 @@ final class GrayPlane {
   /** Histogram of all values rounded and clamped to 0..255 (see {@link Levels#LANES} for the lanes). */
   int[] histogram256() {
     int[] lanes = new int[Levels.LANES * 256];
+    int n = size();
     int i = 0;
-    for (; i + Levels.LANES <= v.length; i += Levels.LANES) {
+    for (; i + Levels.LANES <= n; i += Levels.LANES) {
       lanes[level(v[i])]++;
       lanes[256 + level(v[i + 1])]++;
       lanes[512 + level(v[i + 2])]++;
       lanes[768 + level(v[i + 3])]++;
     }
-    for (; i < v.length; i++) {
+    for (; i < n; i++) {
       lanes[level(v[i])]++;
     }
     int[] h = new int[256];

@@ -28,6 +28,11 @@ final class InkComponents {
    * solid ink, the coverage itself.
    */
   static GrayPlane keepDigit(GrayPlane coverage) {
+    return keepDigit(coverage, null);
+  }
+
+  /** As {@link #keepDigit(GrayPlane)}, its mask and plane in {@code scratch} (null: arrays of their own). */
+  static GrayPlane keepDigit(GrayPlane coverage, PlaneScratch scratch) {
     int w = coverage.width;
     int h = coverage.height;
     InkRuns runs = InkRuns.of(coverage);
@@ -40,7 +45,7 @@ final class InkComponents {
     // (a square neighbourhood).
     int r = Math.max(1, Math.round(Math.max(w, h) / 200f));
     return fringe(coverage, runs, keep, Math.max(0, box[0] - r), Math.max(0, box[1] - r),
-        Math.min(w - 1, box[2] + r), Math.min(h - 1, box[3] + r), r);
+        Math.min(w - 1, box[2] + r), Math.min(h - 1, box[3] + r), r, scratch);
   }
 
   /**
@@ -79,10 +84,16 @@ final class InkComponents {
    * than dilating a whole mask pixel by pixel.
    */
   private static GrayPlane fringe(GrayPlane coverage, InkRuns runs, boolean[] keep,
-      int rx0, int ry0, int rx1, int ry1, int r) {
+      int rx0, int ry0, int rx1, int ry1, int r, PlaneScratch scratch) {
     int rw = rx1 - rx0 + 1;
     int rh = ry1 - ry0 + 1;
-    byte[] near = new byte[rw * rh];
+    byte[] near;
+    if (scratch == null) {
+      near = new byte[rw * rh];
+    } else {
+      near = scratch.levels(rw * rh);
+      Arrays.fill(near, 0, rw * rh, (byte) 0); // a reused mask starts empty, as a new one does
+    }
     for (int i = 0; i < runs.count; i++) {
       if (keep[runs.label[i]]) {
         int from = Math.max(rx0, runs.x0[i] - r) - rx0;
@@ -92,7 +103,8 @@ final class InkComponents {
         }
       }
     }
-    GrayPlane out = new GrayPlane(rw, rh);
+    GrayPlane out = new GrayPlane(rw, rh,
+        scratch == null ? new float[rw * rh] : scratch.planeOtherThan(coverage.v, rw * rh));
     for (int y = 0; y < rh; y++) {
       int src = (ry0 + y) * coverage.width + rx0;
       int dst = y * rw;

@@ -18,6 +18,11 @@ final class InkLevels {
   private InkLevels() {}
 
   static GrayPlane coverage(GrayPlane flat, String name) {
+    return coverage(flat, name, new float[flat.size()]);
+  }
+
+  /** As {@link #coverage(GrayPlane, String)}, written into {@code into} (at least the plane's size). */
+  static GrayPlane coverage(GrayPlane flat, String name, float[] into) {
     int[] hist = flat.histogram256();
     int threshold = otsu(hist);
     int[] above = new int[256];
@@ -37,9 +42,9 @@ final class InkLevels {
     System.arraycopy(hist, 0, below, 0, threshold + 1);
     float lo = GrayPlane.percentile(below, 0.99);
     float span = Math.max(1f, solid - lo);
-    GrayPlane out = new GrayPlane(flat.width, flat.height);
+    GrayPlane out = new GrayPlane(flat.width, flat.height, into);
     // Never NaN: flat values are finite and span is at least 1.
-    for (int i = 0; i < out.v.length; i++) {
+    for (int i = 0, n = out.size(); i < n; i++) {
       out.v[i] = Math.max(0f, Math.min(1f, (flat.v[i] - lo) / span));
     }
     return out;

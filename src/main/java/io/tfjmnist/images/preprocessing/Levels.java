@@ -13,9 +13,12 @@ final class Levels {
   final int width;
   final int height;
   final byte[] v;
+  /** {@link #LANES} histograms, all zero between calls: one array for all of a picture's histograms (so one thread at a time). */
+  private int[] lanes;
 
   Levels(int width, int height, byte[] v) {
-    if (width <= 0 || height <= 0 || v.length != width * height) {
+    // v may be longer than width * height: a reused array (PlaneScratch).
+    if (width <= 0 || height <= 0 || v.length < (long) width * height) {
       throw new IllegalArgumentException(width + "x" + height + " with " + v.length + " levels");
     }
     this.width = width;
@@ -41,7 +44,10 @@ final class Levels {
 
   /** Histogram of the levels in the rectangle [x0, x1) x [y0, y1), added to {@code h}. */
   void addToHistogram(int[] h, int x0, int y0, int x1, int y1) {
-    int[] lanes = new int[LANES * 256];
+    if (lanes == null) {
+      lanes = new int[LANES * 256];
+    }
+    int[] lanes = this.lanes;
     for (int y = y0; y < y1; y++) {
       int i = y * width + x0;
       int end = y * width + x1;
@@ -56,6 +62,7 @@ final class Levels {
       }
     }
     mergeLanes(lanes, h);
+    java.util.Arrays.fill(lanes, 0);
   }
 
   /**

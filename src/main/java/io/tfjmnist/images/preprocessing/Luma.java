@@ -1,6 +1,7 @@
 package io.tfjmnist.images.preprocessing;
 
 import io.tfjmnist.images.decoding.DecodedImage;
+import io.tfjmnist.images.decoding.PillowImage;
 
 import java.awt.image.BufferedImage;
 
@@ -33,12 +34,50 @@ final class Luma {
 
   private Luma() {}
 
+  /**
+   * The luma of {@code image} turned upright by its EXIF orientation, into {@code into} (at least
+   * its size). A JPEG's decoded RGB or grey bytes are read where they are: no colour view is made
+   * (the opaque pixel's formula below, on the same three levels, so the same floats).
+   */
+  static GrayPlane upright(DecodedImage image, float[] into) {
+    int o = image.exifOrientation();
+    PillowImage.Interleaved px = image.interleavedPixels();
+    if (px == null || !(px.mode() == PillowImage.Mode.RGB || px.mode() == PillowImage.Mode.L)) {
+      return ofArgb(Orientation.upright(image.image(), o), into);
+    }
+    int w = px.width();
+    int h = px.height();
+    int ow = o >= 5 ? h : w;
+    int oh = o >= 5 ? w : h;
+    GrayPlane out = new GrayPlane(ow, oh, into);
+    byte[] s = px.samples();
+    boolean rgb = px.mode() == PillowImage.Mode.RGB;
+    for (int y = 0, i = 0; y < oh; y++) {
+      for (int x = 0; x < ow; x++, i++) {
+        int q = o == 1 ? i : Orientation.stored(o, x, y, w, h);
+        if (rgb) {
+          q *= 3;
+          out.v[i] = (float) (RED[s[q] & 0xFF] + GREEN[s[q + 1] & 0xFF] + BLUE[s[q + 2] & 0xFF]);
+        } else {
+          int v = s[q] & 0xFF;
+          out.v[i] = (float) (RED[v] + GREEN[v] + BLUE[v]);
+        }
+      }
+    }
+    return out;
+  }
+
   static GrayPlane ofArgb(BufferedImage argb) {
+    return ofArgb(argb, new float[argb.getWidth() * argb.getHeight()]);
+  }
+
+  /** As {@link #ofArgb(BufferedImage)}, into {@code into} (at least the image's size). */
+  static GrayPlane ofArgb(BufferedImage argb, float[] into) {
     int w = argb.getWidth();
     int h = argb.getHeight();
     int[] px = DecodedImage.argbPixels(argb);
-    GrayPlane out = new GrayPlane(w, h);
-    for (int i = 0; i < px.length; i++) {
+    GrayPlane out = new GrayPlane(w, h, into);
+    for (int i = 0; i < w * h; i++) {
       int p = px[i];
       if (p >>> 24 == 0xFF) {
         out.v[i] = (float) (RED[p >> 16 & 0xFF] + GREEN[p >> 8 & 0xFF] + BLUE[p & 0xFF]);

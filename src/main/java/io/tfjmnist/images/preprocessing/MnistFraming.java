@@ -40,7 +40,7 @@ final class MnistFraming {
     double scale = (double) BOX / Math.max(cw, ch);
     int nw = Math.max(1, Math.min(BOX, (int) Math.round(cw * scale)));
     int nh = Math.max(1, Math.min(BOX, (int) Math.round(ch * scale)));
-    GrayPlane digit = AreaScaler.resize(coverage.crop(x0, y0, cw, ch), nw, nh);
+    GrayPlane digit = AreaScaler.resize(coverage, x0, y0, cw, ch, nw, nh);
 
     double mass = 0;
     double mx = 0;

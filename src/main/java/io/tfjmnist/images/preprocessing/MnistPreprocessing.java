@@ -25,21 +25,39 @@ final class MnistPreprocessing {
 
   private MnistPreprocessing() {}
 
+  /**
+   * The steps' planes are the thread's {@link PlaneScratch}, each written into the one its input is
+   * not in; what the result keeps (input, grey panel) has arrays of its own, and its original, only
+   * a figure's, is made when asked for.
+   */
   static PreprocessedImage apply(DecodedImage image) {
-    BufferedImage upright = Orientation.upright(image.image(), image.exifOrientation());
-    GrayPlane grey = Luma.ofArgb(upright);
-    GrayPlane work = toWorkingSize(grey);
-    // The grey panel holds the working plane's levels, which the polarity's histograms count.
-    BufferedImage panel = work.toGrayImage();
-    Polarity.Ink ink = Polarity.ink(work, Levels.of(panel));
-    GrayPlane flat = BackgroundFlattening.flatten(ink.plane(), ink.levels());
-    GrayPlane coverage = InkLevels.coverage(flat, image.name());
-    GrayPlane digit = InkComponents.keepDigit(coverage);
-    float[] input = MnistFraming.frame(digit);
-    return new PreprocessedImage(Preprocessing.MNIST, upright, panel, input);
+    PlaneScratch scratch = PlaneScratch.take();
+    try {
+      int n = image.width() * image.height();
+      GrayPlane grey = Luma.upright(image, scratch.planeOtherThan(null, n));
+      GrayPlane work = toWorkingSize(grey, scratch);
+      // The grey panel holds the working plane's levels, which the polarity's histograms count.
+      BufferedImage panel = work.toGrayImage();
+      int m = work.size();
+      Polarity.Ink ink = Polarity.ink(work, Levels.of(panel), scratch.planeOtherThan(work.v, m), scratch.levels(m));
+      GrayPlane flat = BackgroundFlattening.flatten(ink.plane(), ink.levels(), scratch.planeOtherThan(ink.plane().v, m));
+      GrayPlane coverage = InkLevels.coverage(flat, image.name(), scratch.planeOtherThan(flat.v, m));
+      GrayPlane digit = InkComponents.keepDigit(coverage, scratch);
+      float[] input = MnistFraming.frame(digit);
+      int orientation = image.exifOrientation();
+      return PreprocessedImage.withOriginalOnDemand(Preprocessing.MNIST,
+          () -> Orientation.upright(image.image(), orientation), panel, input);
+    } finally {
+      scratch.release();
+    }
   }
 
   static GrayPlane toWorkingSize(GrayPlane grey) {
+    return toWorkingSize(grey, null);
+  }
+
+  /** As {@link #toWorkingSize(GrayPlane)}, resized in {@code scratch}'s planes (null: arrays of their own). */
+  static GrayPlane toWorkingSize(GrayPlane grey, PlaneScratch scratch) {
     int longer = Math.max(grey.width, grey.height);
     double scale = 1;
     if (longer > WORK_MAX_SIDE) {
@@ -52,6 +70,6 @@ final class MnistPreprocessing {
     }
     int w = Math.max(1, (int) Math.round(grey.width * scale));
     int h = Math.max(1, (int) Math.round(grey.height * scale));
-    return AreaScaler.resize(grey, w, h);
+    return AreaScaler.resize(grey, 0, 0, grey.width, grey.height, w, h, scratch);
   }
 }

@@ -132,8 +132,59 @@ final class PillowResample8 {
     }
   }
 
+  /**
+   * One thread's column blocks and intermediate rows, reused photo after photo: a 530 px photo's
+   * come to about 600 KB, which a fresh JVM would otherwise fault in page by page. Every lane a
+   * resample reads it has first written in the same call (a block's first {@code lanes} samples of
+   * each column, a row's first {@code outW * c} sums), so nothing of one image reaches the next.
+   * Above {@link #MAX_KEPT_INTS} of either, a call uses arrays of its own and keeps none of them.
+   */
+  private static final class Scratch extends ThreadScratch {
+    static final int MAX_KEPT_INTS = 1 << 20;
+    private static final ThreadLocal<Scratch> THREADS = ThreadLocal.withInitial(Scratch::new);
+
+    private int[][] cols = new int[0][];
+    private int[][] rows = new int[0][];
+
+    /** The calling thread's scratch, or a new one while that is in use. */
+    static Scratch take() {
+      return take(THREADS, Scratch::new);
+    }
+
+    /** {@code count} arrays of at least {@code length} ints. */
+    int[][] cols(int count, int length) {
+      return cols = lines(cols, count, length);
+    }
+
+    int[][] rows(int count, int length) {
+      return rows = lines(rows, count, length);
+    }
+
+    private static int[][] lines(int[][] kept, int count, int length) {
+      if ((long) count * length > MAX_KEPT_INTS) {
+        return new int[count][length];
+      }
+      int[][] out = kept.length >= count ? kept : java.util.Arrays.copyOf(kept, count);
+      for (int i = 0; i < count; i++) {
+        if (out[i] == null || out[i].length < length) {
+          out[i] = new int[length];
+        }
+      }
+      return out;
+    }
+  }
+
   /** The image resampled to outW x outH, one row-major array per channel. */
   static byte[][] resample(Samples in, int outW, int outH) {
+    Scratch scratch = Scratch.take();
+    try {
+      return resample(in, outW, outH, scratch);
+    } finally {
+      scratch.release();
+    }
+  }
+
+  private static byte[][] resample(Samples in, int outW, int outH, Scratch scratch) {
     int w = in.width();
     int h = in.height();
     int c = in.channels();
@@ -142,8 +193,8 @@ final class PillowResample8 {
     int y0 = vert == null ? 0 : vert.min[0];
     int y1 = vert == null ? h : vert.min[outH - 1] + vert.count[outH - 1];
     int[][] rows = outW != w
-        ? horizontal(in, y0, y1, new FixedPoint(new PillowResize.Coefficients(w, outW)))
-        : widen(in, y0, y1);
+        ? horizontal(in, y0, y1, new FixedPoint(new PillowResize.Coefficients(w, outW)), scratch)
+        : widen(in, y0, y1, scratch);
     if (vert != null) {
       rows = vertical(rows, y0, outW * c, vert);
     }
@@ -160,14 +211,14 @@ final class PillowResample8 {
   }
 
   /** Rows y0..y1-1 resampled along x: each row's outW pixels, channels interleaved, clipped to 0..255. */
-  private static int[][] horizontal(Samples in, int y0, int y1, FixedPoint k) {
+  private static int[][] horizontal(Samples in, int y0, int y1, FixedPoint k, Scratch scratch) {
     int w = in.width();
     int c = in.channels();
     int outW = k.min.length;
     int block = Math.min(Math.max(1, BLOCK_SAMPLES / c), y1 - y0);
-    int[][] cols = new int[w][block * c];
+    int[][] cols = scratch.cols(w, block * c);
     int[] acc = new int[block * c];
-    int[][] out = new int[y1 - y0][outW * c];
+    int[][] out = scratch.rows(y1 - y0, outW * c);
     for (int yb = y0; yb < y1; yb += block) {
       int rows = Math.min(block, y1 - yb);
       int lanes = rows * c;
@@ -186,17 +237,17 @@ final class PillowResample8 {
         }
       }
       for (int yi = 0; yi < rows; yi++) {
-        clip8(out[yb - y0 + yi]);
+        clip8(out[yb - y0 + yi], outW * c);
       }
     }
     return out;
   }
 
   /** Rows y0..y1-1 as they are, channels interleaved, for a resize along y only. */
-  private static int[][] widen(Samples in, int y0, int y1) {
+  private static int[][] widen(Samples in, int y0, int y1, Scratch scratch) {
     int w = in.width();
     int c = in.channels();
-    int[][] out = new int[y1 - y0][w * c];
+    int[][] out = scratch.rows(y1 - y0, w * c);
     int[] col = new int[c];
     for (int y = y0; y < y1; y++) {
       for (int x = 0; x < w; x++) {
@@ -215,7 +266,7 @@ final class PillowResample8 {
       int[] acc = out[yy];
       java.util.Arrays.fill(acc, HALF);
       addTaps(acc, rows, k.min[yy] - y0, k.weights, k.start[yy], k.count[yy], n);
-      clip8(acc);
+      clip8(acc, n);
     }
     return out;
   }
@@ -244,9 +295,9 @@ final class PillowResample8 {
     }
   }
 
-  /** clip8 on every sum: the accumulator holds value << 22 plus the rounding half; shift and clamp. */
-  private static void clip8(int[] sums) {
-    for (int i = 0; i < sums.length; i++) {
+  /** clip8 on the first n sums: the accumulator holds value << 22 plus the rounding half; shift and clamp. */
+  private static void clip8(int[] sums, int n) {
+    for (int i = 0; i < n; i++) {
       int v = sums[i] >> PRECISION_BITS;
       sums[i] = v < 0 ? 0 : Math.min(v, 255);
     }

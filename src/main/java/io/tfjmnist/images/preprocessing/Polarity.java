@@ -40,12 +40,19 @@ final class Polarity {
    * A dark background keeps both as they are (nothing downstream writes to a plane).
    */
   static Ink ink(GrayPlane grey, Levels greyLevels) {
+    return ink(grey, greyLevels, new float[grey.size()], new byte[grey.size()]);
+  }
+
+  /**
+   * As {@link #ink(GrayPlane, Levels)}, an inverted plane written into {@code inverted} and its levels
+   * into {@code levels} (each at least the plane's size, neither the grey plane's own array).
+   */
+  static Ink ink(GrayPlane grey, Levels greyLevels, float[] inverted, byte[] levels) {
     if (!lightBackground(greyLevels)) {
       return new Ink(grey, greyLevels);
     }
-    float[] inverted = new float[grey.v.length];
-    byte[] levels = new byte[inverted.length];
-    for (int i = 0; i < inverted.length; i++) {
+    int n = grey.size();
+    for (int i = 0; i < n; i++) {
       float v = 255f - grey.v[i];
       inverted[i] = v;
       // Not 255 minus the grey level: a difference that lands exactly on a half rounds up both ways.

@@ -12,7 +12,6 @@ import io.tfjmnist.testing.PhotoSynth;
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,22 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class BaselineJpegTest {
 
-  /** A random ink pattern in MNIST's 784-byte layout: PhotoSynth needs a digit, not MNIST itself. */
-  private static byte[] scribble(long seed) {
-    Random rnd = new Random(seed);
-    byte[] d = new byte[784];
-    for (int stroke = 0; stroke < 3; stroke++) {
-      int x = 6 + rnd.nextInt(16);
-      int y = 6 + rnd.nextInt(16);
-      for (int step = 0; step < 14; step++) {
-        x = Math.max(2, Math.min(25, x + rnd.nextInt(3) - 1));
-        y = Math.max(2, Math.min(25, y + rnd.nextInt(3) - 1));
-        d[y * 28 + x] = (byte) (180 + rnd.nextInt(76));
-        d[y * 28 + x + 1] = (byte) (100 + rnd.nextInt(100));
-      }
-    }
-    return d;
-  }
 
   private static byte[] jpeg(BufferedImage image, float quality, int h, int v) {
     return PhotoSynth.jpeg(image, quality, h, v, false);
@@ -73,7 +56,7 @@ class BaselineJpegTest {
     int[][] layouts = {{2, 2}, {2, 1}, {1, 1}}; // 4:2:0 (cameras, ImageIO's default), 4:2:2, 4:4:4
     for (int i = 0; i < 24; i++) {
       PhotoSynth.Options options = i % 3 == 0 ? small : PhotoSynth.Options.DEFAULT;
-      BufferedImage photo = PhotoSynth.photoOf(scribble(i), 500 + i, options);
+      BufferedImage photo = PhotoSynth.photoOf(PhotoSynth.scribble(i), 500 + i, options);
       int[] layout = layouts[i % layouts.length];
       float quality = 0.5f + 0.05f * (i % 10);
       String what = "photo " + i + " (" + photo.getWidth() + "x" + photo.getHeight() + ", luma sampling "
@@ -87,7 +70,7 @@ class BaselineJpegTest {
 
   @Test
   void theDecoderTakesThePathForPhotos() {
-    byte[] file = PhotoSynth.jpeg(PhotoSynth.photoOf(scribble(1), 1, PhotoSynth.Options.DEFAULT), 0.85f);
+    byte[] file = PhotoSynth.jpeg(PhotoSynth.photoOf(PhotoSynth.scribble(1), 1, PhotoSynth.Options.DEFAULT), 0.85f);
     DecodedImage viaDecoder = ImageDecoder.decode(file, "photo.jpg");
     DecodedImage turbo = BaselineJpeg.decode(file, JpegInfo.scan(file), "photo.jpg");
     assertArrayEquals(turbo.pixels().bands[0], viaDecoder.pixels().bands[0]);
@@ -96,7 +79,7 @@ class BaselineJpegTest {
 
   @Test
   void otherJpegsAreLeftToImageIo() {
-    BufferedImage photo = PhotoSynth.photoOf(scribble(2), 2, PhotoSynth.Options.DEFAULT);
+    BufferedImage photo = PhotoSynth.photoOf(PhotoSynth.scribble(2), 2, PhotoSynth.Options.DEFAULT);
     byte[] whole = jpeg(photo, 0.8f, 2, 2);
     assertTrue(BaselineJpeg.eligible(JpegInfo.scan(whole)));
     // Truncated: no EOI, so ImageIO's path refuses it in its own words.
@@ -117,7 +100,7 @@ class BaselineJpegTest {
 
   @Test
   void aFileLibjpegTurboRefusesIsLeftToImageIo() {
-    byte[] whole = jpeg(PhotoSynth.photoOf(scribble(3), 3, PhotoSynth.Options.DEFAULT), 0.8f, 2, 2);
+    byte[] whole = jpeg(PhotoSynth.photoOf(PhotoSynth.scribble(3), 3, PhotoSynth.Options.DEFAULT), 0.8f, 2, 2);
     // The frame header's component count says 3 but the scan header is cut to nonsense: the
     // markers still walk (so the path is tried), libjpeg-turbo's error sends it back to ImageIO.
     byte[] broken = whole.clone();
@@ -130,7 +113,7 @@ class BaselineJpegTest {
 
   @Test
   void aFileCutInTheMiddleIsStillRefused() {
-    byte[] whole = PhotoSynth.jpeg(PhotoSynth.photoOf(scribble(4), 4, PhotoSynth.Options.DEFAULT), 0.85f);
+    byte[] whole = PhotoSynth.jpeg(PhotoSynth.photoOf(PhotoSynth.scribble(4), 4, PhotoSynth.Options.DEFAULT), 0.85f);
     // A quarter of the compressed data cut out, the EOI kept: libjpeg warns "premature end of data
     // segment" and pads with grey, which TF does not report; the flat last block gives it away.
     int from = whole.length / 2;
@@ -148,7 +131,7 @@ class BaselineJpegTest {
 
   @Test
   void aFlatLastBlockIsDecodedByImageIoWithTheSamePixels() {
-    BufferedImage photo = PhotoSynth.photoOf(scribble(5), 5, PhotoSynth.Options.DEFAULT);
+    BufferedImage photo = PhotoSynth.photoOf(PhotoSynth.scribble(5), 5, PhotoSynth.Options.DEFAULT);
     for (int y = photo.getHeight() - 32; y < photo.getHeight(); y++) {
       for (int x = photo.getWidth() - 32; x < photo.getWidth(); x++) {
         photo.setRGB(x, y, 0xFFFFFF); // a white corner, as a clean scan has
