@@ -1,6 +1,8 @@
 package io.tfjmnist.images.decoding;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.tensors.JpegTurbo;
+import io.tfjmnist.tensors.NativeWarmUp;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
@@ -31,6 +34,34 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageDecoder {
   private ImageDecoder() {}
+
+  /** How many of a run's first files {@link #warmUpFor} looks at. */
+  private static final int WARM_UP_SNIFFED = 4;
+
+  /**
+   * Prepares, in the background, the decoder that {@code files} will need: when one of the first
+   * few is a JPEG (by its first bytes, as {@link #decode} tells), libjpeg-turbo's session is made
+   * and run once as soon as TF's natives are loaded, instead of on the first photo while every
+   * decoding thread waits for it. Returns at once; purely an optimisation (a file that cannot be
+   * read here is left for {@link #decode} to report, a decoder that fails fails again there).
+   *
+   * @return whether a warm-up was started
+   */
+  public static boolean warmUpFor(List<Path> files) {
+    for (Path f : files.subList(0, Math.min(files.size(), WARM_UP_SNIFFED))) {
+      byte[] head;
+      try (InputStream in = Files.newInputStream(f)) {
+        head = in.readNBytes(16);
+      } catch (IOException | RuntimeException e) {
+        continue;
+      }
+      if (ImageFormat.sniff(head).orElse(null) == ImageFormat.JPEG) {
+        NativeWarmUp.after("jpeg-decoder-warm-up", JpegTurbo::warmUp);
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Reads and decodes the image file at {@code path}. */
   public static DecodedImage decode(Path path) {
