@@ -22,10 +22,13 @@ import org.tensorflow.TensorFlow;
  * 50th, 100th and 250th photo decoded and preprocessed, each batch classified, the end. It makes the
  * calls {@code predict} makes, in its order ({@code NativeWarmUp}, {@code ImageClassifier
  * .fromCheckpoint}, then {@code classifyAll}'s batches of 256 decoded on the common pool), with a
- * clock on each photo, which {@code classifyAll} has no place for. With {@code no-decoder-warm-up},
- * TF's natives are loaded in the background but the decoder's session is made on the first photo
- * that needs it. A benchmark, not a test.
- * Usage: {@code PredictTimeline PHOTO_DIR WEIGHTS PREPROCESSING [no-decoder-warm-up]}.
+ * clock on each photo, which {@code classifyAll} has no place for; TF's natives are always loaded in
+ * the background, the warm-ups after them ({@code ImageDecoder.warmUpFor}: the JPEG decoder's
+ * session; {@code ImageClassifier.prepareFor}: the model's first run) can be left out, to see what
+ * each takes off the window. A benchmark, not a test.
+ * Usage: {@code PredictTimeline PHOTO_DIR WEIGHTS PREPROCESSING [WARM_UPS]}: WARM_UPS those of
+ * {@code predict} to make, {@code decoder,model} (the default, as {@code predict} does), {@code
+ * decoder}, {@code model} or {@code none}.
  */
 public final class PredictTimeline {
   private static final int BATCH = 256;
@@ -36,7 +39,8 @@ public final class PredictTimeline {
   public static void main(String[] args) throws Exception {
     long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
     long nanoAtJvmStart = System.nanoTime() - (System.currentTimeMillis() - jvmStartMs) * 1_000_000L;
-    boolean decoderWarmUp = !(args.length > 3 && args[3].equals("no-decoder-warm-up"));
+    List<String> warmUps = List.of((args.length > 3 ? args[3] : "decoder,model").split(","));
+    boolean decoderWarmUp = warmUps.contains("decoder");
     long entered = System.nanoTime();
     NativeWarmUp.start();
     long[] natives = {0};
@@ -59,6 +63,9 @@ public final class PredictTimeline {
       long windowStart = System.nanoTime();
       if (NativeWarmUp.loading()) {
         JpegTurbo.loadClasses(); // as classifyAll does
+      }
+      if (warmUps.contains("model")) {
+        classifier.prepareFor(files.size()); // as classifyAll does
       }
       long[] done = new long[files.size()];
       for (int start = 0; start < files.size(); start += BATCH) {
@@ -88,7 +95,7 @@ public final class PredictTimeline {
       }
       System.out.printf(Locale.ROOT, "%s: main at %.0f ms, TF's natives ready %.0f, checkpoint read (window starts) %.0f;"
               + " photos done (n-th: ms) %s; end %.0f ms: window %.2f s, %.0f images/s%n",
-          decoderWarmUp ? "decoder warmed up" : "no decoder warm-up",
+          "warm-ups " + String.join(",", warmUps),
           (entered - nanoAtJvmStart) / 1e6, (natives[0] - nanoAtJvmStart) / 1e6,
           (windowStart - nanoAtJvmStart) / 1e6, photos, (end - nanoAtJvmStart) / 1e6,
           (end - windowStart) / 1e9, files.size() / ((end - windowStart) / 1e9));
