@@ -153,7 +153,24 @@ public final class ImageClassifier implements AutoCloseable {
    * black 0.0) in one model call: {@link ProbabilityModel#predict(List)}.
    */
   public List<Prediction> classify(List<float[]> images) {
-    return images.isEmpty() ? List.of() : model().predict(images);
+    if (images.isEmpty()) {
+      return List.of();
+    }
+    ProbabilityModel m = model();
+    awaitFirstRun(); // it does what this run's first would: running both would do it twice
+    return m.predict(images);
+  }
+
+  /** Waits for a first run {@link #prepareFor} started, if any; its failure is dropped (see there). */
+  private void awaitFirstRun() {
+    CompletableFuture<Void> run = firstRun;
+    if (run != null) {
+      try {
+        run.join();
+      } catch (CompletionException | CancellationException e) {
+        // Dropped: a model that cannot run fails again on the real batch.
+      }
+    }
   }
 
   /**
@@ -239,14 +256,7 @@ public final class ImageClassifier implements AutoCloseable {
    */
   @Override
   public void close() {
-    CompletableFuture<Void> run = firstRun;
-    if (run != null) {
-      try {
-        run.join();
-      } catch (CompletionException | CancellationException e) {
-        // Dropped: see prepareFor.
-      }
-    }
+    awaitFirstRun();
     ProbabilityModel m;
     try {
       m = model.join();
