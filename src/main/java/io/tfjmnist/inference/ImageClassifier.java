@@ -73,6 +73,16 @@ public final class ImageClassifier implements AutoCloseable {
    * {@code architecture} (a {@code .keras} or Keras config JSON) describes; null for none.
    */
   public static ImageClassifier fromCheckpoint(Path prefix, Path architecture, Preprocessing preprocessing) {
+    if (NativeWarmUp.loading()) {
+      // Reading a TF checkpoint waits for the natives too, leaving a core idle: the Java path the
+      // photos take next (the decoder's classes, the preprocessing's) is loaded there meanwhile.
+      Thread java = new Thread(() -> {
+        JpegTurbo.loadClasses();
+        preprocessing.warmUp();
+      }, "java-warm-up");
+      java.setDaemon(true);
+      java.start();
+    }
     ModelWeights weights = ModelFiles.read(prefix, architecture).weights();
     CompletableFuture<ProbabilityModel> model = new CompletableFuture<>();
     Thread builder = new Thread(() -> {

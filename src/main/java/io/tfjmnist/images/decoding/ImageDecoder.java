@@ -63,6 +63,24 @@ public final class ImageDecoder {
     return false;
   }
 
+  /**
+   * A small colour photo as libjpeg-turbo's path returns one (RGB samples read in place, colours
+   * made on demand), with no file and no natives behind it: for warming up, on an idle core, the
+   * Java code that every decoded photo goes through next (see {@code Preprocessing#warmUp}).
+   */
+  public static DecodedImage sample() {
+    int side = 64;
+    byte[] rgb = new byte[side * side * 3];
+    int[] argb = new int[side * side];
+    for (int i = 0; i < argb.length; i++) {
+      int v = (i % side - side / 2) * (i % side - side / 2) + (i / side - side / 2) * (i / side - side / 2) < 200 ? 40 : 220;
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (byte) v;
+      argb[i] = 0xFF000000 | v * 0x010101;
+    }
+    return DecodedImage.lazy("sample", ImageFormat.JPEG, 1,
+        new PillowImage.Interleaved(PillowImage.Mode.RGB, side, side, rgb), () -> argb);
+  }
+
   /** Reads and decodes the image file at {@code path}. */
   public static DecodedImage decode(Path path) {
     String name = path.toString();
