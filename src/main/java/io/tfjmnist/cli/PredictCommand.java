@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.figures.DigitFigure;
+import io.tfjmnist.images.decoding.ImageDecoder;
 import io.tfjmnist.images.preprocessing.PreprocessedImage;
 import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.ImageClassifier;
@@ -78,6 +79,7 @@ final class PredictCommand implements Callable<Integer> {
     Preprocessing p = preprocess;
     ModelOption.Chosen chosen = model.choose(Path.of("mnist"), weights, savedModel);
     List<Path> files = expand(inputs);
+    ImageDecoder.warmUpFor(files); // the JPEG decoder's session, made while the checkpoint is read
     PrintStream out = main.out;
     ObjectMapper mapper = json ? new ObjectMapper() : null; // ~60 ms of class loading, only for --json
     int[] failed = {0};

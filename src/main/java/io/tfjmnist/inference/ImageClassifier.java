@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -35,6 +36,8 @@ public final class ImageClassifier implements AutoCloseable {
   /** Done unless the model is still being built in the background ({@link #fromCheckpoint}). */
   private final CompletableFuture<ProbabilityModel> model;
   private final Preprocessing preprocessing;
+  /** The model's first run, started by {@link #prepareFor} while photos are decoded; null: none. */
+  private volatile CompletableFuture<Void> firstRun;
 
   /** Takes ownership of {@code model}. */
   public ImageClassifier(ProbabilityModel model, Preprocessing preprocessing) {
@@ -70,6 +73,16 @@ public final class ImageClassifier implements AutoCloseable {
    * {@code architecture} (a {@code .keras} or Keras config JSON) describes; null for none.
    */
   public static ImageClassifier fromCheckpoint(Path prefix, Path architecture, Preprocessing preprocessing) {
+    if (NativeWarmUp.loading()) {
+      // Reading a TF checkpoint waits for the natives too, leaving a core idle: the Java path the
+      // photos take next (the decoder's classes, the preprocessing's) is loaded there meanwhile.
+      Thread java = new Thread(() -> {
+        JpegTurbo.loadClasses();
+        preprocessing.warmUp();
+      }, "java-warm-up");
+      java.setDaemon(true);
+      java.start();
+    }
     ModelWeights weights = ModelFiles.read(prefix, architecture).weights();
     CompletableFuture<ProbabilityModel> model = new CompletableFuture<>();
     Thread builder = new Thread(() -> {
@@ -87,6 +100,29 @@ public final class ImageClassifier implements AutoCloseable {
   /** Any MNIST classifier SavedModel, through its own serving signature. */
   public static ImageClassifier fromSavedModel(Path dir, String signature, Preprocessing preprocessing) {
     return new ImageClassifier(SavedModelClassifier.open(dir, signature), preprocessing);
+  }
+
+  /**
+   * Starts, while the model is still being built ({@link #fromCheckpoint}), its first run on
+   * {@code images} blank images on a daemon thread of its own, as soon as it is built. A session's
+   * first run of a shape costs far more than the next (TF's graph optimisation and executor, oneDNN
+   * choosing and compiling its kernels for that batch size, the first touch of its buffers); made
+   * while the first batch of photos is still being decoded, it is off the path of that batch,
+   * which otherwise waits for it with the decoding done. Purely an optimisation: its result and
+   * any failure are dropped (a model that cannot run fails again on the real batch). Returns at once;
+   * does nothing for a model that is already built or when one was started before.
+   */
+  public void prepareFor(int images) {
+    if (model.isDone() || firstRun != null || images < 1) {
+      return;
+    }
+    int n = Math.min(images, BATCH);
+    int size = PreprocessedImage.SIDE * PreprocessedImage.SIDE;
+    firstRun = model.thenAcceptAsync(m -> m.probabilities(new float[n * size], n), r -> {
+      Thread t = new Thread(r, "model-first-run");
+      t.setDaemon(true);
+      t.start();
+    });
   }
 
   public Preprocessing preprocessing() {
@@ -127,7 +163,24 @@ public final class ImageClassifier implements AutoCloseable {
    * black 0.0) in one model call: {@link ProbabilityModel#predict(List)}.
    */
   public List<Prediction> classify(List<float[]> images) {
-    return images.isEmpty() ? List.of() : model().predict(images);
+    if (images.isEmpty()) {
+      return List.of();
+    }
+    ProbabilityModel m = model();
+    awaitFirstRun(); // it does what this run's first would: running both would do it twice
+    return m.predict(images);
+  }
+
+  /** Waits for a first run {@link #prepareFor} started, if any; its failure is dropped (see there). */
+  private void awaitFirstRun() {
+    CompletableFuture<Void> run = firstRun;
+    if (run != null) {
+      try {
+        run.join();
+      } catch (CompletionException | CancellationException e) {
+        // Dropped: a model that cannot run fails again on the real batch.
+      }
+    }
   }
 
   /**
@@ -158,6 +211,7 @@ public final class ImageClassifier implements AutoCloseable {
       // thread would only wait, it is off the first decode's path.
       JpegTurbo.loadClasses();
     }
+    prepareFor(files.size()); // the first batch's size: a later, smaller last batch costs little
     for (int start = 0; start < files.size(); start += BATCH) {
       List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));
       String[] errors = new String[chunk.size()];
@@ -206,9 +260,13 @@ public final class ImageClassifier implements AutoCloseable {
     }
   }
 
-  /** Closes the model, waiting for it if it is still being built (a model that failed holds nothing). */
+  /**
+   * Closes the model, waiting for it if it is still being built (a model that failed holds nothing),
+   * and for a first run {@link #prepareFor} started, which must not find its session closed.
+   */
   @Override
   public void close() {
+    awaitFirstRun();
     ProbabilityModel m;
     try {
       m = model.join();

@@ -1,5 +1,6 @@
 package io.tfjmnist.tensors;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.tensorflow.Graph;
@@ -76,6 +77,25 @@ public final class JpegTurbo {
     sessionConfig();
     // A class literal loads its class without initialising it (static code that may want the natives).
     List.of(Graph.class, Session.class, Ops.class, DecodeJpeg.class, TString.class, TUint8.class);
+  }
+
+  /** An 8x8 colour JPEG (287 bytes, Pillow's encoder), enough to make TF prepare both decodes. */
+  private static final String TINY_JPEG = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19i"
+      + "Z2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2Nj"
+      + "Y2P/wAARCAAIAAgDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAA"
+      + "AAAAAAAAAAb/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCWAKZ//9k=";
+
+  /**
+   * Makes the {@link #shared} decoder and decodes a tiny JPEG to RGB and to grey with it, so that
+   * the first real photo finds the session made and TF's executor for each of the two fetches
+   * (the first run of a fetch builds one) ready: about a quarter of a second after the natives on
+   * 2 cores, which otherwise lands on the first photo while every decoding thread waits for it.
+   * Needs TF's natives (it loads them if nobody has); see {@code NativeWarmUp#after}.
+   */
+  public static void warmUp() {
+    byte[] jpeg = Base64.getDecoder().decode(TINY_JPEG);
+    shared().decode(jpeg, 3);
+    shared().decode(jpeg, 1);
   }
 
   /** The process's decoder (made on first use). */

@@ -35,6 +35,26 @@ public final class NativeWarmUp {
   }
 
   /**
+   * Runs {@code warmUp} on a daemon thread of its own once TF's natives are loaded (loading them
+   * itself if nobody has started to): work that needs the natives and would otherwise land on a
+   * command's first real use of them, done while the command still reads files. Returns at once.
+   * Purely an optimisation too: whatever {@code warmUp} throws is dropped, and a part of it that
+   * failed fails again, with its message, where that part is used for real.
+   */
+  public static void after(String name, Runnable warmUp) {
+    Thread t = new Thread(() -> {
+      try {
+        TensorFlow.version(); // waits for a load under way on another thread (class initialisation)
+        warmUp.run();
+      } catch (Throwable ignored) {
+        // As in start(): reported where it is used for real.
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
    * Whether a load {@link #start}ed is still under way: while it is, anything that needs TF waits
    * for it, and the load keeps only one core busy, so other Java work can use the rest.
    */

@@ -33,11 +33,17 @@ class BackgroundModelBuildTest {
   @TempDir
   Path dir;
 
+  /** {@code weights} as a TF checkpoint in {@link #dir}; its prefix. */
+  private Path saved(ModelWeights weights) throws Exception {
+    Path prefix = dir.resolve("mnist");
+    WeightsCheckpoint.save(prefix, weights, null, Adam.kerasDefaults());
+    return prefix;
+  }
+
   @Test
   void sameAnswersAsAModelBuiltUpFrontAndErrorsWhereTheyWere() throws Exception {
     ModelWeights weights = ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 9);
-    Path prefix = dir.resolve("mnist");
-    WeightsCheckpoint.save(prefix, weights, null, Adam.kerasDefaults());
+    Path prefix = saved(weights);
     Dataset test = TestData.mnist().test();
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -88,5 +94,45 @@ class BackgroundModelBuildTest {
 
     // Closing before any classification waits for the model and frees it.
     ImageClassifier.fromCheckpoint(prefix, Preprocessing.MNIST).close();
+  }
+
+  /**
+   * The model's first run made in the background ({@link ImageClassifier#prepareFor}, which
+   * classifyAll starts) changes no answer, and closing the classifier while it may still be under
+   * way waits for it rather than closing the session under it.
+   */
+  @Test
+  void aFirstRunPreparedInTheBackgroundChangesNoAnswerAndCloseWaitsForIt() throws Exception {
+    ModelWeights weights = ModelWeights.glorotUniform(ModelArchitecture.quickstartCnn(), 11);
+    Path prefix = saved(weights);
+    Dataset test = TestData.mnist().test();
+    List<float[]> images = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      float[] x = new float[784];
+      for (int p = 0; p < 784; p++) {
+        x[p] = (test.image(i)[p] & 0xFF) / 255f;
+      }
+      images.add(x);
+    }
+    List<Prediction> upFront;
+    try (ImageClassifier c = new ImageClassifier(DigitClassifier.of(weights), Preprocessing.MNIST)) {
+      c.prepareFor(5); // already built: nothing to prepare
+      upFront = c.classify(images);
+    }
+    for (int i = 0; i < 3; i++) {
+      try (ImageClassifier c = ImageClassifier.fromCheckpoint(prefix, Preprocessing.MNIST)) {
+        c.prepareFor(5);
+        c.prepareFor(1); // a second call starts nothing more
+        List<Prediction> prepared = c.classify(images);
+        for (int k = 0; k < images.size(); k++) {
+          // the same batch size as upFront's: the same kernels, so the same bits
+          assertArrayEquals(upFront.get(k).probabilities(), prepared.get(k).probabilities(), "image " + k);
+        }
+      }
+      // Closed at once, the first run possibly not even started: close waits for it.
+      ImageClassifier c = ImageClassifier.fromCheckpoint(prefix, Preprocessing.MNIST);
+      c.prepareFor(256);
+      c.close();
+    }
   }
 }

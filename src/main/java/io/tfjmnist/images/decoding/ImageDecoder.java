@@ -1,6 +1,8 @@
 package io.tfjmnist.images.decoding;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.tensors.JpegTurbo;
+import io.tfjmnist.tensors.NativeWarmUp;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
@@ -32,6 +35,52 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageDecoder {
   private ImageDecoder() {}
+
+  /** How many of a run's first files {@link #warmUpFor} looks at. */
+  private static final int WARM_UP_SNIFFED = 4;
+
+  /**
+   * Prepares, in the background, the decoder that {@code files} will need: when one of the first
+   * few is a JPEG (by its first bytes, as {@link #decode} tells), libjpeg-turbo's session is made
+   * and run once as soon as TF's natives are loaded, instead of on the first photo while every
+   * decoding thread waits for it. Returns at once; purely an optimisation (a file that cannot be
+   * read here is left for {@link #decode} to report, a decoder that fails fails again there).
+   *
+   * @return whether a warm-up was started
+   */
+  public static boolean warmUpFor(List<Path> files) {
+    for (Path f : files.subList(0, Math.min(files.size(), WARM_UP_SNIFFED))) {
+      byte[] head;
+      try (InputStream in = Files.newInputStream(f)) {
+        head = in.readNBytes(16);
+      } catch (IOException | RuntimeException e) {
+        continue;
+      }
+      if (ImageFormat.sniff(head).orElse(null) == ImageFormat.JPEG) {
+        NativeWarmUp.after("jpeg-decoder-warm-up", JpegTurbo::warmUp);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A small colour photo as libjpeg-turbo's path returns one (RGB samples read in place, colours
+   * made on demand), with no file and no natives behind it: for warming up, on an idle core, the
+   * Java code that every decoded photo goes through next (see {@code Preprocessing#warmUp}).
+   */
+  public static DecodedImage sample() {
+    int side = 64;
+    byte[] rgb = new byte[side * side * 3];
+    int[] argb = new int[side * side];
+    for (int i = 0; i < argb.length; i++) {
+      int v = (i % side - side / 2) * (i % side - side / 2) + (i / side - side / 2) * (i / side - side / 2) < 200 ? 40 : 220;
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (byte) v;
+      argb[i] = 0xFF000000 | v * 0x010101;
+    }
+    return DecodedImage.lazy("sample", ImageFormat.JPEG, 1,
+        new PillowImage.Interleaved(PillowImage.Mode.RGB, side, side, rgb), () -> argb);
+  }
 
   /** Reads and decodes the image file at {@code path}. */
   public static DecodedImage decode(Path path) {

@@ -49,6 +49,22 @@ public enum Preprocessing {
     this.description = description;
   }
 
+  /**
+   * Runs this preprocessing once on {@link ImageDecoder#sample}, which needs neither a file nor TF's
+   * natives: the classes of the path every photo takes (decoded views, resize, framing, AWT's
+   * image classes) are then loaded and initialised before the first photo instead of by it. Done
+   * on a core that would otherwise wait for the natives, it is off a run's critical path; it
+   * changes nothing else and throws nothing (a failure here is met again, and reported, on a real
+   * photo).
+   */
+  public void warmUp() {
+    try {
+      apply(ImageDecoder.sample());
+    } catch (RuntimeException ignored) {
+      // Purely an optimisation: the real photos report whatever this met.
+    }
+  }
+
   /** The old name of {@link #PREDICT_PY}, still accepted. */
   private static final String PREDICT_PY_ALIAS = "seed";
 

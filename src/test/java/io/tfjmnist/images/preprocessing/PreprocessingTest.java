@@ -4,8 +4,10 @@ import io.tfjmnist.testing.TestImages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.images.decoding.ImageDecoder;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,5 +52,24 @@ class PreprocessingTest {
     float[] bad = new float[784];
     bad[3] = 1.5f;
     assertThrows(IllegalArgumentException.class, () -> new PreprocessedImage(Preprocessing.PREDICT_PY, img, img, bad));
+  }
+
+  /**
+   * The warm-up's sample goes the way a photo goes, without a file or TF's natives: each
+   * preprocessing makes a 28x28 input of it with ink in it (a dark disc on light paper), so
+   * warmUp() loads the classes a photo needs rather than failing early on something else.
+   */
+  @Test
+  void theWarmUpSampleIsPreprocessedLikeAPhoto() {
+    for (Preprocessing p : Preprocessing.values()) {
+      float[] x = p.apply(ImageDecoder.sample()).input();
+      assertEquals(784, x.length, p.id());
+      float max = 0;
+      for (float v : x) {
+        max = Math.max(max, v);
+      }
+      assertTrue(max > 0.5f, p.id() + ": no ink in the sample's input, max " + max);
+      p.warmUp();
+    }
   }
 }
