@@ -2,6 +2,7 @@ package io.tfjmnist.inference;
 
 import io.tfjmnist.TfjMnistException;
 import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.decoding.PhotoBuffers;
 import io.tfjmnist.images.preprocessing.PreprocessedImage;
 import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.model.ModelWeights;
@@ -219,6 +220,9 @@ public final class ImageClassifier implements AutoCloseable {
       float[][] inputs = new float[chunk.size()][];
       // Decoding and preprocessing a photo costs far more than the model; spread it over the cores.
       IntStream.range(0, chunk.size()).parallel().forEach(i -> {
+        // These few threads (the caller and the common pool's, one per core) decode photo after
+        // photo: they keep their buffers between photos instead of leaving megabytes behind each.
+        PhotoBuffers.reuseOnThisThread();
         try {
           PreprocessedImage img = preprocessing.apply(chunk.get(i));
           inputs[i] = img.input();

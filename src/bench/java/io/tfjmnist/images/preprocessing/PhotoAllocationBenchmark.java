@@ -2,6 +2,7 @@ package io.tfjmnist.images.preprocessing;
 
 import io.tfjmnist.images.decoding.DecodedImage;
 import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.decoding.PhotoBuffers;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ public final class PhotoAllocationBenchmark {
   private PhotoAllocationBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    PhotoBuffers.reuseOnThisThread(); // as predict DIR's threads do
     List<Path> files;
     try (Stream<Path> s = Files.list(Path.of(args[0]))) {
       files = s.sorted().toList();

@@ -10,6 +10,7 @@ import io.tfjmnist.testing.PhotoSynth;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
+import io.tfjmnist.images.decoding.PhotoBuffers;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ public final class PhotoStagesBenchmark {
   private PhotoStagesBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    PhotoBuffers.reuseOnThisThread(); // as predict DIR's threads do
     Path dataDir = Path.of(args.length > 0 ? args[0] : "data");
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     Dataset test = DatasetLocator.fromEnvironment(dataDir).load(DatasetName.MNIST).test();

@@ -7,6 +7,7 @@ import io.tfjmnist.testing.PhotoSynth;
 import io.tfjmnist.data.Dataset;
 import io.tfjmnist.data.DatasetLocator;
 import io.tfjmnist.data.DatasetName;
+import io.tfjmnist.images.decoding.PhotoBuffers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class PreprocessingDigests {
   private PreprocessingDigests() {}
 
   public static void main(String[] args) throws IOException {
+    PhotoBuffers.reuseOnThisThread(); // as predict DIR's threads do
     Dataset test = DatasetLocator.fromEnvironment(Path.of(args[0])).load(DatasetName.MNIST).test();
     int count = Integer.parseInt(args[1]);
     PhotoSynth.Options small = new PhotoSynth.Options(28, 60, 0, 20, 6.0, 0.3, true);

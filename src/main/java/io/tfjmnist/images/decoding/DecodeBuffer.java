@@ -12,9 +12,10 @@ package io.tfjmnist.images.decoding;
  * never read an array its owner may be overwriting), decodes its file again into arrays of its own.
  * So a photo's data can never show through another's, whatever a caller keeps.
  *
- * <p>Arrays above {@link #MAX_KEPT_BYTES} are not kept: one odd huge photo must not pin its
- * megabytes to the thread for good. Each thread of a pool keeps at most that much, and the array
- * goes when its thread ends (Jetty's idle threads do after a minute).
+ * <p>Only threads that keep their photo buffers ({@link PhotoBuffers}) have one; on the others
+ * each decode gets an array of its own. Arrays above {@link #MAX_KEPT_BYTES} are not kept: one odd
+ * huge photo must not pin its megabytes to the thread for good. Each such thread keeps at most that
+ * much, and the array goes when its thread ends.
  */
 final class DecodeBuffer {
   /** 4 MiB: an RGB photo of up to 1.4 megapixels, well past the usual scan or screenshot. */
@@ -30,6 +31,9 @@ final class DecodeBuffer {
 
   /** A new lease on the calling thread's buffer; every earlier lease on it ends. */
   static Lease lease() {
+    if (!PhotoBuffers.reusedOnThisThread()) {
+      return new Lease(null, 0); // this thread keeps no buffer: each decode gets an array of its own
+    }
     DecodeBuffer b = THREADS.get();
     return new Lease(b, ++b.leases);
   }
@@ -51,7 +55,7 @@ final class DecodeBuffer {
      * be) while this lease is its latest, else, and above {@link #MAX_KEPT_BYTES}, a new array.
      */
     byte[] array(int n) {
-      if (n > MAX_KEPT_BYTES || !current()) {
+      if (buffer == null || n > MAX_KEPT_BYTES || !current()) {
         return new byte[n];
       }
       shared = true;

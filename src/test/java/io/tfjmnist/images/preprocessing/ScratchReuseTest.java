@@ -2,9 +2,11 @@ package io.tfjmnist.images.preprocessing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.images.decoding.DecodedImage;
 import io.tfjmnist.images.decoding.ImageDecoder;
+import io.tfjmnist.images.decoding.PhotoBuffers;
 import io.tfjmnist.testing.PhotoSynth;
 import io.tfjmnist.testing.TestImages;
 import java.awt.image.BufferedImage;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The per-thread buffers the photo paths reuse (the decoder's samples, the resampler's blocks, the
  * mnist planes) never carry one photo into another: every output, in any order, on any thread,
  * equals what a thread that has never decoded anything makes of the same file (a fresh thread has
- * fresh buffers, as a fresh JVM has). Photos: a large one, above the size a thread keeps, then
+ * fresh buffers, as a fresh JVM has). Threads keep buffers only when they ask
+ * ({@link PhotoBuffers}); these tests ask on threads of their own. Photos: a large one, above the size a thread keeps, then
  * medium and small ones (which fit in what the large ones left), colour and grey.
  */
 class ScratchReuseTest {
@@ -55,12 +58,37 @@ class ScratchReuseTest {
   }
 
   @Test
-  void oneThreadLargeThenSmallAndBackMatchesFreshThreads() {
-    for (int round = 0; round < 2; round++) {
-      for (int i = 0; i < PHOTOS.size(); i++) {
-        assertSame(FRESH.get(i), outputs(PHOTOS.get(i)), "photo " + i + ", round " + round);
+  void oneThreadLargeThenSmallAndBackMatchesFreshThreads() throws Throwable {
+    onReusingThread(() -> {
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < PHOTOS.size(); i++) {
+          assertSame(FRESH.get(i), outputs(PHOTOS.get(i)), "photo " + i + ", round " + round);
+        }
       }
-    }
+    });
+  }
+
+  /**
+   * Only a thread that asks keeps its buffers: elsewhere (a server's or a caller's many threads)
+   * each decode gets samples of its own, while a reusing thread decodes photo after photo into one
+   * array.
+   */
+  @Test
+  void onlyThreadsThatAskKeepTheirBuffers() throws Throwable {
+    byte[][][] samples = new byte[2][2][];
+    Runnable twoDecodes = () -> {
+      int k = PhotoBuffers.reusedOnThisThread() ? 1 : 0;
+      // A medium photo, then a small one that fits in the buffer the medium one left.
+      samples[k][0] = ImageDecoder.decode(PHOTOS.get(3), "medium").interleavedPixels().samples();
+      samples[k][1] = ImageDecoder.decode(PHOTOS.get(2), "small").interleavedPixels().samples();
+    };
+    onFreshThread(() -> {
+      twoDecodes.run();
+      return null;
+    });
+    onReusingThread(twoDecodes);
+    assertTrue(samples[0][0] != samples[0][1], "a thread that did not ask kept its decode buffer");
+    assertTrue(samples[1][0] == samples[1][1], "a reusing thread decoded into a new array");
   }
 
   @Test
@@ -76,7 +104,10 @@ class ScratchReuseTest {
     try {
       List<Future<Outputs>> done = new ArrayList<>();
       for (int i : order) {
-        done.add(pool.submit(() -> outputs(PHOTOS.get(i))));
+        done.add(pool.submit(() -> {
+          PhotoBuffers.reuseOnThisThread();
+          return outputs(PHOTOS.get(i));
+        }));
       }
       for (int k = 0; k < order.size(); k++) {
         assertSame(FRESH.get(order.get(k)), done.get(k).get(), "photo " + order.get(k) + ", task " + k);
@@ -91,7 +122,17 @@ class ScratchReuseTest {
    * from another thread, still shows its own pixels, and so do the originals kept by results.
    */
   @Test
-  void keptImagesAndResultsOutliveTheBuffer() throws Exception {
+  void keptImagesAndResultsOutliveTheBuffer() throws Throwable {
+    onReusingThread(() -> {
+      try {
+        keptImagesAndResults();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+  private static void keptImagesAndResults() throws InterruptedException {
     // The medium photo, then a small one that overwrites the start of the buffer it was decoded into.
     DecodedImage medium = ImageDecoder.decode(PHOTOS.get(2), "medium");
     PreprocessedImage mediumPy = Preprocessing.PREDICT_PY.apply(medium);
@@ -114,7 +155,11 @@ class ScratchReuseTest {
    * ones in the mask) change nothing, down to a speck inside the digit's box that the mask drops.
    */
   @Test
-  void garbageInTheThreadsPlanesChangesNothing() {
+  void garbageInTheThreadsPlanesChangesNothing() throws Throwable {
+    onReusingThread(ScratchReuseTest::garbageInThePlanes);
+  }
+
+  private static void garbageInThePlanes() {
     GrayPlane coverage = new GrayPlane(60, 60);
     for (int y = 10; y < 50; y++) {
       for (int x = 10; x < 16; x++) {
@@ -198,6 +243,24 @@ class ScratchReuseTest {
       assertArrayEquals(expected.inputs()[k], actual.inputs()[k], what + ": input " + k);
       assertArrayEquals(expected.panels()[k], actual.panels()[k], what + ": panel " + k);
       assertArrayEquals(expected.originals()[k], actual.originals()[k], what + ": original " + k);
+    }
+  }
+
+  /** Runs {@code work} on a new thread that keeps its photo buffers, rethrowing what it throws. */
+  private static void onReusingThread(Runnable work) throws Throwable {
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread t = new Thread(() -> {
+      PhotoBuffers.reuseOnThisThread();
+      try {
+        work.run();
+      } catch (Throwable e) {
+        failed.set(e);
+      }
+    });
+    t.start();
+    t.join();
+    if (failed.get() != null) {
+      throw failed.get();
     }
   }
 
