@@ -58,7 +58,7 @@ class ScratchReuseTest {
   }
 
   @Test
-  void oneThreadLargeThenSmallAndBackMatchesFreshThreads() throws Throwable {
+  void oneThreadLargeThenSmallAndBackMatchesFreshThreads() throws Exception {
     onReusingThread(() -> {
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < PHOTOS.size(); i++) {
@@ -74,7 +74,7 @@ class ScratchReuseTest {
    * array.
    */
   @Test
-  void onlyThreadsThatAskKeepTheirBuffers() throws Throwable {
+  void onlyThreadsThatAskKeepTheirBuffers() throws Exception {
     byte[][][] samples = new byte[2][2][];
     Runnable twoDecodes = () -> {
       int k = PhotoBuffers.reusedOnThisThread() ? 1 : 0;
@@ -122,7 +122,7 @@ class ScratchReuseTest {
    * from another thread, still shows its own pixels, and so do the originals kept by results.
    */
   @Test
-  void keptImagesAndResultsOutliveTheBuffer() throws Throwable {
+  void keptImagesAndResultsOutliveTheBuffer() throws Exception {
     onReusingThread(() -> {
       try {
         keptImagesAndResults();
@@ -155,7 +155,7 @@ class ScratchReuseTest {
    * ones in the mask) change nothing, down to a speck inside the digit's box that the mask drops.
    */
   @Test
-  void garbageInTheThreadsPlanesChangesNothing() throws Throwable {
+  void garbageInTheThreadsPlanesChangesNothing() throws Exception {
     onReusingThread(ScratchReuseTest::garbageInThePlanes);
   }
 
@@ -247,37 +247,32 @@ class ScratchReuseTest {
   }
 
   /** Runs {@code work} on a new thread that keeps its photo buffers, rethrowing what it throws. */
-  private static void onReusingThread(Runnable work) throws Throwable {
+  private static void onReusingThread(Runnable work) throws Exception {
+    onFreshThread(() -> {
+      PhotoBuffers.reuseOnThisThread();
+      work.run();
+      return null;
+    });
+  }
+
+  /** Runs {@code work} on a new thread, rethrowing what it throws, assertion errors included. */
+  private static <T> T onFreshThread(java.util.concurrent.Callable<T> work) throws Exception {
+    AtomicReference<T> out = new AtomicReference<>();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread t = new Thread(() -> {
-      PhotoBuffers.reuseOnThisThread();
       try {
-        work.run();
+        out.set(work.call());
       } catch (Throwable e) {
         failed.set(e);
       }
     });
     t.start();
     t.join();
-    if (failed.get() != null) {
-      throw failed.get();
+    if (failed.get() instanceof Error e) {
+      throw e;
     }
-  }
-
-  private static <T> T onFreshThread(java.util.concurrent.Callable<T> work) throws Exception {
-    AtomicReference<T> out = new AtomicReference<>();
-    AtomicReference<Exception> failed = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        out.set(work.call());
-      } catch (Exception e) {
-        failed.set(e);
-      }
-    });
-    t.start();
-    t.join();
-    if (failed.get() != null) {
-      throw failed.get();
+    if (failed.get() instanceof Exception e) {
+      throw e;
     }
     return out.get();
   }
