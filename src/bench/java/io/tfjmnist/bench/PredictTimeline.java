@@ -2,19 +2,17 @@ package io.tfjmnist.bench;
 
 import io.tfjmnist.images.decoding.ImageDecoder;
 import io.tfjmnist.images.decoding.PhotoBuffers;
+import io.tfjmnist.images.preprocessing.PhotoCorpus;
 import io.tfjmnist.images.preprocessing.Preprocessing;
 import io.tfjmnist.inference.ImageClassifier;
-import io.tfjmnist.tensors.JpegTurbo;
 import io.tfjmnist.tensors.NativeWarmUp;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.tensorflow.TensorFlow;
 
 /**
@@ -51,10 +49,7 @@ public final class PredictTimeline {
     }, "natives-watcher");
     watcher.setDaemon(true);
     watcher.start();
-    List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of(args[0]))) {
-      files = s.sorted().toList();
-    }
+    List<Path> files = PhotoCorpus.photos(Path.of(args[0]));
     if (decoderWarmUp) {
       ImageDecoder.warmUpFor(files);
     }
@@ -62,9 +57,6 @@ public final class PredictTimeline {
     List<String> lines = new ArrayList<>();
     try (ImageClassifier classifier = ImageClassifier.fromCheckpoint(Path.of(args[1]), preprocessing)) {
       long windowStart = System.nanoTime();
-      if (NativeWarmUp.loading()) {
-        JpegTurbo.loadClasses(); // as classifyAll does
-      }
       if (warmUps.contains("model")) {
         classifier.prepareFor(files.size()); // as classifyAll does
       }

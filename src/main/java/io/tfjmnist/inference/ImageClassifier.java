@@ -206,12 +206,6 @@ public final class ImageClassifier implements AutoCloseable {
    *     soon as its 784 floats are made, for callers that draw no figure
    */
   public void classifyAll(List<Path> files, boolean keepPictures, Consumer<Outcome> each) {
-    if (NativeWarmUp.loading()) {
-      // Every decode waits for TF's natives (libjpeg-turbo runs inside TF), then for the decoder's
-      // session to be made. The Java half of making it needs no natives: done here, while this
-      // thread would only wait, it is off the first decode's path.
-      JpegTurbo.loadClasses();
-    }
     prepareFor(files.size()); // the first batch's size: a later, smaller last batch costs little
     for (int start = 0; start < files.size(); start += BATCH) {
       List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));

@@ -6,11 +6,9 @@ import io.tfjmnist.images.decoding.PhotoBuffers;
 import io.tfjmnist.tensors.JpegTurbo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.tensorflow.TensorFlow;
 
 /**
@@ -31,13 +29,10 @@ public final class FirstPhotosBenchmark {
 
   public static void main(String[] args) throws Exception {
     PhotoBuffers.reuseOnThisThread(); // as predict DIR's threads do
-    List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of(args[0]))) {
-      files = s.sorted().toList();
-    }
+    List<Path> files = PhotoCorpus.photos(Path.of(args[0]));
     Preprocessing preprocessing = Preprocessing.byName(args[1]);
     int group = Integer.parseInt(args[2]);
-    // As predict does it: the decoder's Java classes first (classifyAll does that while the natives
+    // As predict does it: the decoder's Java classes first (fromCheckpoint does that while the natives
     // load on another thread), then the natives, then the decoder's session; or without the first step.
     long begin = System.nanoTime();
     if (args.length > 3 && args[3].equals("classes-first")) {

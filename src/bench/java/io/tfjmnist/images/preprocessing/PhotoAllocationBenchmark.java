@@ -4,11 +4,9 @@ import io.tfjmnist.images.decoding.DecodedImage;
 import io.tfjmnist.images.decoding.ImageDecoder;
 import io.tfjmnist.images.decoding.PhotoBuffers;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Bytes of Java heap a photo's decode and preprocessing allocate, per photo, on one thread: the
@@ -24,10 +22,7 @@ public final class PhotoAllocationBenchmark {
 
   public static void main(String[] args) throws Exception {
     PhotoBuffers.reuseOnThisThread(); // as predict DIR's threads do
-    List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of(args[0]))) {
-      files = s.sorted().toList();
-    }
+    List<Path> files = PhotoCorpus.photos(Path.of(args[0]));
     com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long id = Thread.currentThread().getId();
     for (Preprocessing preprocessing : Preprocessing.values()) {

@@ -12,10 +12,13 @@ import io.tfjmnist.optimizers.Adam;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Writes the folder {@code scripts/bench-predict-dir} runs {@code predict} on: photo-like JPEGs of
@@ -45,6 +48,13 @@ public final class PhotoCorpus {
     if (args.length > 3) {
       ModelArchitecture arch = ModelArchitecture.quickstartCnn();
       WeightsCheckpoint.save(Path.of(args[3]), ModelWeights.glorotUniform(arch, 1), null, Adam.kerasDefaults());
+    }
+  }
+
+  /** The photos in {@code dir}, as {@link #main} names them, in name order (the order they were made). */
+  public static List<Path> photos(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.sorted().toList();
     }
   }
 
