@@ -97,10 +97,13 @@ public final class ImageDecoder {
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(path)) {
-      bytes = readAll(in, Files.size(path));
+      long size = Files.size(path);
+      if (size > ImageLimits.MAX_FILE_BYTES) {
+        throw tooLarge(name); // before a byte of it is read
+      }
+      bytes = readAll(in, size);
       if (bytes.length > ImageLimits.MAX_FILE_BYTES) {
-        throw new TfjMnistException("The image file '" + name + "' is larger than the "
-            + ImageLimits.MAX_FILE_BYTES / (1024 * 1024) + " MiB limit.");
+        throw tooLarge(name); // it grew while it was read
       }
     } catch (NoSuchFileException e) {
       throw new TfjMnistException("The image file '" + name + "' does not exist.", e);
@@ -112,13 +115,18 @@ public final class ImageDecoder {
     return decode(bytes, name);
   }
 
+  private static TfjMnistException tooLarge(String name) {
+    return new TfjMnistException("The image file '" + name + "' is larger than the "
+        + ImageLimits.MAX_FILE_BYTES / (1024 * 1024) + " MiB limit.");
+  }
+
   /**
    * The stream's bytes, at most one past {@link ImageLimits#MAX_FILE_BYTES} (so that a file that
    * grows while it is read is still caught), read into an array of the file's {@code size} when
    * that is what it holds: {@code readNBytes(limit)} would gather 8 KB chunks and copy them, twice
-   * a photo's bytes in short-lived arrays.
+   * a photo's bytes in short-lived arrays. Package-private for {@code ImageFileReadTest}.
    */
-  private static byte[] readAll(InputStream in, long size) throws IOException {
+  static byte[] readAll(InputStream in, long size) throws IOException {
     int limit = (int) ImageLimits.MAX_FILE_BYTES + 1;
     if (size <= 0 || size >= limit) {
       return in.readNBytes(limit);

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.TfjMnistException;
+import com.sun.management.ThreadMXBean;
 import java.awt.image.BufferedImage;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +169,20 @@ class ImageDecoderBadInputTest {
       return; // not a Unix-like system
     }
     assertEquals("'/dev/zero' is not a regular file, so it cannot be an image file.", refusal(dev));
+  }
+
+  @Test
+  void fileOverTheSizeLimitIsRefusedUnread() throws Exception {
+    Path p = dir.resolve("huge.png");
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+      f.write(TestImages.write(TestImages.picture(16, 16), "png"));
+      f.setLength(ImageLimits.MAX_FILE_BYTES + 1); // sparse: no disk used
+    }
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertEquals("The image file '" + p + "' is larger than the 256 MiB limit.", refusal(p));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 1 << 20, "refusing it allocated " + allocated + " bytes: it was read");
   }
 
   @Test
