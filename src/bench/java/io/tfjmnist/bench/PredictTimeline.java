@@ -18,7 +18,8 @@ import org.tensorflow.TensorFlow;
 /**
  * When a fresh {@code predict DIR}'s milestones happen, in milliseconds from the JVM's start: TF's
  * natives ready, the checkpoint read (where {@code predict}'s timed window starts), the 1st, 10th,
- * 50th, 100th and 250th photo decoded and preprocessed, each batch classified, the end. It makes the
+ * 50th, 100th and 250th photo decoded and preprocessed, each batch classified (and its images/s since the batch
+ * before), the end. It makes the
  * calls {@code predict} makes, in its order ({@code NativeWarmUp}, {@code ImageClassifier
  * .fromCheckpoint}, then {@code classifyAll}'s batches of 256 decoded on the common pool), with a
  * clock on each photo, which {@code classifyAll} has no place for; TF's natives are always loaded in
@@ -61,6 +62,7 @@ public final class PredictTimeline {
         classifier.prepareFor(files.size()); // as classifyAll does
       }
       long[] done = new long[files.size()];
+      long previous = windowStart;
       for (int start = 0; start < files.size(); start += BATCH) {
         int from = start;
         List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));
@@ -73,8 +75,13 @@ public final class PredictTimeline {
         long decoded = System.nanoTime();
         classifier.classify(Arrays.asList(inputs));
         long classified = System.nanoTime();
-        lines.add(String.format(Locale.ROOT, "photos %d-%d: decoded and preprocessed by %.0f ms, classified %.0f ms later",
-            start, start + chunk.size() - 1, (decoded - nanoAtJvmStart) / 1e6, (classified - decoded) / 1e6));
+        // The batch's rate from the end of the batch before: once TF's start and the JIT are behind
+        // it, a long run's rate approaches this.
+        lines.add(String.format(Locale.ROOT, "photos %d-%d: decoded and preprocessed by %.0f ms, classified %.0f ms later;"
+                + " %.0f images/s since the batch before",
+            start, start + chunk.size() - 1, (decoded - nanoAtJvmStart) / 1e6, (classified - decoded) / 1e6,
+            chunk.size() / ((classified - previous) / 1e9)));
+        previous = classified;
       }
       long end = System.nanoTime();
       watcher.join();
