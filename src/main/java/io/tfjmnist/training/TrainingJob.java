@@ -295,7 +295,8 @@ public final class TrainingJob {
       TrainingResult result;
       InterruptHandler interrupt = options.onFirstSignal() == null ? InterruptHandler.none()
           : InterruptHandler.installFor(options.onFirstSignal());
-      try (interrupt; TensorBoardWriter tensorBoard = options.logdir() == null ? null : new TensorBoardWriter(options.logdir())) {
+      try (interrupt; TensorBoardWriter tensorBoard = options.logdir() == null ? null
+          : new TensorBoardWriter(options.logdir(), TensorBoardWriter.DEFAULT_BATCH_FREQUENCY, config.threads())) {
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(interrupt);
         if (tensorBoard != null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfjmnist.checkpoint.CheckpointReader;
+import io.tfjmnist.testing.ChildCli;
 import io.tfjmnist.testing.Cli;
 import io.tfjmnist.testing.Cli.Outcome;
 import io.tfjmnist.testing.TestData;
@@ -114,5 +115,36 @@ class TrainCallbacksCliTest {
     Outcome es = Cli.run(train("--early-stopping", "soon"));
     assertEquals(2, es.exitCode());
     assertTrue(es.errLines().get(0).startsWith("error: --early-stopping"), es.err());
+  }
+
+  /**
+   * {@code --logdir} does not change how training runs. TensorBoard's writer makes its session
+   * before the training's, and TF sizes its one intra-op pool from a process's first session: a
+   * writer that asked for 1 thread left every {@code --logdir} run one thread (other numbers, and on
+   * a many-core machine far slower). Each run is a fresh JVM, whose pool is not made yet; with the
+   * same thread count both train the same bits.
+   */
+  @Test
+  void logdirTrainsWithTheTrainingsOwnThreads() throws Exception {
+    List<String> common = List.of("train", "--data-dir", TestData.mnistDataDir().toAbsolutePath().toString(),
+        "--train-size", "2000", "--test-size", "200", "--shuffle-buffer", "500", "--epochs", "1", "--quiet",
+        "--threads", "2");
+    List<String> plain = new java.util.ArrayList<>(common);
+    plain.addAll(List.of("--weights", dir.resolve("plain/mnist").toString()));
+    List<String> logged = new java.util.ArrayList<>(common);
+    logged.addAll(List.of("--weights", dir.resolve("logged/mnist").toString(), "--logdir", dir.resolve("logs").toString()));
+    Outcome a = ChildCli.run(dir.resolve("plain"), java.util.Map.of(), 300, plain);
+    Outcome b = ChildCli.run(dir.resolve("logged"), java.util.Map.of(), 300, logged);
+    assertEquals(0, a.exitCode(), a.err());
+    assertEquals(0, b.exitCode(), b.err());
+    assertEquals(epochLines(a), epochLines(b));
+    assertArrayEquals(java.nio.file.Files.readAllBytes(dir.resolve("plain/mnist.data-00000-of-00001")),
+        java.nio.file.Files.readAllBytes(dir.resolve("logged/mnist.data-00000-of-00001")), "the trained weights");
+  }
+
+  private static List<String> epochLines(Outcome o) {
+    List<String> lines = o.out().lines().filter(l -> l.startsWith("Epoch ")).toList();
+    assertEquals(1, lines.size(), o.out());
+    return lines;
   }
 }

@@ -104,12 +104,35 @@ public final class TensorBoardWriter implements TrainingListener, AutoCloseable 
     }
   }
 
+  /**
+   * This writer's session options. It is made before the training session, and TF sizes its pools
+   * from the first session a process makes: the inter-op pool unless a session asks for its own
+   * (this one does, of one thread), the intra-op pool in any case (local_device.cc keeps one for the
+   * process). So it asks for the training's intra-op threads: asking for 1 left training a single
+   * thread (scripts/bench-session-order). And it makes no GPU devices, whose allocator's options
+   * (growing on demand) are likewise the first session's.
+   */
+  static ConfigProto sessionConfig(int tfThreads) {
+    return ConfigProto.newBuilder().setUsePerSessionThreads(true)
+        .setIntraOpParallelismThreads(Math.max(0, tfThreads)).setInterOpParallelismThreads(1)
+        .putDeviceCount("GPU", 0).build();
+  }
+
   public TensorBoardWriter(Path logDir) {
     this(logDir, DEFAULT_BATCH_FREQUENCY);
   }
 
   /** @param batchFrequency write batch scalars every this many global steps; 0 writes none */
   public TensorBoardWriter(Path logDir, int batchFrequency) {
+    this(logDir, batchFrequency, 0);
+  }
+
+  /**
+   * @param batchFrequency write batch scalars every this many global steps; 0 writes none
+   * @param tfThreads the training session's intra-op threads (0 = TF's default): made before it,
+   *     this writer's session sizes TF's one intra-op pool for the whole process, see {@link #sessionConfig}
+   */
+  public TensorBoardWriter(Path logDir, int batchFrequency, int tfThreads) {
     if (batchFrequency < 0) {
       throw new IllegalArgumentException("batch frequency must be 0 (none) or more, got " + batchFrequency);
     }
@@ -132,10 +155,7 @@ public final class TensorBoardWriter implements TrainingListener, AutoCloseable 
       writeTrainEpochWithRate = scalars(tf, train.resource, step, List.of("epoch_loss", "epoch_accuracy", "epoch_learning_rate"),
           List.of(loss, accuracy, learningRateFeed));
       writeValidationEpoch = scalars(tf, validation.resource, step, List.of("epoch_loss", "epoch_accuracy"), List.of(loss, accuracy));
-      // Its own single-threaded pools: the first session of a process would otherwise size TF's
-      // global inter-op pool, which belongs to the training session's settings.
-      session = new Session(graph, ConfigProto.newBuilder().setUsePerSessionThreads(true)
-          .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(1).build());
+      session = new Session(graph, sessionConfig(tfThreads));
     } catch (RuntimeException e) {
       graph.close();
       throw e;

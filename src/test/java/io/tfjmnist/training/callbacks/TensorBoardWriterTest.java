@@ -160,4 +160,20 @@ class TensorBoardWriterTest {
     TfjMnistException e = assertThrows(TfjMnistException.class, () -> new TensorBoardWriter(file).close());
     assertTrue(e.getMessage().startsWith("Cannot create the TensorBoard log folder " + file.toAbsolutePath()), e.getMessage());
   }
+
+  /**
+   * The writer's session is made before the training session, and TF sizes its one intra-op pool
+   * from the first session a process makes: it asks for the training's threads (TF's default when
+   * none), never 1, which left training a single thread; and it makes no GPU device, whose
+   * allocator's options are likewise the first session's.
+   */
+  @Test
+  void itsSessionLeavesTheProcessWidePoolsToTheTraining() {
+    for (int threads : new int[] {0, 1, 3}) {
+      var config = TensorBoardWriter.sessionConfig(threads);
+      assertEquals(threads, config.getIntraOpParallelismThreads(), "training with --threads " + threads);
+      assertTrue(config.getUsePerSessionThreads(), "its own inter-op thread, not the process's pool");
+      assertEquals(0, config.getDeviceCountOrDefault("GPU", -1));
+    }
+  }
 }
