@@ -84,7 +84,8 @@ public final class LoneImageBenchmark {
 
   /**
    * The same single-image call under session options that change TF's path for it: grappler's
-   * remapper (which fuses MatMul + BiasAdd + Relu) off, all of grappler off, one thread per op.
+   * remapper (which fuses MatMul + BiasAdd + Relu) off, all of grappler off, one thread per op, the
+   * ops run in the calling thread (with TF's intra-op pool or without).
    * Classifiers are timed in turn, three rounds, so that a busy machine slows them alike; each
    * one's max |diff| from the default classifier's batched run of the same image is printed.
    */
@@ -97,6 +98,11 @@ public final class LoneImageBenchmark {
         .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))).build());
     configs.put("1 thread", ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
         .setInterOpParallelismThreads(1).build());
+    // A negative inter-op count runs the ops in the calling thread (as JpegTurbo's session does): no
+    // hand-off to TF's inter-op pool and back, each a thread wake-up.
+    configs.put("caller's thread", ConfigProto.newBuilder().setInterOpParallelismThreads(-1).build());
+    configs.put("caller, 1 thread", ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
+        .setInterOpParallelismThreads(-1).build());
     float[] batch = new float[64 * 784];
     for (int i = 0; i < batch.length; i++) {
       batch[i] = (i * 31 % 255) / 255f;
@@ -118,7 +124,7 @@ public final class LoneImageBenchmark {
         for (int j = 0; j < p.length; j++) {
           diff = Math.max(diff, Math.abs(p[j] - batched[j]));
         }
-        System.out.printf(Locale.ROOT, "  %-14s %s, max |diff| from the batched run %.1e%n", name,
+        System.out.printf(Locale.ROOT, "  %-16s %s, max |diff| from the batched run %.1e%n", name,
             String.join(" / ", rounds.get(name)), diff);
       });
     } finally {

@@ -20,6 +20,8 @@ import org.tensorflow.types.TFloat32;
  * Close it to free the native graph and session.
  */
 public final class DigitClassifier implements ProbabilityModel {
+  private static final RunOptions INLINE = RunOptions.newBuilder().setInterOpThreadPool(-1).build();
+
   private final Graph graph;
   private final Session session;
   private final ModelGraph model;
@@ -84,9 +86,21 @@ public final class DigitClassifier implements ProbabilityModel {
       throw new TfjMnistException("This classifier runs at most " + runSize + " images at a time, got " + count + ".");
     }
     try (TFloat32 x = Tensors.floats(batchShape(count), flat);
-        Result r = session.runner().feed(model.input(), x).fetch(model.probabilities()).run()) {
+        Result r = runner(count).feed(model.input(), x).fetch(model.probabilities()).run()) {
       return Tensors.toFloats(r.get(0));
     }
+  }
+
+  /**
+   * A lone image's ops run in the calling thread (TF's per-run {@code inter_op_thread_pool = -1}),
+   * not handed to TF's inter-op pool and back: for so short a run each hand-off, a thread wake-up,
+   * is a large part of the call (p50 0.36-0.41 ms instead of 0.50-0.54 in alternating runs of
+   * {@code scripts/bench-predict}). The kernels, and their intra-op threads, are the same, so are the
+   * results. Larger runs keep the pool: under serving's load, every run inline cost 10-20 % of the
+   * requests/s at 32 clients.
+   */
+  private Session.Runner runner(int count) {
+    return count == 1 ? session.runner().setOptions(INLINE) : session.runner();
   }
 
   /** One single-image run with {@code options} ({@code FULL_TRACE}: a per-kernel profile); returns TF's step stats. */
