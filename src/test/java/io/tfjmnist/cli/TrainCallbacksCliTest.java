@@ -13,8 +13,11 @@ import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.callbacks.CsvHistory;
 import io.tfjmnist.training.callbacks.EventFileReader;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
@@ -27,7 +30,7 @@ class TrainCallbacksCliTest {
   Path dir;
 
   private String[] train(String... extra) {
-    List<String> a = new java.util.ArrayList<>(List.of("train", "--data-dir", TestData.mnistDataDir().toString(),
+    List<String> a = new ArrayList<>(List.of("train", "--data-dir", TestData.mnistDataDir().toString(),
         "--train-size", "1000", "--test-size", "200", "--shuffle-buffer", "500", "--quiet", "--deterministic"));
     a.addAll(List.of(extra));
     return a.toArray(String[]::new);
@@ -129,17 +132,17 @@ class TrainCallbacksCliTest {
     List<String> common = List.of("train", "--data-dir", TestData.mnistDataDir().toAbsolutePath().toString(),
         "--train-size", "2000", "--test-size", "200", "--shuffle-buffer", "500", "--epochs", "1", "--quiet",
         "--threads", "2");
-    List<String> plain = new java.util.ArrayList<>(common);
+    List<String> plain = new ArrayList<>(common);
     plain.addAll(List.of("--weights", dir.resolve("plain/mnist").toString()));
-    List<String> logged = new java.util.ArrayList<>(common);
+    List<String> logged = new ArrayList<>(common);
     logged.addAll(List.of("--weights", dir.resolve("logged/mnist").toString(), "--logdir", dir.resolve("logs").toString()));
-    Outcome a = ChildCli.run(dir.resolve("plain"), java.util.Map.of(), 300, plain);
-    Outcome b = ChildCli.run(dir.resolve("logged"), java.util.Map.of(), 300, logged);
+    Outcome a = ChildCli.run(dir.resolve("plain"), Map.of(), 300, plain);
+    Outcome b = ChildCli.run(dir.resolve("logged"), Map.of(), 300, logged);
     assertEquals(0, a.exitCode(), a.err());
     assertEquals(0, b.exitCode(), b.err());
     assertEquals(epochLines(a), epochLines(b));
-    assertArrayEquals(java.nio.file.Files.readAllBytes(dir.resolve("plain/mnist.data-00000-of-00001")),
-        java.nio.file.Files.readAllBytes(dir.resolve("logged/mnist.data-00000-of-00001")), "the trained weights");
+    assertArrayEquals(Files.readAllBytes(dir.resolve("plain/mnist.data-00000-of-00001")),
+        Files.readAllBytes(dir.resolve("logged/mnist.data-00000-of-00001")), "the trained weights");
   }
 
   private static List<String> epochLines(Outcome o) {
