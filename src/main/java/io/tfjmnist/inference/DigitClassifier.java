@@ -49,6 +49,11 @@ public final class DigitClassifier implements ProbabilityModel {
     return new DigitClassifier(weights, null, 0);
   }
 
+  /**
+   * A classifier whose session has {@code config} (null = TF's defaults). TF makes one intra-op pool
+   * for a whole process, sized by the first session the process makes: a later session's
+   * {@code intra_op_parallelism_threads} has no effect (docs/performance.md).
+   */
   public static DigitClassifier of(ModelWeights weights, ConfigProto config) {
     return new DigitClassifier(weights, config, 0);
   }
