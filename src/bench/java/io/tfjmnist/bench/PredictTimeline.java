@@ -21,8 +21,8 @@ import org.tensorflow.TensorFlow;
  * 50th, 100th and 250th photo decoded and preprocessed, each batch classified (and its images/s
  * since the batch before), the end. It makes the calls {@code predict} makes, in its order
  * ({@code NativeWarmUp}, {@code ImageClassifier.fromCheckpoint}, then {@code classifyAll}'s batches
- * of 256 decoded on the common pool), with a clock on each photo, which {@code classifyAll} has no place for; TF's natives are always loaded in
- * the background, the warm-ups after them ({@code ImageDecoder.warmUpFor}: the JPEG decoder's
+ * of 256 decoded on the common pool), with a clock on each photo, which {@code classifyAll} has no
+ * place for; TF's natives are always loaded in the background, the warm-ups after them ({@code ImageDecoder.warmUpFor}: the JPEG decoder's
  * session; {@code ImageClassifier.prepareFor}: the model's first run) can be left out, to see what
  * each takes off the window. A benchmark, not a test.
  * Usage: {@code PredictTimeline PHOTO_DIR WEIGHTS PREPROCESSING [WARM_UPS]}: WARM_UPS those of

@@ -7,6 +7,7 @@ import io.tfjmnist.tensors.JpegTurbo;
 import io.tfjmnist.training.callbacks.TensorBoardWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 
 /**
@@ -44,7 +45,7 @@ public final class SessionOrderBenchmark {
       if (writer != null) {
         writer.close();
         try (var files = Files.walk(logs)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }
     }

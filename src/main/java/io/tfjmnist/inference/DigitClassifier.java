@@ -99,7 +99,7 @@ public final class DigitClassifier implements ProbabilityModel {
   /**
    * A lone image's ops run in the calling thread (TF's per-run {@code inter_op_thread_pool = -1}),
    * not handed to TF's inter-op pool and back: for so short a run each hand-off, a thread wake-up,
-   * is a large part of the call (p50 0.36-0.41 ms instead of 0.50-0.54 in alternating runs of
+   * is a large part of the call (p50 0.377-0.403 ms instead of 0.431-0.447 in alternating runs of
    * {@code scripts/bench-predict}). The kernels, and their intra-op threads, are the same, so are the
    * results. Larger runs keep the pool: under serving's load, every run inline cost 10-20 % of the
    * requests/s at 32 clients.

@@ -59,16 +59,9 @@ public final class JpegTurbo {
   }
 
   static ConfigProto sessionConfig() {
-    // inter-op -1: run in the caller's thread. Intra-op left to TF (0), though the kernel is
-    // single-threaded: the first session a process makes sizes TF's one intra-op pool for every
-    // later session (local_device.cc keeps a global pool), so a decoder made first and asking for 1
-    // thread would leave the model, and training, a single thread (batches of 1,000 ran at 27,000
-    // images/s instead of 43,000 on 2 cores: scripts/bench-session-order). No GPU devices: the
-    // first session to make them fixes the GPU allocator's options (the model's grow on demand).
-    return ConfigProto.newBuilder()
-        .setInterOpParallelismThreads(-1)
-        .putDeviceCount("GPU", 0)
-        .build();
+    // inter-op -1: run in the caller's thread. The intra-op pool, though the kernel is
+    // single-threaded, is left to TF: this session may be the process's first (HelperSessions).
+    return HelperSessions.options(0).setInterOpParallelismThreads(-1).build();
   }
 
   /**

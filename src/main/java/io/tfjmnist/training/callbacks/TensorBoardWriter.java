@@ -1,6 +1,7 @@
 package io.tfjmnist.training.callbacks;
 
 import io.tfjmnist.TfjMnistException;
+import io.tfjmnist.tensors.HelperSessions;
 import io.tfjmnist.training.EpochLogs;
 import io.tfjmnist.training.Trainer;
 import io.tfjmnist.training.TrainingConfig;
@@ -105,17 +106,12 @@ public final class TensorBoardWriter implements TrainingListener, AutoCloseable 
   }
 
   /**
-   * This writer's session options. It is made before the training session, and TF sizes its pools
-   * from the first session a process makes: the inter-op pool unless a session asks for its own
-   * (this one does, of one thread), the intra-op pool in any case (local_device.cc keeps one for the
-   * process). So it asks for the training's intra-op threads: asking for 1 left training a single
-   * thread (scripts/bench-session-order). And it makes no GPU devices, whose allocator's options
-   * (growing on demand) are likewise the first session's.
+   * This writer's session options: made before the training session, it asks for the training's
+   * intra-op threads ({@link HelperSessions}), and for an inter-op pool of its own, of one thread,
+   * so as not to size the process's either.
    */
   static ConfigProto sessionConfig(int tfThreads) {
-    return ConfigProto.newBuilder().setUsePerSessionThreads(true)
-        .setIntraOpParallelismThreads(Math.max(0, tfThreads)).setInterOpParallelismThreads(1)
-        .putDeviceCount("GPU", 0).build();
+    return HelperSessions.options(tfThreads).setUsePerSessionThreads(true).setInterOpParallelismThreads(1).build();
   }
 
   public TensorBoardWriter(Path logDir) {
@@ -129,8 +125,8 @@ public final class TensorBoardWriter implements TrainingListener, AutoCloseable 
 
   /**
    * @param batchFrequency write batch scalars every this many global steps; 0 writes none
-   * @param tfThreads the training session's intra-op threads (0 = TF's default): made before it,
-   *     this writer's session sizes TF's one intra-op pool for the whole process, see {@link #sessionConfig}
+   * @param tfThreads the training session's intra-op threads (0 = TF's default), which this
+   *     writer's session asks for too: made first, it sizes TF's pool for the process ({@link HelperSessions})
    */
   public TensorBoardWriter(Path logDir, int batchFrequency, int tfThreads) {
     if (batchFrequency < 0) {
